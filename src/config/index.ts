@@ -1,0 +1,56 @@
+/**
+ * One validated configuration, read from environment variables once at start. An invalid
+ * environment stops start-up with a message naming every bad variable at once.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const DEFAULT_ACTIONS_DIR = path.resolve(__dirname, '../../actions');
+
+const bytes = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'a size such as 20mb, 512kb or 1048576')
+  .transform((s) => {
+    const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(s)!;
+    const unit = (m[2] ?? 'b').toLowerCase();
+    const mult = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[unit as 'b' | 'kb' | 'mb' | 'gb'];
+    return Math.floor(Number(m[1]) * mult);
+  });
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+export const ConfigSchema = z.object({
+  PORT: port.default(5055),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  /** Folder whose files export the actions to register. */
+  ACTIONS_DIR: z.string().min(1).default(DEFAULT_ACTIONS_DIR),
+  /** Largest accepted /webhook body, after decompression. Long conversations are big. */
+  BODY_LIMIT: bytes.default(20 * 1024 * 1024),
+  /** How long SIGTERM waits for in-flight calls before closing anyway. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration; `env` is injectable for tests. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') input[key] = v;
+  }
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,139 @@
+/**
+ * What an action is, and `defineAction`, the way to write one: a name, a zod schema for the
+ * slots it reads, and `run`. Slots arrive parsed and typed; a missing or invalid slot is answered
+ * with a helpful message instead of reaching `run` (or crashing it).
+ */
+import type { z } from 'zod';
+import type { Domain } from '../protocol/request';
+import type { RasaEvent } from '../protocol/events';
+import { ActionExecutionRejection } from './errors';
+import type { Dispatcher } from './dispatcher';
+import type { Tracker } from './tracker';
+
+/**
+ * The ports and helpers an action may use. Empty here; each module that provides a service
+ * adds it by declaration merging, so actions see typed services without importing vendors.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ActionServices {}
+
+/** What the executor hands to every action run. */
+export interface ActionCall {
+  tracker: Tracker;
+  dispatcher: Dispatcher;
+  domain: Domain | null;
+  services: ActionServices;
+  /** Aborted when the server shuts down or the caller went away. */
+  signal?: AbortSignal;
+}
+
+export type ActionKind = 'action' | 'form_validation' | 'slot_validation';
+
+/** A registered action. Build one with `defineAction`, `defineFormValidation` or `defineSlotValidation`. */
+export interface Action {
+  readonly name: string;
+  readonly kind: ActionKind;
+  /** Slots the action reads or validates; `check` compares them with domain.yml. */
+  readonly slotNames: readonly string[];
+  run(call: ActionCall): Promise<RasaEvent[]>;
+}
+
+export type SlotSchema = z.ZodObject<z.ZodRawShape>;
+
+export interface ActionContext<S> extends ActionCall {
+  /** The slots named in the action's schema, parsed and typed. */
+  slots: S;
+  senderId: string;
+  /** Decline to run: Rasa records `action_execution_rejected` and predicts something else. */
+  reject(message?: string): never;
+}
+
+export interface ActionDefinition<Schema extends SlotSchema | undefined> {
+  name: string;
+  /** Slots this action reads, as a zod object; keys are slot names. */
+  slots?: Schema;
+  run(ctx: ActionContext<Schema extends SlotSchema ? z.output<Schema> : Record<string, never>>): Promise<RasaEvent[] | void> | RasaEvent[] | void;
+  /**
+   * Answers a missing or invalid slot. Default: asks for it with the domain's `utter_ask_<slot>`
+   * response when there is one, else with a sentence built from the schema's description.
+   */
+  onInvalidSlots?(problems: SlotProblem[], call: ActionCall): Promise<RasaEvent[] | void> | RasaEvent[] | void;
+}
+
+export interface SlotProblem {
+  slot: string;
+  missing: boolean;
+  message: string;
+  description?: string;
+}
+
+export function defineAction<Schema extends SlotSchema | undefined = undefined>(def: ActionDefinition<Schema>): Action {
+  const schema = def.slots as SlotSchema | undefined;
+  const slotNames = schema ? Object.keys(schema.shape) : [];
+  return {
+    name: def.name,
+    kind: 'action',
+    slotNames,
+    async run(call) {
+      let slots: Record<string, unknown> = {};
+      if (schema) {
+        const picked: Record<string, unknown> = {};
+        for (const k of slotNames) {
+          const v = call.tracker.getSlot(k);
+          // Rasa sends unset slots as null; zod's optional() expects undefined.
+          if (v !== null) picked[k] = v;
+        }
+        const parsed = schema.safeParse(picked);
+        if (!parsed.success) {
+          const problems = toSlotProblems(schema, parsed.error, picked);
+          const handler = def.onInvalidSlots ?? askForSlots;
+          return (await handler(problems, call)) ?? [];
+        }
+        slots = parsed.data;
+      }
+      const ctx = {
+        ...call,
+        slots,
+        senderId: call.tracker.senderId,
+        reject(message?: string): never {
+          throw new ActionExecutionRejection(def.name, message);
+        },
+      } as ActionContext<never>;
+      return (await def.run(ctx)) ?? [];
+    },
+  };
+}
+
+function toSlotProblems(schema: SlotSchema, error: z.ZodError, input: Record<string, unknown>): SlotProblem[] {
+  const seen = new Set<string>();
+  const problems: SlotProblem[] = [];
+  for (const issue of error.issues) {
+    const slot = String(issue.path[0] ?? '');
+    if (seen.has(slot)) continue;
+    seen.add(slot);
+    const field = (schema.shape as Record<string, z.ZodType | undefined>)[slot];
+    problems.push({ slot, missing: !(slot in input), message: issue.message, description: field?.description });
+  }
+  return problems;
+}
+
+function hasResponse(domain: Domain | null, name: string): boolean {
+  const responses = domain?.responses;
+  return typeof responses === 'object' && responses !== null && name in responses;
+}
+
+/** The default answer to missing/invalid slots: ask for the first one. */
+function askForSlots(problems: SlotProblem[], call: ActionCall): RasaEvent[] {
+  const first = problems[0];
+  if (!first) return [];
+  const ask = `utter_ask_${first.slot}`;
+  if (first.missing && hasResponse(call.domain, ask)) {
+    call.dispatcher.utterMessage({ response: ask });
+    return [];
+  }
+  const what = first.description ?? first.slot.replace(/_/g, ' ');
+  call.dispatcher.utterMessage({
+    text: first.missing ? `I still need ${what} to do that.` : `That ${what} doesn't look right (${first.message}). Could you give it again?`,
+  });
+  return [];
+}

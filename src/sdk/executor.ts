@@ -1,0 +1,49 @@
+/**
+ * Runs one action call: look the action up, hand it a tracker, dispatcher and domain, and
+ * collect what it returns. Protocol decisions (unknown action, missing domain) are raised as
+ * errors here and turned into status codes by the server.
+ */
+import type { Domain, TrackerState } from '../protocol/request';
+import type { RasaEvent } from '../protocol/events';
+import type { WebhookResponse } from '../protocol/response';
+import type { Action, ActionServices } from './action';
+import { Dispatcher } from './dispatcher';
+import { ActionNotFound } from './errors';
+import type { ActionRegistry } from './registry';
+import { Tracker } from './tracker';
+
+export interface ExecuteInput {
+  tracker: TrackerState;
+  domain: Domain | null;
+  signal?: AbortSignal;
+}
+
+export interface ExecuteResult extends WebhookResponse {
+  /** Events the action returned that were dropped (not objects with an `event`). */
+  dropped: number;
+}
+
+export class Executor {
+  constructor(
+    readonly registry: ActionRegistry,
+    readonly services: ActionServices = {},
+  ) {}
+
+  lookup(name: string): Action {
+    const action = this.registry.get(name);
+    if (!action) throw new ActionNotFound(name);
+    return action;
+  }
+
+  async execute(action: Action, input: ExecuteInput): Promise<ExecuteResult> {
+    const dispatcher = new Dispatcher();
+    const tracker = new Tracker(input.tracker);
+    const returned: unknown = await action.run({ tracker, dispatcher, domain: input.domain, services: this.services, signal: input.signal });
+    const list: unknown[] = Array.isArray(returned) ? returned : [];
+    // Like rasa_sdk, drop anything that is not an event object instead of failing the call.
+    const events = list.filter(
+      (e): e is RasaEvent => typeof e === 'object' && e !== null && typeof (e as { event?: unknown }).event === 'string' && (e as { event: string }).event !== '',
+    );
+    return { events, responses: dispatcher.messages, dropped: list.length - events.length };
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The HTTP server. `/webhook` is the hot path: a hand-written handler that reads and parses the
+ * body itself and never enters Express's middleware chain (Express's body parsing and response
+ * decoration cost more than the action). Every other route is an ordinary Express app.
+ */
+import http from 'node:http';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Config } from '../config';
+import type { Logger } from '../observability/logger';
+import type { ActionServices } from '../sdk/action';
+import { Executor } from '../sdk/executor';
+import type { ActionRegistry } from '../sdk/registry';
+import { DomainCache } from './domain-cache';
+import { toHttpError } from './error-mapping';
+import { requestIdOf, sendJson } from './http';
+import { actionsRoutes } from './routes/actions';
+import { healthRoutes } from './routes/health';
+import { webhookHandler, type CallRecord } from './webhook';
+
+export interface ServerOptions {
+  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'>;
+  registry: ActionRegistry;
+  logger: Logger;
+  services?: ActionServices;
+  onCall?(call: CallRecord): void;
+}
+
+export interface ActionServer {
+  app: Express;
+  server: http.Server;
+  executor: Executor;
+  listen(port: number, host: string): Promise<{ port: number; host: string }>;
+  /** Stops accepting, lets in-flight calls finish (up to the shutdown timeout), then closes. */
+  shutdown(): Promise<void>;
+}
+
+export function createActionServer(opts: ServerOptions): ActionServer {
+  const { logger, registry } = opts;
+  const executor = new Executor(registry, opts.services ?? {});
+  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, onCall: opts.onCall });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(healthRoutes());
+  app.use(actionsRoutes(registry));
+  app.all('/webhook', (_req, res) => {
+    res.set('Allow', 'POST');
+    res.status(405).json({ error: 'Use POST for /webhook.', code: 'method_not_allowed' });
+  });
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const mapped = toHttpError(err, { requestId: requestIdOf(req.headers['x-request-id']) });
+    if (mapped.status >= 500) logger.error('request failed', { path: req.path, error: err });
+    res.status(mapped.status).set(mapped.headers ?? {}).json(mapped.body);
+  });
+
+  let inFlight = 0;
+  let closing = false;
+  let drained: (() => void) | null = null;
+  const server = http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (closing && inFlight === 0) drained?.();
+    });
+    if (closing) res.setHeader('Connection', 'close');
+    const path = req.url === '/webhook' || req.url?.startsWith('/webhook?') ? '/webhook' : null;
+    if (path && req.method === 'POST') {
+      webhook(req, res).catch((err) => {
+        logger.error('webhook handler crashed', { error: err });
+        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error', code: 'internal_error' });
+      });
+      return;
+    }
+    app(req, res);
+  });
+  // Rasa holds action calls for up to 5 minutes; don't cut slow actions off before it does.
+  server.requestTimeout = 310_000;
+  server.headersTimeout = 60_000;
+
+  return {
+    app,
+    server,
+    executor,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const addr = server.address();
+          resolve(typeof addr === 'object' && addr ? { port: addr.port, host: addr.address } : { port, host });
+        });
+      });
+    },
+    async shutdown() {
+      if (closing) return;
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, opts.config.SHUTDOWN_TIMEOUT_MS).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

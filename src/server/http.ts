@@ -1,0 +1,23 @@
+/** Minimal response helpers for the hand-written hot path (no Express response decoration). */
+import type { ServerResponse } from 'node:http';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(payload),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+let counter = 0;
+const prefix = process.pid.toString(36) + Date.now().toString(36);
+
+/** The caller's `X-Request-Id` when it is sane, else a new one (cheap: no crypto on the hot path). */
+export function requestIdOf(header: string | string[] | undefined): string {
+  if (typeof header === 'string' && REQUEST_ID.test(header)) return header;
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${prefix}-${counter.toString(36)}`;
+}

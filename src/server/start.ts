@@ -1,0 +1,41 @@
+/** Starts the server from the environment: config → logger → actions → listen, with graceful shutdown. */
+import { loadConfig, type Config } from '../config';
+import { createLogger, type Logger } from '../observability/logger';
+import { loadActionsDir } from '../sdk/load-actions';
+import { createActionServer, type ActionServer } from './app';
+
+export interface Started {
+  server: ActionServer;
+  config: Config;
+  logger: Logger;
+  address: { port: number; host: string };
+}
+
+export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.LOG_LEVEL);
+  const registry = loadActionsDir(config.ACTIONS_DIR);
+  const server = createActionServer({ config, registry, logger });
+  const address = await server.listen(config.PORT, config.HOST);
+  logger.info('ActionBridge listening', { ...address, actions: registry.list().map((a) => a.name) });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down: finishing in-flight calls', { signal });
+    server.shutdown().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error('shutdown failed', { error: err });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return { server, config, logger, address };
+}

@@ -1,0 +1,120 @@
+/**
+ * POST /webhook: Rasa's action call, answered as rasa_sdk answers it.
+ *
+ * Order (matters to Rasa): body → JSON → `next_action` (missing → 200 null) → unknown action
+ * (404, before the tracker is read) → tracker shape (400) → domain handshake (449) → run.
+ * Where rasa_sdk answers 500 because it crashed on bad input (no tracker, non-object body,
+ * wrongly typed fields) this answers 400 with the problems listed.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { WebhookBodySchema, WebhookEnvelopeSchema, type Domain, type TrackerState } from '../protocol/request';
+import { AppError } from '../sdk/errors';
+import type { Executor } from '../sdk/executor';
+import type { Logger } from '../observability/logger';
+import { readBody } from './body';
+import type { DomainCache } from './domain-cache';
+import { DomainNotFound } from '../sdk/errors';
+import { toHttpError } from './error-mapping';
+import { requestIdOf, sendJson } from './http';
+
+export interface WebhookDeps {
+  executor: Executor;
+  domainCache: DomainCache;
+  logger: Logger;
+  bodyLimit: number;
+  /** Called after every finished call (metrics, audit hooks). */
+  onCall?(call: CallRecord): void;
+}
+
+export interface CallRecord {
+  requestId: string;
+  action: string | null;
+  senderId: string | null;
+  status: number;
+  durationMs: number;
+}
+
+export interface WebhookOutcome {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  action: string | null;
+  senderId: string | null;
+}
+
+function issuesOf(error: z.ZodError, prefix: string[] = []): { path: string; message: string }[] {
+  return error.issues.slice(0, 20).map((i) => ({ path: [...prefix, ...i.path.map(String)].join('.') || '(body)', message: i.message }));
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Runs one parsed /webhook body through the protocol. Never throws. */
+export async function processWebhook(parsed: unknown, deps: WebhookDeps, requestId: string, signal?: AbortSignal): Promise<WebhookOutcome> {
+  let action: string | null = null;
+  let senderId: string | null = null;
+  try {
+    if (parsed === null || parsed === undefined) return { status: 400, body: { error: 'Invalid body request' }, action, senderId };
+    if (!isPlainObject(parsed)) throw new AppError('validation', 'The request body must be a JSON object.');
+
+    const envelope = WebhookEnvelopeSchema.safeParse(parsed);
+    if (!envelope.success) throw new AppError('validation', 'Invalid action call.', { issues: issuesOf(envelope.error) });
+    const next = envelope.data.next_action;
+    // rasa_sdk treats any falsy next_action as "nothing to run" and answers 200 null.
+    if (!next) return { status: 200, body: null, action, senderId };
+    action = String(next);
+    const target = deps.executor.lookup(action);
+
+    const body = WebhookBodySchema.safeParse(parsed);
+    if (!body.success) throw new AppError('validation', `Invalid action call for '${action}'.`, { issues: issuesOf(body.error) });
+    const tracker = body.data.tracker as TrackerState;
+    senderId = tracker.sender_id;
+
+    const domain = deps.domainCache.resolve(body.data.domain as Domain | null | undefined, envelope.data.domain_digest);
+    if (domain === undefined) throw new DomainNotFound(action);
+
+    const result = await deps.executor.execute(target, { tracker, domain, signal });
+    if (result.dropped > 0) deps.logger.warn('action returned values that are not events; they were dropped', { requestId, action, dropped: result.dropped });
+    return { status: 200, body: { events: result.events, responses: result.responses }, action, senderId };
+  } catch (err) {
+    const mapped = toHttpError(err, { requestId, actionName: action ?? undefined });
+    if (mapped.status >= 500) deps.logger.error('action failed', { requestId, action, senderId, error: err });
+    return { status: mapped.status, body: mapped.body, headers: mapped.headers, action, senderId };
+  }
+}
+
+/** Parses the raw body; JSON syntax errors become a 400 that says where. */
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) return null;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new AppError('validation', `Malformed JSON body: ${(err as Error).message}`);
+  }
+}
+
+/** The node-level handler: read, parse, process, answer, log. */
+export function webhookHandler(deps: WebhookDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    let outcome: WebhookOutcome;
+    try {
+      const raw = await readBody(req, deps.bodyLimit);
+      const abort = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) abort.abort();
+      });
+      outcome = await processWebhook(parseJson(raw), deps, requestId, abort.signal);
+    } catch (err) {
+      const mapped = toHttpError(err, { requestId });
+      outcome = { ...mapped, action: null, senderId: null };
+      if (mapped.status >= 500) deps.logger.error('request failed', { requestId, error: err });
+    }
+    if (!res.headersSent && !res.destroyed) sendJson(res, outcome.status, outcome.body, { 'X-Request-Id': requestId, ...outcome.headers });
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    const record = { requestId, action: outcome.action, senderId: outcome.senderId, status: outcome.status, durationMs };
+    if (deps.logger.isLevelEnabled('info')) deps.logger.info('action call', record);
+    deps.onCall?.(record);
+  };
+}
