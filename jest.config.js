@@ -7,4 +7,5 @@ module.exports = {
   // Two cores: one worker for the suite, one for the servers the tests start.
   maxWorkers: process.env.CI ? 2 : '50%',
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

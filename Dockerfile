@@ -1,0 +1,22 @@
+# syntax=docker/dockerfile:1
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY actions ./actions
+RUN npx tsc -p tsconfig.build.json && date > dist/.build-stamp && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production PORT=5055 HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY rasa-project/domain.yml ./rasa-project/domain.yml
+USER node
+EXPOSE 5055
+HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD node -e "fetch('http://127.0.0.1:5055/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "bin/actionbridge.js", "serve"]
