@@ -30,6 +30,12 @@ export const ConfigSchema = z.object({
   BODY_LIMIT: bytes.default(20 * 1024 * 1024),
   /** How long SIGTERM waits for in-flight calls before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
+  /** Shared secret callers must present (Bearer, basic auth, X-Action-Token or ?token=); unset = no auth. */
+  ACTION_SERVER_TOKEN: z.string().min(1).optional(),
+  /** Dialogflow intent/tag → action mapping (JSON); default `dialogflow.mapping.json` in the working folder when present. */
+  DIALOGFLOW_MAPPING_FILE: z.string().min(1).optional(),
+  /** Time an action gets before the Dialogflow adapter answers "still working" (ES hard limit is 5 s). */
+  DIALOGFLOW_DEADLINE_MS: positiveInt.default(4500),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
