@@ -13,12 +13,18 @@ const common = {
 };
 
 const nullableString = z.string().nullable().optional();
+/**
+ * Any JSON value, null included, but present: Rasa's schema requires the key, and a value left
+ * `undefined` in code vanishes from the serialized JSON. (A plain boolean check, not a type guard,
+ * so the inferred type stays `unknown`.)
+ */
+const requiredValue = z.unknown().refine((v): boolean => v !== undefined, { message: 'value is required (use null to unset)' });
 const flowFields = { flow_id: z.string().optional(), step_id: z.string().optional() };
 const agentFields = { agent_id: z.string().optional(), flow_id: z.string().optional() };
 
 export const EntitySchema = z.looseObject({
   entity: z.string(),
-  value: z.unknown(),
+  value: requiredValue,
   start: z.number().int().optional(),
   end: z.number().int().optional(),
   confidence: z.number().optional(),
@@ -47,7 +53,7 @@ const ev = <N extends string, S extends z.ZodRawShape>(name: N, shape: S) =>
 
 /** One schema per event name; the keys are the wire names. */
 export const eventSchemas = {
-  slot: ev('slot', { name: z.string(), value: z.unknown() }),
+  slot: ev('slot', { name: z.string(), value: requiredValue }),
   reset_slots: ev('reset_slots', {}),
   followup: ev('followup', { name: z.string() }),
   reminder: ev('reminder', {
