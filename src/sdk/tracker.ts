@@ -146,7 +146,8 @@ export class Tracker {
     for (let i = applied.length - 1; i >= 0; i--) {
       const e = applied[i]!;
       if (e.event !== type) continue;
-      if (typeof e.name === 'string' && exclude.includes(e.name)) continue;
+      // `exclude` names actions only: a slot called like an excluded action still counts.
+      if (e.event === 'action' && typeof e.name === 'string' && exclude.includes(e.name)) continue;
       if (skip-- > 0) continue;
       return e;
     }
