@@ -112,9 +112,20 @@ function toSlotProblems(schema: SlotSchema, error: z.ZodError, input: Record<str
     if (seen.has(slot)) continue;
     seen.add(slot);
     const field = (schema.shape as Record<string, z.ZodType | undefined>)[slot];
-    problems.push({ slot, missing: !(slot in input), message: issue.message, description: field?.description });
+    problems.push({ slot, missing: !(slot in input), message: issue.message, description: descriptionOf(field) });
   }
   return problems;
+}
+
+/** The `.describe()` text, also when `.optional()`/`.nullable()`/`.default()` wrapped it afterwards. */
+function descriptionOf(field: z.ZodType | undefined): string | undefined {
+  let current: unknown = field;
+  for (let depth = 0; depth < 8 && current; depth++) {
+    const { description, unwrap } = current as { description?: string; unwrap?: () => unknown };
+    if (description) return description;
+    current = typeof unwrap === 'function' ? unwrap.call(current) : undefined;
+  }
+  return undefined;
 }
 
 function hasResponse(domain: Domain | null, name: string): boolean {
