@@ -14,11 +14,12 @@ import { DomainCache } from './domain-cache';
 import { toHttpError } from './error-mapping';
 import { requestIdOf, sendJson } from './http';
 import { actionsRoutes } from './routes/actions';
+import { dialogflowRoutes, type DialogflowConfig } from './adapters/dialogflow/router';
 import { healthRoutes } from './routes/health';
 import { webhookHandler, type CallRecord } from './webhook';
 
 export interface ServerOptions {
-  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'>;
+  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & DialogflowConfig;
   registry: ActionRegistry;
   logger: Logger;
   services?: ActionServices;
@@ -48,6 +49,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     res.set('Allow', 'POST');
     res.status(405).json({ error: 'Use POST for /webhook.', code: 'method_not_allowed' });
   });
+  app.use(dialogflowRoutes({ executor, logger, config: opts.config }));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });
   });

@@ -1,0 +1,129 @@
+/**
+ * Which action answers which Dialogflow call, and the adapter's few knobs, read from a JSON file
+ * (DIALOGFLOW_MAPPING_FILE, default `dialogflow.mapping.json` in the working folder when present).
+ * Without an entry, ES intent `Order Status` runs `action_order_status` and CX tag `file_ticket`
+ * runs `action_file_ticket`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const names = z.record(z.string(), z.string().min(1));
+
+export const MappingFileSchema = z.strictObject({
+  es: z
+    .strictObject({
+      /** Intent display name → action name. */
+      intents: names.default({}),
+      /** Action named in a FollowupAction → ES event to trigger instead of running it here. */
+      followupEvents: names.default({}),
+      /** Id of the output context that carries the slots between turns. */
+      slotContext: z.string().regex(/^[a-z0-9_%-]{1,250}$/, 'lower-case letters, digits, _ - % only').default('actionbridge_slots'),
+      /** Turns the slot context survives without being refreshed (Dialogflow also drops it after 20 idle minutes). */
+      contextLifespan: z.number().int().min(1).max(1000).default(50),
+      deadlineMs: z.number().int().positive().optional(),
+    })
+    .default({ intents: {}, followupEvents: {}, slotContext: 'actionbridge_slots', contextLifespan: 50 }),
+  cx: z
+    .strictObject({
+      /** Fulfillment tag → action name. */
+      tags: names.default({}),
+      /** Action named in a FollowupAction → `projects/.../flows/<F>` or `.../flows/<F>/pages/<P>` to transition to. */
+      targets: z
+        .record(
+          z.string(),
+          z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/agents\/[^/]+\/flows\/[^/]+(\/pages\/[^/]+)?$/, 'a CX flow or page resource name'),
+        )
+        .default({}),
+      deadlineMs: z.number().int().positive().optional(),
+    })
+    .default({ tags: {}, targets: {} }),
+  messages: z
+    .strictObject({
+      /** Said when no registered action matches the intent or tag. */
+      unknown: z.string().min(1).optional(),
+      /** Said when the action is still running at the deadline. */
+      pending: z.string().min(1).optional(),
+      /** Said when the action failed. */
+      failed: z.string().min(1).optional(),
+    })
+    .default({}),
+});
+
+export type DialogflowMapping = z.output<typeof MappingFileSchema>;
+
+export const DEFAULT_MESSAGES = {
+  unknown: "Sorry, I can't help with that here yet.",
+  pending: "I'm still working on that. Give me a moment and ask me again.",
+  failed: 'Sorry, something went wrong on my side. Please try again in a moment.',
+} as const;
+
+export const DEFAULT_MAPPING_FILE = 'dialogflow.mapping.json';
+
+export class MappingFileError extends Error {
+  constructor(file: string, problem: string) {
+    super(`Dialogflow mapping file ${file}: ${problem}`);
+    this.name = 'MappingFileError';
+  }
+}
+
+export function parseMapping(input: unknown, file = '(inline)'): DialogflowMapping {
+  const parsed = MappingFileSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new MappingFileError(file, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
+}
+
+/**
+ * Reads the mapping. An explicitly named file must exist and be valid (a typo should stop
+ * start-up, not silently route nothing); the default file is optional.
+ */
+export function loadMapping(file: string | undefined, cwd = process.cwd()): DialogflowMapping {
+  const explicit = file !== undefined;
+  const full = path.resolve(cwd, file ?? DEFAULT_MAPPING_FILE);
+  if (!fs.existsSync(full)) {
+    if (explicit) throw new MappingFileError(full, 'file not found');
+    return parseMapping({});
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(full, 'utf8'));
+  } catch (err) {
+    throw new MappingFileError(full, `not valid JSON (${(err as Error).message})`);
+  }
+  return parseMapping(json, full);
+}
+
+/** `Order Status` → `order_status`: lower case, runs of other characters → one `_`. */
+export function slug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** The default action for a name: `action_<slug>`, unless it already names an action or validation. */
+export function defaultActionName(name: string): string | null {
+  const s = slug(name);
+  if (!s) return null;
+  return /^(action|validate)_/.test(s) ? s : `action_${s}`;
+}
+
+/** Candidates for an ES call, most specific first: the mapping, the intent's `action` field, the default. */
+export function esCandidates(mapping: DialogflowMapping, intentName: string | null, intentAction: string | null): string[] {
+  const out: string[] = [];
+  if (intentName && Object.prototype.hasOwnProperty.call(mapping.es.intents, intentName)) out.push(mapping.es.intents[intentName]!);
+  if (intentAction) out.push(intentAction);
+  const fallback = intentName ? defaultActionName(intentName) : null;
+  if (fallback) out.push(fallback);
+  return out;
+}
+
+export function cxCandidates(mapping: DialogflowMapping, tag: string): string[] {
+  const out: string[] = [];
+  if (Object.prototype.hasOwnProperty.call(mapping.cx.tags, tag)) out.push(mapping.cx.tags[tag]!);
+  const fallback = defaultActionName(tag);
+  if (fallback) out.push(fallback);
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * Express routes `POST /dialogflow/es` and `POST /dialogflow/cx`. JSON parsing and the token
+ * check are mounted on these routes only, so the rest of the server is unaffected.
+ */
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Config } from '../../../config';
+import type { Logger } from '../../../observability/logger';
+import { AppError } from '../../../sdk/errors';
+import type { Executor } from '../../../sdk/executor';
+import { toHttpError } from '../../error-mapping';
+import { requestIdOf } from '../../http';
+import { requireToken } from '../../middleware/auth';
+import { handleCx } from './cx';
+import { handleEs } from './es';
+import { loadMapping, type DialogflowMapping } from './mapping';
+import type { AdapterDeps, AdapterResult } from './shared';
+
+export type DialogflowConfig = Partial<Pick<Config, 'ACTION_SERVER_TOKEN' | 'DIALOGFLOW_MAPPING_FILE' | 'DIALOGFLOW_DEADLINE_MS'>>;
+
+export interface DialogflowRouteOptions {
+  executor: Executor;
+  logger: Logger;
+  config: DialogflowConfig;
+  /** Overrides the mapping file (tests, embedding). */
+  mapping?: DialogflowMapping;
+  /** Dialogflow's requests are small; this keeps a stray huge body from being buffered. */
+  bodyLimit?: string | number;
+}
+
+const DEFAULT_DEADLINE_MS = 4500;
+
+type Handler = (body: unknown, deps: AdapterDeps, requestId: string) => Promise<AdapterResult>;
+
+/** Body-parser failures carry a `type`; they become our usual 4xx JSON bodies. */
+function bodyError(err: unknown): AppError | null {
+  const type = (err as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') return new AppError('validation', `Malformed JSON body: ${(err as Error).message}`);
+  if (type === 'entity.too.large') return new AppError('too_large', 'Request body is too large for a Dialogflow webhook call.');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported', (err as Error).message);
+  if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') return new AppError('validation', (err as Error).message);
+  return null;
+}
+
+export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
+  const deps: AdapterDeps = {
+    executor: opts.executor,
+    logger: opts.logger,
+    mapping: opts.mapping ?? loadMapping(opts.config.DIALOGFLOW_MAPPING_FILE),
+    deadlineMs: opts.config.DIALOGFLOW_DEADLINE_MS ?? DEFAULT_DEADLINE_MS,
+  };
+  const json = express.json({ limit: opts.bodyLimit ?? '1mb' });
+  const auth = requireToken(opts.config.ACTION_SERVER_TOKEN);
+
+  const route = (edition: string, handle: Handler) => async (req: Request, res: Response) => {
+    const started = performance.now();
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    res.set('X-Request-Id', requestId);
+    if (req.body === undefined) {
+      const mapped = toHttpError(new AppError('unsupported', 'Send the Dialogflow WebhookRequest as JSON (Content-Type: application/json).'), { requestId });
+      res.status(mapped.status).json(mapped.body);
+      return;
+    }
+    const result = await handle(req.body, deps, requestId);
+    res.status(result.status).json(result.body);
+    opts.logger.info('dialogflow call', { requestId, edition, action: result.action, status: result.status, durationMs: Math.round(performance.now() - started) });
+  };
+
+  const router = Router();
+  router.post('/dialogflow/es', auth, json, route('es', handleEs));
+  router.post('/dialogflow/cx', auth, json, route('cx', handleCx));
+  router.all(['/dialogflow/es', '/dialogflow/cx'], (_req, res) => {
+    res.set('Allow', 'POST').status(405).json({ error: 'Dialogflow calls its webhook with POST.', code: 'method_not_allowed' });
+  });
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    const known = bodyError(err);
+    if (!known) {
+      next(err);
+      return;
+    }
+    const mapped = toHttpError(known, { requestId: requestIdOf(req.headers['x-request-id']) });
+    res.status(mapped.status).json(mapped.body);
+  });
+  return router;
+}
