@@ -75,19 +75,22 @@ async function validateSlots(def: ValidationDefinition, ctx: ValidationContext):
   tracker.addSlots(Object.entries(extracted).map(([name, value]) => SlotSet(name, value) as RasaEvent & { event: 'slot'; name: string }));
 
   const stillRequired = new Set(await required());
-  const result: SlotValues = {};
-  for (const [slot, value] of Object.entries(tracker.slotsToValidate())) {
-    if (!stillRequired.has(slot)) continue;
+  const candidates = Object.entries(tracker.slotsToValidate()).filter(([slot]) => stillRequired.has(slot));
+  // Start from the candidates, as rasa_sdk does: they keep their order, keys a validator adds come
+  // after them, and a value one validator sets for another slot is not undone by that slot.
+  const result: SlotValues = Object.fromEntries(candidates);
+  for (const [slot, value] of candidates) {
     const validator = handlerFor(def.validate, slot);
-    const out = validator ? await validator(value, { ...ctx, slot }) : undefined;
-    if (isObject(out)) {
-      Object.assign(result, out);
-      Object.assign(tracker.slots, out);
-    } else {
-      result[slot] = value;
-    }
+    if (!validator) continue;
+    const out = await validator(value, { ...ctx, slot });
+    if (!isObject(out)) continue;
+    Object.assign(result, out);
+    Object.assign(tracker.slots, out);
   }
-  return Object.entries(result).map(([name, value]) => SlotSet(name, value));
+  const events = Object.entries(result).map(([name, value]) => SlotSet(name, value));
+  // What the next requested slot is computed from.
+  tracker.addSlots(events);
+  return events;
 }
 
 function formSlots(domain: Domain | null, form: string): string[] {

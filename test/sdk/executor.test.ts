@@ -1,5 +1,5 @@
 import type { RasaEvent } from '../../src/protocol/events';
-import type { Action } from '../../src/sdk/action';
+import type { Action, ActionServices } from '../../src/sdk/action';
 import { defineAction } from '../../src/sdk/action';
 import { ActionNotFound } from '../../src/sdk/errors';
 import { FollowupAction, SlotSet } from '../../src/sdk/events';
@@ -66,10 +66,11 @@ describe('Executor', () => {
         return [];
       },
     };
-    const services = { clock: 'fake' };
+    const services: ActionServices = {};
     const signal = new AbortController().signal;
     await new Executor(new ActionRegistry().register(a), services).execute(a, { tracker: buildTracker({ senderId: 's1' }), domain: { intents: [] }, signal });
     expect(seen).toEqual({ services, domain: { intents: [] }, signal, sender: 's1' });
+    expect((seen as { services: unknown }).services).toBe(services);
   });
 });
 
