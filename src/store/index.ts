@@ -1,0 +1,6 @@
+export type { QueryResult, Queryable, Row, Store, StoreKind, Transaction } from './store';
+export { PgliteStore } from './pglite-store';
+export { PgStore, type PgStoreOptions } from './pg-store';
+export { migrate, readMigrations, defaultMigrationsDir, type Migration } from './migrate';
+export { openStore, type OpenedStore, type StoreSettings } from './open';
+export { LazyStore } from './lazy-store';

@@ -1,0 +1,75 @@
+/** The production store: PostgreSQL through a `pg` connection pool. */
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import type { QueryResult, Store, Transaction } from './store';
+
+export interface PgStoreOptions {
+  connectionString: string;
+  /** Largest number of pooled connections. */
+  max?: number;
+  /** Schema search path for every connection (tests isolate themselves in their own schema). */
+  searchPath?: string;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export class PgStore implements Store {
+  readonly kind = 'postgres' as const;
+  private readonly pool: Pool;
+  private closed = false;
+
+  constructor(opts: PgStoreOptions) {
+    const config: PoolConfig = { connectionString: opts.connectionString, max: opts.max ?? 10 };
+    // Set per connection at start-up rather than with SET, so it holds for every pooled client.
+    if (opts.searchPath) config.options = `-c search_path=${quoteIdent(opts.searchPath)}`;
+    this.pool = new Pool(config);
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    const res = await this.pool.query<R>(sql, params ? [...params] : undefined);
+    return { rows: res.rows, rowCount: res.rowCount ?? 0 };
+  }
+
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(txOf(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackErr) {
+        // A connection that cannot roll back is not given back to the pool.
+        broken = rollbackErr as Error;
+      }
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+function txOf(client: PoolClient): Transaction {
+  return {
+    async query<R extends object>(sql: string, params?: readonly unknown[]) {
+      const res = await client.query<R>(sql, params ? [...params] : undefined);
+      return { rows: res.rows, rowCount: res.rowCount ?? 0 };
+    },
+    async exec(script: string) {
+      // No parameters: pg sends it with the simple query protocol, which allows several statements.
+      await client.query(script);
+    },
+  };
+}

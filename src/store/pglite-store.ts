@@ -1,0 +1,53 @@
+/**
+ * The embedded store: PostgreSQL compiled to WebAssembly (PGlite), in this process, persisted to
+ * a folder. Used when no DATABASE_URL is configured, so a fresh clone works with no services.
+ *
+ * PGlite is a single connection and runs every query and transaction exclusively, so a
+ * transaction here never sees another caller's statements in between.
+ */
+import fs from 'node:fs';
+import { PGlite, type Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import type { QueryResult, Store, Transaction } from './store';
+
+type PGliteQueryable = Pick<PGlite, 'query'> | Pick<PGliteTransaction, 'query'>;
+
+async function run<R>(db: PGliteQueryable, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+  const res = await db.query<R>(sql, params ? [...params] : undefined);
+  return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+}
+
+export class PgliteStore implements Store {
+  readonly kind = 'embedded' as const;
+  private closed = false;
+
+  private constructor(private readonly db: PGlite) {}
+
+  /** Opens (creating when needed) the database in `dataDir`; no folder = in memory, for tests. */
+  static async open(dataDir?: string): Promise<PgliteStore> {
+    if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+    const db = new PGlite(dataDir);
+    await db.waitReady;
+    return new PgliteStore(db);
+  }
+
+  query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    return run<R>(this.db, sql, params);
+  }
+
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) =>
+      fn({
+        query: <R extends object>(sql: string, params?: readonly unknown[]) => run<R>(tx, sql, params),
+        exec: async (script: string) => {
+          await tx.exec(script);
+        },
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.close();
+  }
+}

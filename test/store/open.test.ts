@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LazyStore, openStore, readMigrations } from '../../src/store';
+
+describe('openStore: embedded, persisted under DATA_DIR', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-store-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('migrates a new folder, keeps data across restarts, and migrates nothing the second time', async () => {
+    const first = await openStore({ DATA_DIR: dataDir });
+    try {
+      expect(first.store.kind).toBe('embedded');
+      expect(first.applied).toEqual(readMigrations().map((m) => m.version));
+      await first.store.query("INSERT INTO customers (id, name, email) VALUES ('C-1', 'Kept', 'kept@example.com')");
+    } finally {
+      await first.store.close();
+    }
+    const second = await openStore({ DATA_DIR: dataDir });
+    try {
+      expect(second.applied).toEqual([]);
+      const { rows } = await second.store.query<{ name: string }>('SELECT name FROM customers WHERE id = $1', ['C-1']);
+      expect(rows).toEqual([{ name: 'Kept' }]);
+    } finally {
+      await second.store.close();
+    }
+  });
+});
+
+describe('LazyStore', () => {
+  it('opens once for concurrent first queries and retries after a failed opening', async () => {
+    let opens = 0;
+    let fail = true;
+    const lazy = new LazyStore('embedded', async () => {
+      opens++;
+      if (fail) throw new Error('database down');
+      return {
+        kind: 'embedded' as const,
+        query: async <R extends object>() => ({ rows: [{ ok: true }] as unknown as R[], rowCount: 1 }),
+        transaction: async <T>(fn: (tx: never) => Promise<T>) => fn(undefined as never),
+        close: async () => undefined,
+      };
+    });
+    await expect(lazy.query('SELECT 1')).rejects.toThrow('database down');
+    fail = false;
+    const results = await Promise.all([lazy.query('SELECT 1'), lazy.query('SELECT 1')]);
+    expect(results.map((r) => r.rows)).toEqual([[{ ok: true }], [{ ok: true }]]);
+    expect(opens).toBe(2);
+    await lazy.close();
+    await expect(lazy.query('SELECT 1')).rejects.toThrow('closed');
+  });
+});
