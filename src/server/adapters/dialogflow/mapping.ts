@@ -103,27 +103,31 @@ export function slug(name: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
-/** The default action for a name: `action_<slug>`, unless it already names an action or validation. */
-export function defaultActionName(name: string): string | null {
+/**
+ * The default actions for a name, in order: the name itself when it already reads like an
+ * action (`action_…`, `validate_…`), then `action_<slug>`.
+ */
+export function defaultActionNames(name: string): string[] {
   const s = slug(name);
-  if (!s) return null;
-  return /^(action|validate)_/.test(s) ? s : `action_${s}`;
+  if (!s) return [];
+  if (s.startsWith('action_')) return [s];
+  if (s.startsWith('validate_')) return [s, `action_${s}`];
+  return [`action_${s}`];
 }
 
-/** Candidates for an ES call, most specific first: the mapping, the intent's `action` field, the default. */
+/**
+ * Candidates for an ES call, first registered wins. A mapped intent runs exactly its mapped
+ * action; otherwise the intent's `action` field, then the defaults.
+ */
 export function esCandidates(mapping: DialogflowMapping, intentName: string | null, intentAction: string | null): string[] {
+  if (intentName && Object.prototype.hasOwnProperty.call(mapping.es.intents, intentName)) return [mapping.es.intents[intentName]!];
   const out: string[] = [];
-  if (intentName && Object.prototype.hasOwnProperty.call(mapping.es.intents, intentName)) out.push(mapping.es.intents[intentName]!);
   if (intentAction) out.push(intentAction);
-  const fallback = intentName ? defaultActionName(intentName) : null;
-  if (fallback) out.push(fallback);
+  if (intentName) out.push(...defaultActionNames(intentName));
   return out;
 }
 
 export function cxCandidates(mapping: DialogflowMapping, tag: string): string[] {
-  const out: string[] = [];
-  if (Object.prototype.hasOwnProperty.call(mapping.cx.tags, tag)) out.push(mapping.cx.tags[tag]!);
-  const fallback = defaultActionName(tag);
-  if (fallback) out.push(fallback);
-  return out;
+  if (Object.prototype.hasOwnProperty.call(mapping.cx.tags, tag)) return [mapping.cx.tags[tag]!];
+  return defaultActionNames(tag);
 }
