@@ -108,3 +108,17 @@ export function fromHttpStatus(
   if (status === 413) return new ConnectorError('too_large', message, { ...base, retry: 'never' });
   return new ConnectorError('validation', message, { ...base, retry: 'never' });
 }
+
+/**
+ * Checks a vendor's success body against what the adapter needs. Several SDKs resolve a
+ * malformed JSON answer as a plain string; this turns that into a clear upstream error.
+ */
+export function expectShape<T>(connector: string, what: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new ConnectorError('upstream_unavailable', `${connector} sent an answer to ${what} that could not be understood.`, {
+    connector,
+    vendorCode: 'malformed_response',
+    retry: 'never',
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Which CRM, ticketing system and knowledge base the actions use, and each vendor's settings.
+ * Everything defaults to the local adapters so a fresh clone works with no accounts. A chosen
+ * provider with a missing credential stops start-up with a message naming the variable.
+ */
+import { ConfigError } from '../config';
+import { EnvReader } from './env';
+import { readHubspotConfig, type HubspotConfig } from './hubspot/config';
+import { readJiraConfig, type JiraConfig } from './jira/config';
+import { readNotionConfig, type NotionConfig } from './notion/config';
+import { readSalesforceConfig, type SalesforceConfig } from './salesforce/config';
+
+export const CRM_PROVIDERS = ['local', 'salesforce', 'hubspot'] as const;
+export const TICKETING_PROVIDERS = ['local', 'jira'] as const;
+export const KB_PROVIDERS = ['local', 'notion'] as const;
+
+export type CrmConfig = { provider: 'local' } | { provider: 'salesforce'; salesforce: SalesforceConfig } | { provider: 'hubspot'; hubspot: HubspotConfig };
+export type TicketingConfig = { provider: 'local'; projectKey: string } | { provider: 'jira'; jira: JiraConfig };
+export type KbConfig = { provider: 'local' } | { provider: 'notion'; notion: NotionConfig };
+
+export interface EnterpriseConfig {
+  crm: CrmConfig;
+  ticketing: TicketingConfig;
+  kb: KbConfig;
+  /** Per-attempt timeout for vendor calls (the gateway's attempt timeout). */
+  timeoutMs: number;
+}
+
+function choose<T extends string>(env: EnvReader, name: string, allowed: readonly T[]): T {
+  const value = (env.get(name) ?? 'local').toLowerCase();
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  env.problems.push(`${name}: '${value}' is not one of ${allowed.join(', ')}`);
+  return 'local' as T;
+}
+
+/** Reads and checks the enterprise settings; throws ConfigError listing every problem. */
+export function loadEnterpriseConfig(envVars: NodeJS.ProcessEnv = process.env): EnterpriseConfig {
+  const env = new EnvReader(envVars);
+  const crmProvider = choose(env, 'CRM_PROVIDER', CRM_PROVIDERS);
+  const ticketingProvider = choose(env, 'TICKETING_PROVIDER', TICKETING_PROVIDERS);
+  const kbProvider = choose(env, 'KB_PROVIDER', KB_PROVIDERS);
+
+  const crm: CrmConfig =
+    crmProvider === 'salesforce'
+      ? { provider: 'salesforce', salesforce: readSalesforceConfig(env) }
+      : crmProvider === 'hubspot'
+        ? { provider: 'hubspot', hubspot: readHubspotConfig(env) }
+        : { provider: 'local' };
+  const ticketing: TicketingConfig =
+    ticketingProvider === 'jira' ? { provider: 'jira', jira: readJiraConfig(env) } : { provider: 'local', projectKey: env.get('LOCAL_TICKET_PREFIX') ?? 'LOCAL' };
+  const kb: KbConfig = kbProvider === 'notion' ? { provider: 'notion', notion: readNotionConfig(env) } : { provider: 'local' };
+  const timeoutMs = env.positiveInt('CONNECTOR_TIMEOUT_MS', 10_000);
+
+  if (env.problems.length > 0) throw new ConfigError(env.problems);
+  return { crm, ticketing, kb, timeoutMs };
+}

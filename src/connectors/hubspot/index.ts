@@ -1,0 +1,145 @@
+/**
+ * CRM on HubSpot through @hubspot/api-client with a private-app token: contacts found by email
+ * (search API), created or updated, and a note associated with the contact as the activity.
+ * The SDK's retries and limiter stay off (their defaults) so only the gateway retries.
+ */
+import { Client } from '@hubspot/api-client';
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
+import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/notes';
+import { z } from 'zod';
+import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../../delivery/connector-error';
+import type { Gateway } from '../../delivery/gateway';
+import type { ActivityInput, Crm, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
+import { splitName } from '../names';
+import type { HubspotConfig } from './config';
+
+export const HUBSPOT = 'hubspot';
+/** HubSpot-defined association type: note → contact. */
+const NOTE_TO_CONTACT = 202;
+
+const HsObject = z.object({ id: z.string(), properties: z.record(z.string(), z.string().nullable().optional()) });
+const SearchResult = z.object({ total: z.number(), results: z.array(HsObject) });
+
+/** HubSpot errors: ApiException with `.code` = status and `.body` = `{status, message, category}`. */
+export function normalizeHubspotError(err: unknown): ConnectorError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { code?: unknown; body?: unknown; headers?: unknown };
+  if (typeof e.code !== 'number' || !('body' in e)) return undefined;
+  const body = (typeof e.body === 'object' && e.body !== null ? e.body : {}) as { message?: unknown; category?: unknown; errors?: unknown };
+  const headers = (typeof e.headers === 'object' && e.headers !== null ? e.headers : {}) as Record<string, unknown>;
+  const message = typeof body.message === 'string' ? body.message : `HubSpot answered ${e.code}.`;
+  const issues = Array.isArray(body.errors)
+    ? body.errors.map((x: { message?: unknown; context?: { propertyName?: unknown } }) => ({
+        path: String(x.context?.propertyName ?? ''),
+        message: String(x.message ?? ''),
+      }))
+    : undefined;
+  // The SDK throws ApiException for any unexpected status, 2xx included.
+  if (e.code < 400) {
+    return new ConnectorError('upstream_unavailable', `HubSpot answered with an unexpected status ${e.code}.`, { connector: HUBSPOT, status: e.code, retry: 'never', cause: err });
+  }
+  return fromHttpStatus(HUBSPOT, e.code, `HubSpot: ${message}`, {
+    vendorCode: typeof body.category === 'string' ? body.category : undefined,
+    retryAfterSeconds: parseRetryAfter(headers['retry-after']),
+    issues,
+    cause: err,
+  });
+}
+
+export class HubspotCrm implements Crm {
+  readonly provider = HUBSPOT;
+  private readonly client: Client;
+
+  constructor(
+    config: HubspotConfig,
+    private readonly gateway: Gateway,
+  ) {
+    gateway.register(HUBSPOT, normalizeHubspotError);
+    this.client = new Client({ accessToken: config.accessToken, basePath: config.baseUrl });
+  }
+
+  async findByEmail(email: string): Promise<CrmPerson | null> {
+    const found = await this.gateway.call(
+      HUBSPOT,
+      'searchContacts',
+      () =>
+        this.client.crm.contacts.searchApi.doSearch({
+          filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.Eq, value: email }] }],
+          properties: ['email', 'firstname', 'lastname', 'company'],
+          limit: 1,
+          after: '0',
+          sorts: [],
+        }),
+      // A search changes nothing, so repeating it is safe.
+      { idempotent: true },
+    );
+    const hit = expectShape(HUBSPOT, 'contact search', SearchResult, found).results[0];
+    if (!hit) return null;
+    const p = hit.properties;
+    const name = [p.firstname, p.lastname].filter(Boolean).join(' ');
+    return { id: hit.id, email: p.email ?? email, name: name || undefined, company: p.company ?? undefined };
+  }
+
+  async upsertLead(lead: LeadInput): Promise<UpsertResult> {
+    const { first, last } = splitName(lead.name);
+    const properties: Record<string, string> = { email: lead.email, firstname: first, lastname: last };
+    if (lead.company) properties.company = lead.company;
+    const existing = await this.findByEmail(lead.email);
+    if (existing) {
+      await this.update(existing.id, properties);
+      return { id: existing.id, created: false };
+    }
+    try {
+      const created = await this.gateway.call(
+        HUBSPOT,
+        'createContact',
+        // lifecyclestage only on create: HubSpot refuses to move an existing contact backwards.
+        () => this.client.crm.contacts.basicApi.create({ properties: { ...properties, lifecyclestage: 'lead' }, associations: [] }),
+        { idempotent: false },
+      );
+      return { id: expectShape(HUBSPOT, 'create contact', HsObject, created).id, created: true };
+    } catch (err) {
+      // Someone created it between our search and create: update that one instead.
+      if (err instanceof ConnectorError && err.kind === 'conflict') {
+        const raced = await this.findByEmail(lead.email);
+        if (raced) {
+          await this.update(raced.id, properties);
+          return { id: raced.id, created: false };
+        }
+      }
+      throw err;
+    }
+  }
+
+  async logActivity(personId: string, activity: ActivityInput): Promise<{ id: string }> {
+    const body = `<p><strong>${escapeHtml(activity.subject)}</strong></p>${activity.body
+      .split('\n')
+      .map((line) => `<p>${escapeHtml(line)}</p>`)
+      .join('')}`;
+    const note = await this.gateway.call(
+      HUBSPOT,
+      'createNote',
+      () =>
+        this.client.crm.objects.notes.basicApi.create({
+          properties: { hs_note_body: body, hs_timestamp: (activity.at ?? new Date()).toISOString() },
+          associations: [
+            { to: { id: personId }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: NOTE_TO_CONTACT }] },
+          ],
+        }),
+      { idempotent: false },
+    );
+    return { id: expectShape(HUBSPOT, 'create note', HsObject, note).id };
+  }
+
+  private async update(id: string, properties: Record<string, string>): Promise<void> {
+    const updated = await this.gateway.call(HUBSPOT, 'updateContact', () => this.client.crm.contacts.basicApi.update(id, { properties }), {
+      // Setting the same properties twice leaves the same contact.
+      idempotent: true,
+    });
+    expectShape(HUBSPOT, 'update contact', HsObject, updated);
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,120 @@
+/**
+ * Ticketing on Jira Cloud through jira.js (Version3Client, basic auth with email + API token).
+ * jira.js has no retries of its own; every call goes through the gateway.
+ */
+import { HttpException, Version3Client } from 'jira.js';
+import { z } from 'zod';
+import type { ConnectorError} from '../../delivery/connector-error';
+import { expectShape, fromHttpStatus, parseRetryAfter } from '../../delivery/connector-error';
+import type { Gateway } from '../../delivery/gateway';
+import type { CreatedTicket, Severity, TicketInput, TicketStatus, Ticketing } from '../../ports/ticketing';
+import { doc, heading, paragraphs, quote, type AdfDoc } from './adf';
+import type { JiraConfig } from './config';
+
+export const JIRA = 'jira';
+
+const PRIORITY: Record<Severity, string> = { critical: 'Highest', high: 'High', medium: 'Medium', low: 'Low' };
+
+const Created = z.object({ id: z.string(), key: z.string() });
+const Issue = z.object({
+  key: z.string(),
+  fields: z.object({ summary: z.string().optional(), status: z.object({ name: z.string() }) }),
+});
+const Comment = z.object({ id: z.string() });
+
+/** Jira errors: `{errorMessages: [...], errors: {field: message}}` on an HttpException. */
+export function normalizeJiraError(err: unknown): ConnectorError | undefined {
+  if (!(err instanceof HttpException)) return undefined;
+  const response = typeof err.response === 'object' ? (err.response as { data?: unknown }) : {};
+  const data = (typeof response.data === 'object' && response.data !== null ? response.data : {}) as {
+    errorMessages?: unknown;
+    errors?: unknown;
+  };
+  const messages = Array.isArray(data.errorMessages) ? data.errorMessages.filter((m): m is string => typeof m === 'string') : [];
+  const fieldErrors = typeof data.errors === 'object' && data.errors !== null ? Object.entries(data.errors as Record<string, unknown>) : [];
+  const issues = fieldErrors.map(([path, message]) => ({ path, message: String(message) }));
+  const detail = [...messages, ...issues.map((i) => `${i.path}: ${i.message}`)].join('; ');
+  const headers = (err.cause as { response?: { headers?: Record<string, unknown> } } | undefined)?.response?.headers ?? {};
+  return fromHttpStatus(JIRA, err.status, detail ? `Jira answered ${err.status}: ${detail}` : `Jira answered ${err.status}.`, {
+    retryAfterSeconds: parseRetryAfter(headers['retry-after']),
+    issues: issues.length > 0 ? issues : undefined,
+    cause: err,
+  });
+}
+
+export class JiraTicketing implements Ticketing {
+  readonly provider = JIRA;
+  private readonly client: Version3Client;
+
+  constructor(
+    private readonly config: JiraConfig,
+    private readonly gateway: Gateway,
+  ) {
+    gateway.register(JIRA, normalizeJiraError);
+    this.client = new Version3Client({
+      host: config.host,
+      authentication: { basic: { email: config.email, apiToken: config.apiToken } },
+      // A socket-level deadline so an abandoned attempt does not linger.
+      baseRequestConfig: { timeout: gateway.policyOf(JIRA).attemptTimeoutMs },
+    });
+  }
+
+  async createTicket(input: TicketInput): Promise<CreatedTicket> {
+    const labels = [...new Set([...this.config.labels, ...(input.labels ?? []), ...(input.reference ? [referenceLabel(input.reference)] : [])])];
+    const created = await this.gateway.call(
+      JIRA,
+      'createIssue',
+      () =>
+        this.client.issues.createIssue({
+          fields: {
+            project: { key: this.config.projectKey },
+            issuetype: { name: this.config.issueType },
+            summary: input.summary,
+            description: describe(input),
+            priority: { name: PRIORITY[input.severity] },
+            labels,
+          },
+        }),
+      { idempotent: false },
+    );
+    const { key } = expectShape(JIRA, 'create issue', Created, created);
+    return { key, url: this.browseUrl(key) };
+  }
+
+  async getStatus(key: string): Promise<TicketStatus> {
+    const issue = await this.gateway.call(JIRA, 'getIssue', () => this.client.issues.getIssue({ issueIdOrKey: key, fields: ['summary', 'status'] }), {
+      idempotent: true,
+    });
+    const parsed = expectShape(JIRA, 'get issue', Issue, issue);
+    return { key: parsed.key, status: parsed.fields.status.name, summary: parsed.fields.summary, url: this.browseUrl(parsed.key) };
+  }
+
+  async addComment(key: string, text: string): Promise<{ id: string }> {
+    const comment = await this.gateway.call(
+      JIRA,
+      'addComment',
+      () => this.client.issueComments.addComment({ issueIdOrKey: key, comment: doc(paragraphs(text)) }),
+      { idempotent: false },
+    );
+    return { id: expectShape(JIRA, 'add comment', Comment, comment).id };
+  }
+
+  private browseUrl(key: string): string {
+    return `${this.config.host}/browse/${encodeURIComponent(key)}`;
+  }
+}
+
+/** Jira labels cannot hold spaces; the reference label lets a retried create find its ticket. */
+export function referenceLabel(reference: string): string {
+  return `ab-${reference.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 255);
+}
+
+function describe(input: TicketInput): AdfDoc {
+  const content = [...paragraphs(input.description)];
+  if (input.conversationExcerpt?.trim()) {
+    content.push(heading('Conversation excerpt'));
+    content.push(quote(input.conversationExcerpt.split('\n')));
+  }
+  content.push(...paragraphs(`Severity: ${input.severity}. Filed by the chatbot.`));
+  return doc(content);
+}

@@ -1,0 +1,136 @@
+/**
+ * Knowledge base on Notion through @notionhq/client with an integration token. Notion API
+ * 2025-09-03 puts rows in data sources: the database's first data source is looked up once and
+ * pages are created under it and queried through it. The SDK's own retries are off.
+ */
+import { APIResponseError, Client, LogLevel, RequestTimeoutError, UnknownHTTPResponseError } from '@notionhq/client';
+import { z } from 'zod';
+import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../../delivery/connector-error';
+import type { Gateway } from '../../delivery/gateway';
+import type { Article, ArticleInput, KnowledgeBase } from '../../ports/knowledge-base';
+import type { NotionConfig } from './config';
+
+export const NOTION = 'notion';
+/** The Notion-Version this adapter is written against. */
+export const NOTION_VERSION = '2025-09-03';
+/** Notion rejects rich-text items longer than this. */
+const MAX_TEXT = 2000;
+
+const Database = z.object({ data_sources: z.array(z.object({ id: z.string() })).min(1) });
+const Page = z.object({ object: z.literal('page'), id: z.string(), url: z.string().optional(), properties: z.record(z.string(), z.unknown()).optional() });
+const QueryResult = z.object({ results: z.array(Page) });
+
+/** Notion errors: APIResponseError with `.status`, `.code` and `.headers`. */
+export function normalizeNotionError(err: unknown): ConnectorError | undefined {
+  if (err instanceof RequestTimeoutError) {
+    return new ConnectorError('upstream_unavailable', 'Notion did not answer in time.', { connector: NOTION, vendorCode: err.code, retry: 'if_idempotent', cause: err });
+  }
+  if (APIResponseError.isAPIResponseError(err)) {
+    return fromHttpStatus(NOTION, err.status, `Notion: ${err.message}`, {
+      vendorCode: err.code,
+      retryAfterSeconds: parseRetryAfter(headerOf(err.headers, 'retry-after')),
+      cause: err,
+    });
+  }
+  if (err instanceof UnknownHTTPResponseError) {
+    return fromHttpStatus(NOTION, err.status, `Notion answered ${err.status}.`, { vendorCode: err.code, retryAfterSeconds: parseRetryAfter(headerOf(err.headers, 'retry-after')), cause: err });
+  }
+  return undefined;
+}
+
+/** Error headers are a fetch Headers object, typed loosely by the SDK. */
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  const v = (headers as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+type RichText = { type: 'text'; text: { content: string } }[];
+
+function richText(s: string): RichText {
+  const out: RichText = [];
+  for (let i = 0; i < s.length; i += MAX_TEXT) out.push({ type: 'text', text: { content: s.slice(i, i + MAX_TEXT) } });
+  return out.length > 0 ? out : [{ type: 'text', text: { content: '' } }];
+}
+
+function blocks(title: string, body: string) {
+  return [
+    { object: 'block' as const, type: 'heading_2' as const, heading_2: { rich_text: richText(title) } },
+    ...body
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => ({ object: 'block' as const, type: 'paragraph' as const, paragraph: { rich_text: richText(p) } })),
+  ];
+}
+
+export class NotionKnowledgeBase implements KnowledgeBase {
+  readonly provider = NOTION;
+  private readonly client: Client;
+  private dataSourceId?: Promise<string>;
+
+  constructor(
+    private readonly config: NotionConfig,
+    private readonly gateway: Gateway,
+  ) {
+    gateway.register(NOTION, normalizeNotionError);
+    this.client = new Client({
+      auth: config.token,
+      baseUrl: config.baseUrl,
+      notionVersion: NOTION_VERSION,
+      retry: false,
+      timeoutMs: gateway.policyOf(NOTION).attemptTimeoutMs,
+      logLevel: LogLevel.ERROR,
+    });
+  }
+
+  async createArticle(input: ArticleInput): Promise<Article> {
+    const p = this.config.properties;
+    const dataSourceId = await this.resolveDataSource();
+    const page = await this.gateway.call(
+      NOTION,
+      'createPage',
+      () =>
+        this.client.pages.create({
+          parent: { type: 'data_source_id', data_source_id: dataSourceId },
+          properties: {
+            [p.title]: { title: richText(input.title) },
+            [p.reference]: { rich_text: richText(input.reference) },
+            [p.tags]: { multi_select: (input.tags ?? []).map((name) => ({ name: name.replace(/,/g, ' ') })) },
+          },
+          children: [...blocks('Problem', input.problem), ...blocks('Solution', input.solution)],
+        }),
+      { idempotent: false },
+    );
+    const parsed = expectShape(NOTION, 'create page', Page, page);
+    return { id: parsed.id, title: input.title, reference: input.reference, url: parsed.url };
+  }
+
+  async findByReference(reference: string): Promise<Article | null> {
+    const dataSourceId = await this.resolveDataSource();
+    const p = this.config.properties;
+    const result = await this.gateway.call(
+      NOTION,
+      'queryDataSource',
+      () => this.client.dataSources.query({ data_source_id: dataSourceId, filter: { property: p.reference, rich_text: { equals: reference } }, page_size: 1 }),
+      { idempotent: true },
+    );
+    const hit = expectShape(NOTION, 'query', QueryResult, result).results[0];
+    if (!hit) return null;
+    return { id: hit.id, title: plainTitle(hit.properties?.[p.title]), reference, url: hit.url };
+  }
+
+  /** The database's first data source, looked up once (a failed lookup is retried next time). */
+  private resolveDataSource(): Promise<string> {
+    this.dataSourceId ??= this.gateway
+      .call(NOTION, 'retrieveDatabase', () => this.client.databases.retrieve({ database_id: this.config.databaseId }), { idempotent: true })
+      .then((db) => expectShape(NOTION, 'retrieve database', Database, db).data_sources[0]!.id);
+    this.dataSourceId.catch(() => (this.dataSourceId = undefined));
+    return this.dataSourceId;
+  }
+}
+
+function plainTitle(prop: unknown): string {
+  const title = (prop as { title?: { plain_text?: string; text?: { content?: string } }[] } | undefined)?.title ?? [];
+  return title.map((t) => t.plain_text ?? t.text?.content ?? '').join('');
+}

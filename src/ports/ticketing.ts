@@ -1,0 +1,35 @@
+/** What actions need from an issue tracker (Jira, the local store). */
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface TicketInput {
+  summary: string;
+  description: string;
+  severity: Severity;
+  /** The last turns of the conversation, quoted in the ticket. */
+  conversationExcerpt?: string;
+  labels?: string[];
+  /** A stable reference for this request, so a retried create can find the first one. */
+  reference?: string;
+}
+
+export interface CreatedTicket {
+  key: string;
+  url?: string;
+}
+
+export interface TicketStatus {
+  key: string;
+  status: string;
+  summary?: string;
+  url?: string;
+}
+
+export interface Ticketing {
+  readonly provider: string;
+  createTicket(input: TicketInput): Promise<CreatedTicket>;
+  /** Throws a not_found AppError when there is no such ticket. */
+  getStatus(key: string): Promise<TicketStatus>;
+  addComment(key: string, text: string): Promise<{ id: string }>;
+}
