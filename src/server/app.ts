@@ -45,7 +45,9 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   app.set('etag', false);
   app.use(healthRoutes());
   app.use(actionsRoutes(registry));
-  app.all('/webhook', (_req, res) => {
+  app.all('/webhook', (req, res, next) => {
+    // A POST only gets here when its path differs from the hot path's (e.g. `/WEBHOOK`): not ours.
+    if (req.method === 'POST') return next();
     res.set('Allow', 'POST');
     res.status(405).json({ error: 'Use POST for /webhook.', code: 'method_not_allowed' });
   });
@@ -69,7 +71,9 @@ export function createActionServer(opts: ServerOptions): ActionServer {
       if (closing && inFlight === 0) drained?.();
     });
     if (closing) res.setHeader('Connection', 'close');
-    const path = req.url === '/webhook' || req.url?.startsWith('/webhook?') ? '/webhook' : null;
+    // rasa_sdk (Sanic) also answers `/webhook/`; an endpoints.yml URL with a trailing slash must work.
+    const url = req.url ?? '';
+    const path = url === '/webhook' || url === '/webhook/' || url.startsWith('/webhook?') || url.startsWith('/webhook/?') ? '/webhook' : null;
     if (path && req.method === 'POST') {
       webhook(req, res).catch((err) => {
         logger.error('webhook handler crashed', { error: err });

@@ -53,7 +53,8 @@ function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('error', (err) => {
       if (!failed) {
         failed = true;
-        reject(err);
+        // The caller hung up mid-upload: its fault, not a server error (no 500, no error log).
+        reject(new AppError('validation', 'The request body ended before it was complete.', { cause: err }));
       }
     });
   });

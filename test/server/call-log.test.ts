@@ -1,4 +1,5 @@
 /** What the server writes to its log for each /webhook call, and that it stays free of personal data. */
+import net from 'node:net';
 import type { CallRecord } from '../../src/server/webhook';
 import { echoAction, throwingAction } from '../helpers/actions';
 import { postWebhook } from '../helpers/http';
@@ -43,5 +44,21 @@ describe('per-call log line', () => {
     expect(JSON.stringify(failure.error)).toContain('database exploded');
     expect(logs.text()).not.toContain(marker);
     expect(logs.text()).not.toContain('23456789');
+  });
+
+  it('a caller hanging up mid-upload is a client problem: no 500, no error line', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect(s.port, '127.0.0.1', () => {
+        socket.write(
+          'POST /webhook HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: log-req-cut\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"next_action":',
+          () => socket.destroy(),
+        );
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    const line = await logs.waitFor((l) => l.message === 'action call' && l.requestId === 'log-req-cut');
+    expect(line.status).toBe(400);
+    expect(logs.lines().filter((l) => l.requestId === 'log-req-cut' && l.level === 'error')).toEqual([]);
   });
 });

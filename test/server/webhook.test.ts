@@ -2,7 +2,7 @@ import { defineAction } from '../../src/sdk/action';
 import { ActionExecutionRejection } from '../../src/sdk/errors';
 import { SlotSet } from '../../src/sdk/events';
 import { echoAction, rejectingAction, throwingAction } from '../helpers/actions';
-import { postWebhook } from '../helpers/http';
+import { postWebhook, request } from '../helpers/http';
 import { registryOf, startTestServer, type TestServer } from '../helpers/server';
 import { webhookBody } from '../helpers/webhook-body';
 
@@ -76,6 +76,21 @@ describe('POST /webhook', () => {
       expect(insane.headers['x-request-id']).not.toContain('script');
       const none = await postWebhook(s.url, webhookBody('action_echo'));
       expect(none.headers['x-request-id']).toMatch(/^[\w.:-]+$/);
+    });
+  });
+
+  describe('routing', () => {
+    it.each(['/webhook/', '/webhook?token=abc', '/webhook/?x=1'])('POST %s runs the action', async (path) => {
+      const raw = JSON.stringify(webhookBody('action_echo', { senderId: 'routed' }));
+      const res = await request(s.url, { method: 'POST', path, headers: { 'Content-Type': 'application/json' }, body: raw });
+      expect(res.status).toBe(200);
+      expect(res.json()).toMatchObject({ responses: [{ text: 'hello routed' }] });
+    });
+
+    it('POST to another path is a 404, not a "use POST" 405', async () => {
+      const res = await request(s.url, { method: 'POST', path: '/WEBHOOK', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      expect(res.status).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'not_found' });
     });
   });
 
