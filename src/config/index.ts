@@ -36,6 +36,25 @@ export const ConfigSchema = z.object({
   DIALOGFLOW_MAPPING_FILE: z.string().min(1).optional(),
   /** Time an action gets before the Dialogflow adapter answers "still working" (ES hard limit is 5 s). */
   DIALOGFLOW_DEADLINE_MS: positiveInt.default(4500),
+  /** PostgreSQL for company data (orders); unset = the embedded database under DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// connection string').optional(),
+  /** Largest number of pooled PostgreSQL connections. */
+  DATABASE_POOL_MAX: positiveInt.default(10),
+  /** Where the embedded database keeps its files. */
+  DATA_DIR: z.string().min(1).default('./.data'),
+  /** HS256 secret for identity tokens in message metadata (at least 32 characters). */
+  IDENTITY_JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** JWKS URL publishing the RS256/ES256 keys identity tokens are signed with. */
+  IDENTITY_JWKS_URL: z.url().optional(),
+  /** Required `iss` of identity tokens (needed when a secret or JWKS is set). */
+  IDENTITY_JWT_ISSUER: z.string().min(1).optional(),
+  /** Required `aud` of identity tokens (needed when a secret or JWKS is set). */
+  IDENTITY_JWT_AUDIENCE: z.string().min(1).optional(),
+  /** The key of the latest user message's metadata that carries the identity token. */
+  IDENTITY_METADATA_KEY: z.string().min(1).default('identity_token'),
+  /** Failed identity verifications per conversation before it is blocked for the window. */
+  IDENTITY_MAX_FAILURES: positiveInt.default(5),
+  IDENTITY_FAILURE_WINDOW_MS: positiveInt.default(15 * 60_000),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
