@@ -10,7 +10,7 @@ import { toCxMessages, type CxMessage } from './map-responses';
 import { CxRequestSchema, issuesOf } from './request-schemas';
 import { runTurn } from './run-turn';
 import { cxFormParameters, cxTurn, sessionIdOf } from './synthetic-tracker';
-import { type AdapterDeps, type AdapterResult, badRequest, fitsSizeLimit, messageFor } from './shared';
+import { type AdapterDeps, type AdapterResult, badRequest, fitsSizeLimit, messageFor, pendingKeyOf } from './shared';
 import type { CxParameterState } from './map-events';
 
 export interface CxWebhookResponse {
@@ -41,11 +41,14 @@ export async function handleCx(body: unknown, deps: AdapterDeps, requestId: stri
   }
 
   const turn = cxTurn(req, name);
+  const action = executor.registry.get(name)!;
   const outcome = await runTurn({
     executor,
     logger,
-    action: executor.registry.get(name)!,
+    action,
     turn,
+    pending: deps.pending,
+    pendingKey: pendingKeyOf('cx', req.sessionInfo.session, action, turn.tracker.slots ?? {}),
     deadlineMs: mapping.cx.deadlineMs ?? deps.deadlineMs,
     isExternalFollowup: (next) => Object.prototype.hasOwnProperty.call(mapping.cx.targets, next),
     log: { ...log, action: name },

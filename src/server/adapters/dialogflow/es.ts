@@ -10,7 +10,7 @@ import { toEsMessages, type EsMessage } from './map-responses';
 import { EsRequestSchema, issuesOf } from './request-schemas';
 import { runTurn } from './run-turn';
 import { esTurn, sessionIdOf } from './synthetic-tracker';
-import { type AdapterDeps, type AdapterResult, badRequest, fitsSizeLimit, messageFor } from './shared';
+import { type AdapterDeps, type AdapterResult, badRequest, fitsSizeLimit, messageFor, pendingKeyOf } from './shared';
 
 export interface EsContextOut {
   name: string;
@@ -42,11 +42,14 @@ export async function handleEs(body: unknown, deps: AdapterDeps, requestId: stri
   }
 
   const turn = esTurn(req, mapping.es.slotContext);
+  const action = executor.registry.get(name)!;
   const outcome = await runTurn({
     executor,
     logger,
-    action: executor.registry.get(name)!,
+    action,
     turn,
+    pending: deps.pending,
+    pendingKey: pendingKeyOf('es', req.session, action, turn.tracker.slots ?? {}),
     deadlineMs: mapping.es.deadlineMs ?? deps.deadlineMs,
     isExternalFollowup: (next) => Object.prototype.hasOwnProperty.call(mapping.es.followupEvents, next),
     log: { ...log, action: name },

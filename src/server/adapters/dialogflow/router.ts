@@ -13,6 +13,7 @@ import { requireToken } from '../../middleware/auth';
 import { handleCx } from './cx';
 import { handleEs } from './es';
 import { loadMapping, type DialogflowMapping } from './mapping';
+import { PendingRuns } from './pending-runs';
 import type { AdapterDeps, AdapterResult } from './shared';
 
 export type DialogflowConfig = Partial<Pick<Config, 'ACTION_SERVER_TOKEN' | 'DIALOGFLOW_MAPPING_FILE' | 'DIALOGFLOW_DEADLINE_MS'>>;
@@ -47,6 +48,7 @@ export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
     logger: opts.logger,
     mapping: opts.mapping ?? loadMapping(opts.config.DIALOGFLOW_MAPPING_FILE),
     deadlineMs: opts.config.DIALOGFLOW_DEADLINE_MS ?? DEFAULT_DEADLINE_MS,
+    pending: new PendingRuns(),
   };
   const json = express.json({ limit: opts.bodyLimit ?? '1mb' });
   const auth = requireToken(opts.config.ACTION_SERVER_TOKEN);

@@ -5,7 +5,7 @@
  *   next) and merges its output; one mapped to a Dialogflow event/page, or unknown to us, is
  *   handed back for the edition to express.
  * - If the budget runs out first the turn is answered "pending" and the action keeps running;
- *   its late outcome is logged. Failures become a sentence for the user, never an error page:
+ *   asking again (same session, action and inputs) picks up that run instead of starting another. Failures become a sentence for the user, never an error page:
  *   Dialogflow would hide our error body anyway.
  */
 import type { Logger } from '../../../observability/logger';
@@ -15,6 +15,7 @@ import type { ResponseEntry } from '../../../protocol/response';
 import type { Action } from '../../../sdk/action';
 import { ActionExecutionRejection, AppError, userMessage } from '../../../sdk/errors';
 import type { Executor } from '../../../sdk/executor';
+import type { PendingRuns } from './pending-runs';
 import type { SyntheticTurn } from './synthetic-tracker';
 
 /** Follow-up chains longer than this are cut: an action that keeps naming itself would never answer. */
@@ -41,6 +42,9 @@ export interface RunTurnInput {
   /** Follow-ups Dialogflow itself should perform (mapped to an event or a page). */
   isExternalFollowup(name: string): boolean;
   log: Record<string, unknown>;
+  /** Runs that missed an earlier deadline; `pendingKey` identifies this turn's run among them. */
+  pending: PendingRuns;
+  pendingKey: string;
 }
 
 function advance(state: TrackerState, ran: string, events: RasaEvent[]): TrackerState {
@@ -100,14 +104,21 @@ function failureOf(err: unknown, input: RunTurnInput): TurnOutcome {
 }
 
 export async function runTurn(input: RunTurnInput): Promise<TurnOutcome> {
-  const work = runChain(input).catch((err: unknown) => failureOf(err, input));
+  const earlier = input.pending.get(input.pendingKey);
+  if (earlier) input.logger.info('dialogflow: joining the run started on an earlier turn', input.log);
+  const work = earlier ?? runChain(input).catch((err: unknown) => failureOf(err, input));
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'deadline'>((resolve) => {
     timer = setTimeout(() => resolve('deadline'), input.deadlineMs);
   });
   const winner = await Promise.race([work, deadline]);
   clearTimeout(timer);
-  if (winner !== 'deadline') return winner;
+  if (winner !== 'deadline') {
+    if (earlier) input.pending.delete(input.pendingKey);
+    return winner;
+  }
+  if (earlier) return { kind: 'pending' };
+  input.pending.add(input.pendingKey, work);
   const started = Date.now();
   input.logger.warn('dialogflow: deadline reached, answering "pending"; the action keeps running', { ...input.log, deadlineMs: input.deadlineMs });
   void work.then((late) => {

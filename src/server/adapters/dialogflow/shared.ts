@@ -2,7 +2,9 @@
 import type { Logger } from '../../../observability/logger';
 import type { ErrorBody } from '../../../protocol/response';
 import type { Executor } from '../../../sdk/executor';
+import type { Action } from '../../../sdk/action';
 import { DEFAULT_MESSAGES, type DialogflowMapping } from './mapping';
+import { PendingRuns } from './pending-runs';
 
 export interface AdapterDeps {
   /** The same executor /webhook uses: the adapter only translates, actions do the work. */
@@ -11,6 +13,7 @@ export interface AdapterDeps {
   mapping: DialogflowMapping;
   /** Budget for the action before answering "pending" (a mapping file value per edition wins). */
   deadlineMs: number;
+  pending: PendingRuns;
 }
 
 export interface AdapterResult {
@@ -33,4 +36,10 @@ export function messageFor(mapping: DialogflowMapping, kind: keyof typeof DEFAUL
 export function badRequest(error: string, issues: { path: string; message: string }[], requestId: string): AdapterResult {
   const body: ErrorBody = { error, code: 'invalid_request', issues, request_id: requestId };
   return { status: 400, body, action: null };
+}
+
+/** Identifies a run for "ask again": the inputs are the values of the slots the action reads. */
+export function pendingKeyOf(edition: string, session: string, action: Action, slots: Record<string, unknown>): string {
+  const inputs = Object.fromEntries(action.slotNames.map((s) => [s, slots[s] ?? null]));
+  return PendingRuns.key(edition, session, action.name, inputs);
 }

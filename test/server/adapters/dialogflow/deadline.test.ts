@@ -53,3 +53,54 @@ describe('Dialogflow deadline fallback', () => {
     }
   });
 });
+
+describe('asking again after a "pending" answer', () => {
+  const pendingEs = { fulfillmentText: DEFAULT_MESSAGES.pending, fulfillmentMessages: [{ text: { text: [DEFAULT_MESSAGES.pending] } }] };
+
+  it('joins the run under way, then delivers its result once, without running the action twice', async () => {
+    const slow = gated('action_slow');
+    const srv = await startDialogflowServer(new ActionRegistry().register(slow.action), { deadlineMs: 50 });
+    const url = `${srv.url}/dialogflow/es`;
+    try {
+      expect((await postJson(url, esRequest({ intent: 'slow', text: 'where is it?' }))).body).toEqual(pendingEs);
+      // Still running: the second ask waits on the same run and is told "pending" again.
+      expect((await postJson(url, esRequest({ intent: 'slow', text: 'any news?' }))).body).toEqual(pendingEs);
+      expect(slow.runs()).toBe(1);
+
+      slow.release();
+      await slow.done;
+      const third = await postJson(url, esRequest({ intent: 'slow', text: 'and now?' }));
+      expectValidEs(third.body);
+      expect((third.body as { fulfillmentText: string }).fulfillmentText).toBe('finally done');
+      expect(slow.runs()).toBe(1);
+
+      // The result was handed over; the next ask is a new run.
+      const fourth = await postJson(url, esRequest({ intent: 'slow' }));
+      expect((fourth.body as { fulfillmentText: string }).fulfillmentText).toBe('finally done');
+      expect(slow.runs()).toBe(2);
+    } finally {
+      slow.release();
+      await srv.close();
+    }
+  });
+
+  it('starts a new run when the action`s inputs changed (another order number)', async () => {
+    const slow = gated('action_slow');
+    const srv = await startDialogflowServer(new ActionRegistry().register(slow.action), { deadlineMs: 50 });
+    const url = `${srv.url}/dialogflow/cx`;
+    try {
+      await postJson(url, cxRequest({ tag: 'slow', parameters: { order: 'A-1' } }));
+      await postJson(url, cxRequest({ tag: 'slow', parameters: { order: 'B-2' } }));
+      expect(slow.runs()).toBe(2);
+      slow.release();
+      await slow.done;
+      const a = await postJson(url, cxRequest({ tag: 'slow', parameters: { order: 'A-1' } }));
+      expectValidCx(a.body);
+      expect(JSON.stringify(a.body)).toContain('order A-1 is on its way');
+      expect(slow.runs()).toBe(2);
+    } finally {
+      slow.release();
+      await srv.close();
+    }
+  });
+});

@@ -122,21 +122,27 @@ export const validateTicketForm = defineFormValidation({
   },
 });
 
-/** Waits for the test to release it, so the deadline fallback is reached without timing guesses. */
+/**
+ * Waits for the test to release it, so the deadline fallback is reached without timing guesses.
+ * Reads an optional `order` slot (its input) and counts its runs.
+ */
 export function gated(name = 'action_slow') {
   let release: () => void = () => undefined;
   let finished: () => void = () => undefined;
   const gate = new Promise<void>((r) => (release = r));
   const done = new Promise<void>((r) => (finished = r));
+  let runs = 0;
   const action = defineAction({
     name,
-    async run({ dispatcher }) {
+    slots: z.object({ order: z.string().optional() }),
+    async run({ slots, dispatcher }) {
+      runs++;
       await gate;
-      dispatcher.utterMessage({ text: 'finally done' });
+      dispatcher.utterMessage({ text: slots.order ? `order ${slots.order} is on its way` : 'finally done' });
       finished();
     },
   });
-  return { action, release: () => release(), done };
+  return { action, release: () => release(), done, runs: () => runs };
 }
 
 export function testRegistry(): ActionRegistry {
