@@ -20,7 +20,8 @@ export function readDomain(file: string): Domain {
   const stat = fs.statSync(file);
   const files = stat.isDirectory()
     ? fs
-        .readdirSync(file)
+        // Rasa loads a split domain from the whole tree under the folder, subfolders included.
+        .readdirSync(file, { recursive: true, encoding: 'utf8' })
         .filter((f) => /\.ya?ml$/.test(f))
         .sort()
         .map((f) => path.join(file, f))

@@ -110,11 +110,11 @@ actions:
     expect(r.err).toMatch(expected);
   });
 
-  it('reads a domain split over a folder of YAML files (and ignores other files)', async () => {
+  it('reads a domain split over a folder tree of YAML files, as Rasa does (and ignores other files)', async () => {
     write('split/actions.yml', 'actions:\n  - action_weather\n  - action_book\n');
     write('split/forms.yaml', 'forms:\n  booking_form:\n    required_slots: [date]\nactions:\n  - validate_booking_form\n');
     write('split/slots.yml', 'slots:\n  city: { type: text }\n');
-    write('split/more-slots.yml', 'slots:\n  date: { type: text }\n');
+    write('split/nested/deeper/more-slots.yml', 'slots:\n  date: { type: text }\n');
     write('split/README.md', 'actions: not yaml of ours');
     const r = await run(['check', '--actions', actions, '--domain', path.join(tmp, 'split')]);
     expect(r.err).toBe('');
