@@ -1,0 +1,56 @@
+/**
+ * Failed verifications per key (the conversation) in a sliding window, in memory. Enough for one
+ * process; several replicas each count their own, so the effective limit is per replica.
+ */
+import type { AttemptLimiter } from '../ports/identity';
+
+export interface SlidingWindowOptions {
+  /** Failures within the window after which the key is blocked. */
+  maxFailures?: number;
+  windowMs?: number;
+  /** Keys remembered at most; the least recently failed are forgotten first. */
+  maxKeys?: number;
+  now?: () => number;
+}
+
+export class SlidingWindowLimiter implements AttemptLimiter {
+  readonly maxFailures: number;
+  readonly windowMs: number;
+  private readonly maxKeys: number;
+  private readonly now: () => number;
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(opts: SlidingWindowOptions = {}) {
+    this.maxFailures = opts.maxFailures ?? 5;
+    this.windowMs = opts.windowMs ?? 15 * 60_000;
+    this.maxKeys = opts.maxKeys ?? 10_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  isBlocked(key: string): boolean {
+    return this.recent(key).length >= this.maxFailures;
+  }
+
+  recordFailure(key: string): void {
+    const list = this.recent(key);
+    list.push(this.now());
+    // Re-inserting moves the key to the end, so the first key in the map is the stalest.
+    this.failures.delete(key);
+    this.failures.set(key, list);
+    while (this.failures.size > this.maxKeys) {
+      const oldest = this.failures.keys().next().value;
+      if (oldest === undefined) break;
+      this.failures.delete(oldest);
+    }
+  }
+
+  private recent(key: string): number[] {
+    const list = this.failures.get(key);
+    if (!list) return [];
+    const since = this.now() - this.windowMs;
+    const kept = list.filter((t) => t > since);
+    if (kept.length === 0) this.failures.delete(key);
+    else if (kept.length !== list.length) this.failures.set(key, kept);
+    return kept;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Checks the identity token a channel attaches to user messages: a JWT signed by the company's
+ * login system, HS256 with a shared secret or RS256/ES256 with keys from a JWKS URL. Issuer,
+ * audience and expiry are always checked; the `sub` claim is the customer id.
+ */
+import { createRemoteJWKSet, jwtVerify, type JWTHeaderParameters, type JWTVerifyGetKey, type FlattenedJWSInput } from 'jose';
+import type { IdentityVerifier, TokenCheck } from '../ports/identity';
+
+export const DEFAULT_METADATA_KEY = 'identity_token';
+/** Real tokens are a few hundred bytes; anything far larger is not worth parsing. */
+const MAX_TOKEN_LENGTH = 8192;
+
+export interface JwtVerifierOptions {
+  /** HS256 shared secret. */
+  secret?: string;
+  /** Where the RS256/ES256 public keys are published. */
+  jwksUrl?: string;
+  /** A key set to use instead of fetching `jwksUrl` (tests, or keys shipped with the app). */
+  keySet?: JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
+  metadataKey?: string;
+  /** Seconds of clock skew tolerated on exp/nbf. */
+  clockToleranceSec?: number;
+}
+
+export class JwtIdentityVerifier implements IdentityVerifier {
+  readonly metadataKey: string;
+  private readonly secret?: Uint8Array;
+  private readonly keySet?: JWTVerifyGetKey;
+  private readonly algorithms: string[];
+
+  constructor(private readonly opts: JwtVerifierOptions) {
+    this.metadataKey = opts.metadataKey ?? DEFAULT_METADATA_KEY;
+    if (opts.secret) this.secret = new TextEncoder().encode(opts.secret);
+    this.keySet = opts.keySet ?? (opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl)) : undefined);
+    this.algorithms = [...(this.secret ? ['HS256'] : []), ...(this.keySet ? ['RS256', 'ES256'] : [])];
+    if (this.algorithms.length === 0) throw new Error('JwtIdentityVerifier needs a secret or a key set');
+  }
+
+  async checkToken(metadata: Record<string, unknown>): Promise<TokenCheck> {
+    const token = metadata[this.metadataKey];
+    if (token === undefined || token === null || token === '') return { kind: 'none' };
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { kind: 'invalid', reason: 'malformed token' };
+    try {
+      const { payload } = await jwtVerify(token, (header: JWTHeaderParameters, input: FlattenedJWSInput) => this.keyFor(header, input), {
+        algorithms: this.algorithms,
+        issuer: this.opts.issuer,
+        audience: this.opts.audience,
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: this.opts.clockToleranceSec ?? 5,
+      });
+      const sub = payload.sub;
+      if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) return { kind: 'invalid', reason: 'token has no usable sub' };
+      return { kind: 'valid', customerId: sub };
+    } catch (err) {
+      return { kind: 'invalid', reason: (err as { code?: string }).code ?? 'token rejected' };
+    }
+  }
+
+  private keyFor(header: JWTHeaderParameters, input: FlattenedJWSInput) {
+    if (header.alg === 'HS256' && this.secret) return this.secret;
+    if (header.alg !== 'HS256' && this.keySet) return this.keySet(header, input);
+    throw new Error(`no key for algorithm ${header.alg}`);
+  }
+}
+
+/** Used when no token key is configured: a presented token cannot be trusted, so it counts as invalid. */
+export class NoTokenVerifier implements IdentityVerifier {
+  constructor(readonly metadataKey = DEFAULT_METADATA_KEY) {}
+
+  async checkToken(metadata: Record<string, unknown>): Promise<TokenCheck> {
+    const token = metadata[this.metadataKey];
+    if (token === undefined || token === null || token === '') return { kind: 'none' };
+    return { kind: 'invalid', reason: 'identity tokens are not configured (IDENTITY_JWT_SECRET or IDENTITY_JWKS_URL)' };
+  }
+}

@@ -1,0 +1,71 @@
+import { DEMO_ORDERS, orderTotal } from '../../src/connectors/orders';
+import { JwtIdentityVerifier, SlidingWindowLimiter, verifyOrderAccess, type OrderAccessInput } from '../../src/identity';
+import type { Order, Orders } from '../../src/ports/orders';
+import { AUDIENCE, ISSUER, SECRET, hsToken } from './tokens';
+
+/** Orders from the demo data, in memory: the thing under test here is the access decision. */
+function demoOrders(): Orders {
+  const byId = new Map<string, Order>(
+    DEMO_ORDERS.map((o) => [
+      o.id,
+      {
+        id: o.id, customerId: o.customerId, email: o.email, status: o.status, items: o.items, total: orderTotal(o.items),
+        currency: o.currency, carrier: o.carrier, trackingNumber: o.trackingNumber, estimatedDelivery: null,
+        shippingAddress: o.shippingAddress, updatedAt: new Date(0).toISOString(),
+      },
+    ]),
+  );
+  return {
+    findById: async (id) => byId.get(id) ?? null,
+    changeShippingAddress: async () => ({ ok: false, reason: 'not_found' }),
+    addressHistory: async () => [],
+  };
+}
+
+describe('verifyOrderAccess', () => {
+  const identity = new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
+  const orders = demoOrders();
+  let limiter: SlidingWindowLimiter;
+  beforeEach(() => (limiter = new SlidingWindowLimiter({ maxFailures: 3 })));
+
+  const check = (over: Partial<OrderAccessInput>) =>
+    verifyOrderAccess({ orders, identity, limiter, senderId: 's1', metadata: {}, orderId: 'ORD-10001', ...over });
+
+  it('lets the owner in by token, without any email', async () => {
+    const r = await check({ metadata: { identity_token: await hsToken({ sub: 'C-1001' }) } });
+    expect(r).toMatchObject({ ok: true, customerId: 'C-1001', verifiedBy: 'token', order: { id: 'ORD-10001' } });
+  });
+
+  it('lets the owner in by the email on the order, in any case and with spaces', async () => {
+    const r = await check({ email: '  ADA@Example.com ' });
+    expect(r).toMatchObject({ ok: true, customerId: 'C-1001', verifiedBy: 'order_email' });
+  });
+
+  it('asks for the email when there is neither token nor email, without counting a failure', async () => {
+    for (let i = 0; i < 5; i++) expect(await check({})).toEqual({ ok: false, reason: 'email_needed' });
+    expect(limiter.isBlocked('s1')).toBe(false);
+  });
+
+  it('gives another customer, a wrong email and an unknown order the same not_found', async () => {
+    const other = await check({ metadata: { identity_token: await hsToken({ sub: 'C-1002' }) } });
+    const wrongEmail = await check({ email: 'grace@example.com' });
+    const unknown = await check({ orderId: 'ORD-99999', email: 'ada@example.com' });
+    expect([other, wrongEmail, unknown]).toEqual([{ ok: false, reason: 'not_found' }, { ok: false, reason: 'not_found' }, { ok: false, reason: 'not_found' }]);
+  });
+
+  it('does not fall back to the email when the token is invalid', async () => {
+    const r = await check({ metadata: { identity_token: await hsToken({ sub: 'C-1001', expiresIn: -60 }) }, email: 'ada@example.com' });
+    expect(r).toEqual({ ok: false, reason: 'not_found' });
+  });
+
+  it('never trusts the conversation id: a sender id equal to the customer id proves nothing', async () => {
+    expect(await check({ senderId: 'C-1001', email: 'someone@example.com' })).toEqual({ ok: false, reason: 'not_found' });
+  });
+
+  it('throttles a conversation after repeated failures, even for a then-correct answer', async () => {
+    for (let i = 0; i < 3; i++) await check({ email: `guess${i}@example.com` });
+    expect(await check({ email: 'ada@example.com' })).toEqual({ ok: false, reason: 'throttled' });
+    // Other conversations are not affected.
+    expect(await check({ senderId: 's2', email: 'ada@example.com' })).toMatchObject({ ok: true });
+  });
+});
