@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cxCandidates, defaultActionNames, esCandidates, loadMapping, MappingFileError, parseMapping, slug } from '../../../../src/server/adapters/dialogflow/mapping';
+import { loadActionsDir } from '../../../../src/sdk/load-actions';
 import { MAPPING_FILE } from './helpers';
 
 describe('default action names', () => {
@@ -60,5 +61,14 @@ describe('loadMapping', () => {
   ])('rejects %s with a message naming the file', (_what, load, problem) => {
     expect(load).toThrow(MappingFileError);
     expect(load).toThrow(problem);
+  });
+});
+
+describe('the shipped dialogflow.mapping.json', () => {
+  it('is valid and maps only to actions that exist in actions/', () => {
+    const root = path.resolve(__dirname, '../../../..');
+    const m = loadMapping('dialogflow.mapping.json', root);
+    const registry = loadActionsDir(path.join(root, 'actions'));
+    for (const action of [...Object.values(m.es.intents), ...Object.values(m.cx.tags)]) expect(registry.has(action)).toBe(true);
   });
 });
