@@ -1,0 +1,50 @@
+/**
+ * action_create_lead: puts the lead from the lead form into the CRM, deduplicated by email
+ * (a known email updates the existing lead), and logs the conversation as an activity on it.
+ */
+import { z } from 'zod';
+import { explainFailure, systemName } from '../src/enterprise/replies';
+import { conversationExcerpt } from '../src/enterprise/conversation';
+import { defineAction, SlotSet } from '../src/sdk';
+import '../src/ports/enterprise';
+
+export const createLead = defineAction({
+  name: 'action_create_lead',
+  slots: z.object({
+    lead_name: z.string().trim().min(1).describe('your name'),
+    lead_email: z.email().describe('your email address'),
+    lead_company: z.string().trim().min(1).describe('your company').optional(),
+    lead_interest: z.string().trim().min(1).describe('what you are interested in').optional(),
+  }),
+  async run({ slots, services, dispatcher, tracker }) {
+    const crm = services.crm;
+    if (!crm) {
+      dispatcher.utterMessage({ text: "Sorry, I can't pass your details on right now: no CRM is connected to this assistant." });
+      return [];
+    }
+    const system = systemName(crm.provider, 'our CRM');
+    const first = slots.lead_name.split(/\s+/)[0];
+    let upserted;
+    try {
+      upserted = await crm.upsertLead({ name: slots.lead_name, email: slots.lead_email, company: slots.lead_company, interest: slots.lead_interest, source: 'Chatbot' });
+    } catch (err) {
+      dispatcher.utterMessage({ text: explainFailure(err, system, 'save your details') });
+      return [];
+    }
+    try {
+      await crm.logActivity(upserted.id, {
+        subject: `Chatbot conversation${slots.lead_interest ? `: ${slots.lead_interest}` : ''}`.slice(0, 255),
+        body: conversationExcerpt(tracker) || `Lead captured by the chatbot (${slots.lead_email}).`,
+      });
+    } catch {
+      // The lead itself is saved, which is what the user asked for; the note is a nicety.
+    }
+    const what = slots.lead_interest ? ` about ${slots.lead_interest}` : '';
+    dispatcher.utterMessage({
+      text: upserted.created
+        ? `Thanks, ${first}! I've passed your details to our team; someone will contact you at ${slots.lead_email}${what}.`
+        : `Welcome back, ${first}! I've updated the details we have for ${slots.lead_email}; our team will be in touch${what}.`,
+    });
+    return [SlotSet('lead_id', upserted.id)];
+  },
+});

@@ -1,0 +1,52 @@
+/**
+ * action_file_ticket: files the problem from the ticket form in the ticketing system, with the
+ * conversation quoted and the severity triaged from the text when the user gave none, and
+ * replies with the ticket key (also kept in the `ticket_key` slot for follow-ups).
+ */
+import { z } from 'zod';
+import { conversationExcerpt, requestReference } from '../src/enterprise/conversation';
+import { explainFailure, systemName } from '../src/enterprise/replies';
+import { parseSeverity, triageSeverity } from '../src/enterprise/triage';
+import { defineAction, SlotSet } from '../src/sdk';
+import '../src/ports/enterprise';
+
+const NAME = 'action_file_ticket';
+
+export const fileTicket = defineAction({
+  name: NAME,
+  slots: z.object({
+    ticket_summary: z.string().trim().min(1).max(250).describe('a short summary of the problem'),
+    ticket_description: z.string().trim().min(1).describe('a description of the problem'),
+    ticket_severity: z.string().optional(),
+  }),
+  async run({ slots, services, dispatcher, tracker }) {
+    const ticketing = services.ticketing;
+    if (!ticketing) {
+      dispatcher.utterMessage({ text: "Sorry, I can't file tickets right now: no ticketing system is connected to this assistant." });
+      return [];
+    }
+    const given = parseSeverity(slots.ticket_severity);
+    const severity = given ?? triageSeverity(slots.ticket_summary, slots.ticket_description);
+    let created;
+    try {
+      created = await ticketing.createTicket({
+        summary: slots.ticket_summary.replace(/\s+/g, ' '),
+        description: slots.ticket_description,
+        severity,
+        conversationExcerpt: conversationExcerpt(tracker),
+        labels: ['chatbot'],
+        reference: requestReference(tracker, NAME),
+      });
+    } catch (err) {
+      dispatcher.utterMessage({ text: explainFailure(err, systemName(ticketing.provider, 'our ticket system'), 'file your ticket') });
+      return [];
+    }
+    const how = given ? '' : ' (judged from your description)';
+    dispatcher.utterMessage({
+      text: `I've filed ticket ${created.key} with ${severity} priority${how}. You can ask me about its status any time with that key.`,
+      ticket_key: created.key,
+      ...(created.url ? { ticket_url: created.url } : {}),
+    });
+    return [SlotSet('ticket_key', created.key), SlotSet('ticket_summary', null), SlotSet('ticket_description', null), SlotSet('ticket_severity', null)];
+  },
+});

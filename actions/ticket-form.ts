@@ -1,0 +1,35 @@
+/**
+ * validate_ticket_form: a non-empty one-line summary, a description, and, when the user named
+ * one, a severity from the allowed set (synonyms such as "urgent" or "minor" are mapped).
+ */
+import { z } from 'zod';
+import { parseSeverity } from '../src/enterprise/triage';
+import { SEVERITIES } from '../src/ports/ticketing';
+import { defineFormValidation, zodValidator } from '../src/sdk';
+
+export const ticketForm = defineFormValidation({
+  form: 'ticket_form',
+  // Severity is optional: validated when the user gave one, never asked for.
+  requiredSlots(domainSlots, ctx) {
+    const severity = ctx.tracker.slots.ticket_severity;
+    return severity === null || severity === undefined || domainSlots.includes('ticket_severity') ? domainSlots : [...domainSlots, 'ticket_severity'];
+  },
+  validate: {
+    ticket_summary: zodValidator(
+      z
+        .string()
+        .trim()
+        .min(3)
+        .max(250)
+        .transform((s) => s.replace(/\s+/g, ' ')),
+      'Please give me a short one-line summary of the problem (up to 250 characters).',
+    ),
+    ticket_description: zodValidator(z.string().trim().min(1).max(20_000), 'Could you describe the problem in a few sentences?'),
+    ticket_severity: (value, ctx) => {
+      const severity = parseSeverity(value);
+      if (severity) return { [ctx.slot]: severity };
+      ctx.dispatcher.utterMessage({ text: `Severity must be one of ${SEVERITIES.join(', ')}. I'll judge it from your description instead.` });
+      return { [ctx.slot]: null };
+    },
+  },
+});
