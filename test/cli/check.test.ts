@@ -149,8 +149,10 @@ actions:
     expect(text).toContain('action_greet');
     expect(text).toContain('action_validate_slot_mappings');
     expect(text).toContain('user_name');
-    const r = await run(['check', '--domain', domain]);
+    // The default actions folder and the default domain: what `npx actionbridge check` runs in CI.
+    const r = await run(['check']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^check passed: /);
   });
 });

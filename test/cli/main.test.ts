@@ -87,6 +87,17 @@ describe('actionbridge CLI', () => {
       expect((JSON.parse(r.out) as { name: string }[]).map((a) => a.name)).toEqual(['action_slot_types', 'action_latest']);
     });
 
+    it('two files defining the same action name → exit 1 naming both files', async () => {
+      const dup = path.join(tmp, 'dup');
+      fs.mkdirSync(dup);
+      const action = "module.exports = { name: 'action_same', kind: 'action', slotNames: [], run: async () => [] };\n";
+      fs.writeFileSync(path.join(dup, 'a_first.js'), action);
+      fs.writeFileSync(path.join(dup, 'b_second.js'), action);
+      const r = await run(['list', '--actions', dup]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/'action_same' is defined twice: in .*a_first\.js and in .*b_second\.js/);
+    });
+
     it('a missing actions folder → exit 1 naming it', async () => {
       const missing = path.join(tmp, 'nope');
       const r = await run(['list', '--actions', missing]);
