@@ -15,7 +15,11 @@ describe('ActionServer.shutdown()', () => {
     let shutdownDone = false;
     const shutdown = s.close().then(() => (shutdownDone = true));
 
-    await expect(request(s.url, { path: '/health' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const refused = await request(s.url, { path: '/health' }).then(
+      (res) => `answered ${res.status}`,
+      (err: NodeJS.ErrnoException) => err.code,
+    );
+    expect(['ECONNREFUSED', 'ECONNRESET']).toContain(refused);
     expect(shutdownDone).toBe(false);
 
     slow.release();
