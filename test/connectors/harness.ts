@@ -1,0 +1,85 @@
+/**
+ * Drives the enterprise actions through a real /webhook on 127.0.0.1, with ports built from an
+ * environment exactly as the server builds them, pointed at a vendor fake when asked.
+ */
+import request from 'supertest';
+import { createLead } from '../../actions/create-lead';
+import { documentSolution } from '../../actions/document-solution';
+import { fileTicket } from '../../actions/file-ticket';
+import { leadForm } from '../../actions/lead-form';
+import { ticketForm } from '../../actions/ticket-form';
+import { ticketStatus } from '../../actions/ticket-status';
+import { loadEnterpriseConfig } from '../../src/connectors/config';
+import { createEnterprisePorts, type EnterprisePorts } from '../../src/connectors/registry';
+import { Gateway, type ConnectorPolicy } from '../../src/delivery/gateway';
+import { silentLogger } from '../../src/observability/logger';
+import { ActionRegistry } from '../../src/sdk/registry';
+import type { TrackerSpec } from '../../src/sdk/testkit';
+import { createActionServer, type ActionServer } from '../../src/server/app';
+import { LazyStore, PgliteStore, migrate, type Store } from '../../src/store';
+import { webhookBody } from '../helpers/webhook-body';
+
+export const FAST_POLICY: Partial<ConnectorPolicy> = { initialDelayMs: 1, maxDelayMs: 5, attemptTimeoutMs: 3_000, deadlineMs: 8_000, halfOpenAfterMs: 60_000 };
+
+export function enterpriseRegistry(): ActionRegistry {
+  const r = new ActionRegistry();
+  for (const a of [createLead, fileTicket, ticketStatus, documentSolution, leadForm, ticketForm]) r.register(a);
+  return r;
+}
+
+/** A PGlite store in memory, migrated on first use (vendor-only tests never open it). */
+export function memoryStore(): LazyStore {
+  return new LazyStore('embedded', async () => {
+    const s: Store = await PgliteStore.open();
+    await migrate(s);
+    return s;
+  });
+}
+
+export interface CallOutcome {
+  status: number;
+  body: { events?: { event: string; name?: string; value?: unknown }[]; responses?: { text: string | null }[] } & Record<string, unknown>;
+  texts: string[];
+  slots: Record<string, unknown>;
+}
+
+export interface Harness {
+  ports: EnterprisePorts;
+  call(action: string, spec: TrackerSpec): Promise<CallOutcome>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string>, policy: Partial<ConnectorPolicy> = {}): Promise<Harness> {
+  const config = loadEnterpriseConfig(env);
+  const store = memoryStore();
+  const gateway = new Gateway({ defaults: { ...FAST_POLICY, ...policy } });
+  const ports = createEnterprisePorts(config, { store, gateway });
+  const server: ActionServer = createActionServer({
+    config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2_000 },
+    registry: enterpriseRegistry(),
+    logger: silentLogger(),
+    services: ports,
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    ports,
+    async call(action, spec) {
+      const res = await request(url).post('/webhook').send(webhookBody(action, spec));
+      const body = res.body as CallOutcome['body'];
+      const slots: Record<string, unknown> = {};
+      for (const e of body.events ?? []) if (e.event === 'slot' && e.name) slots[e.name] = e.value;
+      return { status: res.status, body, texts: (body.responses ?? []).map((r) => r.text ?? ''), slots };
+    },
+    async close() {
+      await server.shutdown();
+      await store.close();
+    },
+  };
+}
+
+/** A short conversation to quote in tickets and activities. */
+export const CONVERSATION: TrackerSpec['events'] = [
+  { event: 'user', text: 'hi, the export button gives me an error', timestamp: 1 },
+  { event: 'bot', text: 'Sorry to hear that. In one line, what is the problem?', timestamp: 2 },
+];
