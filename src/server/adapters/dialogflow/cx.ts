@@ -4,6 +4,7 @@
  * CX holds the session state itself: slot changes go back as `sessionInfo.parameters` (only the
  * changed keys, null to delete), validation results as form parameter states.
  */
+import { renderDomainResponses } from './domain-responses';
 import { cxCandidates } from './mapping';
 import { cxFormStates, effectsOf } from './map-events';
 import { toCxMessages, type CxMessage } from './map-responses';
@@ -40,7 +41,7 @@ export async function handleCx(body: unknown, deps: AdapterDeps, requestId: stri
     return { status: 200, body: cxText(messageFor(mapping, 'unknown')), action: null };
   }
 
-  const turn = cxTurn(req, name);
+  const turn = cxTurn(req, name, deps.domain);
   const action = executor.registry.get(name)!;
   const outcome = await runTurn({
     executor,
@@ -59,11 +60,11 @@ export async function handleCx(body: unknown, deps: AdapterDeps, requestId: stri
   }
 
   const res: CxWebhookResponse = {};
-  const messages = toCxMessages(outcome.responses);
+  const fx = effectsOf(outcome.events, Object.keys(req.sessionInfo.parameters ?? {}));
+  const messages = toCxMessages(renderDomainResponses(outcome.responses, deps.domain, { ...(turn.tracker.slots ?? {}), ...fx.slotChanges }));
   if (messages.unresolved.length > 0) logger.warn('dialogflow: domain responses cannot be rendered here; send text instead', { ...log, responses: messages.unresolved });
   if (messages.messages.length > 0) res.fulfillmentResponse = { messages: messages.messages, mergeBehavior: 'APPEND' };
 
-  const fx = effectsOf(outcome.events, Object.keys(req.sessionInfo.parameters ?? {}));
   if (fx.ignored.length > 0) logger.debug('dialogflow: events without a CX equivalent were dropped', { ...log, events: fx.ignored });
   if (Object.keys(fx.slotChanges).length > 0) res.sessionInfo = { parameters: fx.slotChanges };
   const states = cxFormStates(cxFormParameters(req), fx.slotChanges);

@@ -4,6 +4,7 @@
  * Slots persist between turns in one output context (`<session>/contexts/<slotContext>`) that
  * carries the full slot map with an explicit lifespan; Dialogflow sends it back on the next turn.
  */
+import { renderDomainResponses } from './domain-responses';
 import { esCandidates } from './mapping';
 import { effectsOf, esSlotContextParameters } from './map-events';
 import { toEsMessages, type EsMessage } from './map-responses';
@@ -41,7 +42,7 @@ export async function handleEs(body: unknown, deps: AdapterDeps, requestId: stri
     return { status: 200, body: esText(messageFor(mapping, 'unknown')), action: null };
   }
 
-  const turn = esTurn(req, mapping.es.slotContext);
+  const turn = esTurn(req, mapping.es.slotContext, deps.domain);
   const action = executor.registry.get(name)!;
   const outcome = await runTurn({
     executor,
@@ -60,14 +61,14 @@ export async function handleEs(body: unknown, deps: AdapterDeps, requestId: stri
   }
 
   const res: EsWebhookResponse = {};
-  const messages = toEsMessages(outcome.responses);
+  const current = turn.tracker.slots ?? {};
+  const fx = effectsOf(outcome.events, Object.keys(current));
+  const messages = toEsMessages(renderDomainResponses(outcome.responses, deps.domain, { ...current, ...fx.slotChanges }));
   if (messages.unresolved.length > 0) logger.warn('dialogflow: domain responses cannot be rendered here; send text instead', { ...log, responses: messages.unresolved });
   // fulfillmentText is all some older integrations read, so it carries every text, not only the first.
   if (messages.texts.length > 0) res.fulfillmentText = messages.texts.join('\n');
   if (messages.messages.length > 0) res.fulfillmentMessages = messages.messages;
 
-  const current = turn.tracker.slots ?? {};
-  const fx = effectsOf(outcome.events, Object.keys(current));
   if (fx.ignored.length > 0) logger.debug('dialogflow: events without an ES equivalent were dropped', { ...log, events: fx.ignored });
   const parameters = esSlotContextParameters(current, fx.slotChanges);
   if (Object.keys(parameters).length > 0) {

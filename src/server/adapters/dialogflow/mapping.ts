@@ -11,6 +11,8 @@ import { z } from 'zod';
 const names = z.record(z.string(), z.string().min(1));
 
 export const MappingFileSchema = z.strictObject({
+  /** Rasa domain (file or folder) to render `utter_*` responses and read forms from; relative to this file. */
+  domainFile: z.string().min(1).optional(),
   es: z
     .strictObject({
       /** Intent display name → action name. */
@@ -92,7 +94,9 @@ export function loadMapping(file: string | undefined, cwd = process.cwd()): Dial
   } catch (err) {
     throw new MappingFileError(full, `not valid JSON (${(err as Error).message})`);
   }
-  return parseMapping(json, full);
+  const mapping = parseMapping(json, full);
+  if (mapping.domainFile) mapping.domainFile = path.resolve(path.dirname(full), mapping.domainFile);
+  return mapping;
 }
 
 /** `Order Status` → `order_status`: lower case, runs of other characters → one `_`. */

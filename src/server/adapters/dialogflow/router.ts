@@ -3,6 +3,7 @@
  * check are mounted on these routes only, so the rest of the server is unaffected.
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { readDomain } from '../../../cli/domain-file';
 import type { Config } from '../../../config';
 import type { Logger } from '../../../observability/logger';
 import { AppError } from '../../../sdk/errors';
@@ -43,12 +44,14 @@ function bodyError(err: unknown): AppError | null {
 }
 
 export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
+  const mapping = opts.mapping ?? loadMapping(opts.config.DIALOGFLOW_MAPPING_FILE);
   const deps: AdapterDeps = {
     executor: opts.executor,
     logger: opts.logger,
-    mapping: opts.mapping ?? loadMapping(opts.config.DIALOGFLOW_MAPPING_FILE),
+    mapping,
     deadlineMs: opts.config.DIALOGFLOW_DEADLINE_MS ?? DEFAULT_DEADLINE_MS,
     pending: new PendingRuns(),
+    domain: mapping.domainFile ? readDomain(mapping.domainFile) : null,
   };
   const json = express.json({ limit: opts.bodyLimit ?? '1mb' });
   const auth = requireToken(opts.config.ACTION_SERVER_TOKEN);

@@ -1,5 +1,6 @@
 /** What the ES and CX handlers share: their dependencies, result shape and small helpers. */
 import type { Logger } from '../../../observability/logger';
+import type { Domain } from '../../../protocol/request';
 import type { ErrorBody } from '../../../protocol/response';
 import type { Executor } from '../../../sdk/executor';
 import type { Action } from '../../../sdk/action';
@@ -14,6 +15,8 @@ export interface AdapterDeps {
   /** Budget for the action before answering "pending" (a mapping file value per edition wins). */
   deadlineMs: number;
   pending: PendingRuns;
+  /** The Rasa domain named in the mapping file, if any. */
+  domain: Domain | null;
 }
 
 export interface AdapterResult {

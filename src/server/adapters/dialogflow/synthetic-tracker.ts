@@ -43,7 +43,7 @@ interface TurnInput {
   forms?: Record<string, { required_slots: string[] }>;
 }
 
-function buildTurn(t: TurnInput): SyntheticTurn {
+function buildTurn(t: TurnInput, base: Domain | null): SyntheticTurn {
   const intent = t.intent ? { name: t.intent, confidence: t.confidence } : null;
   const latest = {
     text: t.text,
@@ -69,10 +69,19 @@ function buildTurn(t: TurnInput): SyntheticTurn {
     latest_action_name: 'action_listen',
     latest_input_channel: t.channel,
   };
-  const slotNames = Object.keys(t.slots).filter((s) => s !== REQUESTED_SLOT);
-  const domain: Domain = { slots: Object.fromEntries(slotNames.map((s) => [s, { type: 'any', mappings: [{ type: 'custom' }] }])) };
-  if (t.forms) domain.forms = t.forms;
-  return { tracker, domain };
+  return { tracker, domain: syntheticDomain(t, base) };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The configured Rasa domain (if any), plus every slot and the CX form this request knows of. */
+function syntheticDomain(t: TurnInput, base: Domain | null): Domain {
+  const slots: Record<string, unknown> = isObject(base?.slots) ? { ...base.slots } : {};
+  for (const s of Object.keys(t.slots)) if (s !== REQUESTED_SLOT && !(s in slots)) slots[s] = { type: 'any', mappings: [{ type: 'custom' }] };
+  const domain: Domain = { ...(base ?? {}), slots };
+  // The CX page's form is the truth about which parameters it collects.
+  if (t.forms) domain.forms = { ...(isObject(base?.forms) ? base.forms : {}), ...t.forms };
+  return domain;
 }
 
 /** Context ids Dialogflow reserves for itself; their parameters are not ours. */
@@ -102,7 +111,7 @@ export function esSlots(req: EsRequest, slotContext: string): Record<string, unk
   return slots;
 }
 
-export function esTurn(req: EsRequest, slotContext: string): SyntheticTurn {
+export function esTurn(req: EsRequest, slotContext: string, base: Domain | null = null): SyntheticTurn {
   const q = req.queryResult;
   const extracted: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(q.parameters ?? {})) if (!isUnset(v) && v !== null && !k.endsWith('.original')) extracted[k] = v;
@@ -129,7 +138,7 @@ export function esTurn(req: EsRequest, slotContext: string): SyntheticTurn {
     },
     messageId: req.responseId ?? null,
     activeLoop: null,
-  });
+  }, base);
 }
 
 /** The form a CX page's parameters belong to, in Rasa terms. */
@@ -159,7 +168,7 @@ function cxExtracted(req: CxRequest, slots: Record<string, unknown>): Record<str
   return out;
 }
 
-export function cxTurn(req: CxRequest, actionName: string): SyntheticTurn {
+export function cxTurn(req: CxRequest, actionName: string, base: Domain | null = null): SyntheticTurn {
   const slots: Record<string, unknown> = { ...(req.sessionInfo.parameters ?? {}) };
   const form = cxFormParameters(req);
   const formName = form.length > 0 ? cxFormName(req, actionName) : null;
@@ -190,5 +199,5 @@ export function cxTurn(req: CxRequest, actionName: string): SyntheticTurn {
     activeLoop: formName,
     // Every form parameter counts: CX also collects optional ones, and validation should see them.
     forms: formName ? { [formName]: { required_slots: form.map((p) => p.displayName) } } : undefined,
-  });
+  }, base);
 }
