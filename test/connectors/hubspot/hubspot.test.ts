@@ -1,0 +1,100 @@
+import { FakeHubspot } from '../../../src/connectors/hubspot/fake-server';
+import { startHarness, CONVERSATION, type Harness } from '../harness';
+
+const LEAD = { lead_name: 'Ada Lovelace', lead_email: 'ada@example.com', lead_company: 'Analytical Engines', lead_interest: 'the enterprise plan' };
+
+describe('HubSpot CRM through /webhook', () => {
+  let hs: FakeHubspot;
+  let h: Harness;
+  beforeEach(async () => {
+    hs = await new FakeHubspot().start();
+    h = await startHarness({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN: 'hubspot-token', HUBSPOT_BASE_URL: hs.url }, { maxAttempts: 2 });
+  });
+  afterEach(async () => {
+    await h.close();
+    await hs.stop();
+  });
+
+  it('searches by email, creates the contact and associates a note with the conversation', async () => {
+    const out = await h.call('action_create_lead', { events: CONVERSATION, slots: LEAD });
+    expect(out.status).toBe(200);
+    const [search] = hs.received('POST', '/crm/v3/objects/contacts/search');
+    expect(search!.headers.authorization).toBe('Bearer hubspot-token');
+    expect(search!.body).toMatchObject({ filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'ada@example.com' }] }], limit: 1 });
+    const [create] = hs.received('POST', '/crm/v3/objects/contacts');
+    expect((create!.body as { properties: unknown }).properties).toEqual({
+      email: 'ada@example.com',
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+      company: 'Analytical Engines',
+      lifecyclestage: 'lead',
+    });
+    const [note] = hs.received('POST', '/crm/v3/objects/notes');
+    const noteBody = note!.body as { properties: { hs_note_body: string; hs_timestamp: string }; associations: unknown };
+    expect(noteBody.properties.hs_note_body).toContain('User: hi, the export button gives me an error');
+    expect(noteBody.properties.hs_note_body).toContain('the enterprise plan');
+    expect(Number.isNaN(Date.parse(noteBody.properties.hs_timestamp))).toBe(false);
+    const contactId = [...hs.contacts.keys()][0];
+    expect(noteBody.associations).toEqual([{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }]);
+    expect(out.texts[0]).toBe("Thanks, Ada! I've passed your details to our team; someone will contact you at ada@example.com about the enterprise plan.");
+    expect(out.slots.lead_id).toBe(contactId);
+  });
+
+  it('updates the existing contact for a second lead with the same email instead of duplicating it', async () => {
+    await h.call('action_create_lead', { slots: LEAD });
+    const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_email: 'ADA@example.com', lead_company: 'Babbage & Co' } });
+    expect(hs.contacts.size).toBe(1);
+    expect(hs.received('POST', '/crm/v3/objects/contacts')).toHaveLength(1);
+    const [update] = hs.received('PATCH', /^\/crm\/v3\/objects\/contacts\/\d+$/);
+    expect((update!.body as { properties: Record<string, string> }).properties).toMatchObject({ company: 'Babbage & Co', firstname: 'Ada' });
+    expect((update!.body as { properties: Record<string, string> }).properties.lifecyclestage).toBeUndefined();
+    expect(out.texts[0]).toContain('Welcome back, Ada!');
+    expect(hs.notes.size).toBe(2);
+  });
+
+  it('turns a HubSpot 400 into a message naming the property', async () => {
+    hs.fail({
+      status: 400,
+      body: {
+        status: 'error',
+        message: 'Property values were not valid',
+        correlationId: 'c0ffee',
+        category: 'VALIDATION_ERROR',
+        errors: [{ message: 'Property "company" is too long', code: 'INVALID_STRING', context: { propertyName: ['company'] } }],
+      },
+      match: (r) => r.method === 'POST' && r.path === '/crm/v3/objects/contacts',
+    });
+    const out = await h.call('action_create_lead', { slots: LEAD });
+    expect(out.status).toBe(200);
+    expect(out.texts[0]).toBe("HubSpot didn't accept the details, so I couldn't save your details. It had a problem with: company. Could you check them and try again?");
+    expect(hs.received('POST', '/crm/v3/objects/contacts')).toHaveLength(1);
+    expect(hs.contacts.size).toBe(0);
+  });
+
+  it('retries a 429 on the search and still creates one contact', async () => {
+    hs.fail({
+      status: 429,
+      body: { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', category: 'RATE_LIMITS', correlationId: 'x' },
+      match: (r) => r.path.endsWith('/search'),
+    });
+    const out = await h.call('action_create_lead', { slots: LEAD });
+    expect(hs.received('POST', '/crm/v3/objects/contacts/search')).toHaveLength(2);
+    expect(hs.contacts.size).toBe(1);
+    expect(out.texts[0]).toContain('Thanks, Ada!');
+  });
+
+  it('tells the user plainly when HubSpot is down', async () => {
+    hs.fail({ status: 502, raw: '<html>Bad gateway</html>', headers: { 'content-type': 'text/html' }, times: Infinity });
+    const out = await h.call('action_create_lead', { slots: LEAD });
+    expect(out.status).toBe(200);
+    expect(out.texts[0]).toBe("Sorry, HubSpot isn't answering right now, so I couldn't save your details. Please try again in a few minutes.");
+    expect(hs.contacts.size).toBe(0);
+  });
+
+  it('says the assistant access is broken when the token is refused', async () => {
+    await h.close();
+    h = await startHarness({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN: 'wrong-token', HUBSPOT_BASE_URL: hs.url });
+    const out = await h.call('action_create_lead', { slots: LEAD });
+    expect(out.texts[0]).toContain("this assistant's access to HubSpot isn't working");
+  });
+});
