@@ -38,7 +38,7 @@ export function normalizeHubspotError(err: unknown): ConnectorError | undefined 
   if (e.code < 400) {
     return new ConnectorError('upstream_unavailable', `HubSpot answered with an unexpected status ${e.code}.`, { connector: HUBSPOT, status: e.code, retry: 'never', cause: err });
   }
-  return fromHttpStatus(HUBSPOT, e.code, `HubSpot: ${message}`, {
+  return fromHttpStatus(HUBSPOT, e.code, message, {
     vendorCode: typeof body.category === 'string' ? body.category : undefined,
     retryAfterSeconds: parseRetryAfter(headers['retry-after']),
     issues,

@@ -26,7 +26,7 @@ export function normalizeNotionError(err: unknown): ConnectorError | undefined {
     return new ConnectorError('upstream_unavailable', 'Notion did not answer in time.', { connector: NOTION, vendorCode: err.code, retry: 'if_idempotent', cause: err });
   }
   if (APIResponseError.isAPIResponseError(err)) {
-    return fromHttpStatus(NOTION, err.status, `Notion: ${err.message}`, {
+    return fromHttpStatus(NOTION, err.status, err.message, {
       vendorCode: err.code,
       retryAfterSeconds: parseRetryAfter(headerOf(err.headers, 'retry-after')),
       cause: err,

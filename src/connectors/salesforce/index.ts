@@ -59,12 +59,12 @@ export function normalizeSalesforceError(err: unknown): ConnectorError | undefin
   }
   if (AUTH.has(code)) return new ConnectorError('auth', `Salesforce refused our credentials (${code}).`, { ...base, retry: 'never' });
   if (code === 'REQUEST_LIMIT_EXCEEDED') return new ConnectorError('rate_limited', 'The Salesforce org has used up its API requests for now.', { ...base, retry: 'never' });
-  if (FORBIDDEN.has(code)) return new ConnectorError('forbidden', `Salesforce: ${e.message}`, { ...base, retry: 'never' });
-  if (NOT_FOUND.has(code)) return new ConnectorError('not_found', `Salesforce: ${e.message}`, { ...base, retry: 'never' });
-  if (UNAVAILABLE.has(code)) return new ConnectorError('upstream_unavailable', `Salesforce: ${e.message}`, { ...base, retry: 'if_idempotent' });
-  if (code === 'DUPLICATES_DETECTED' || code === 'DUPLICATE_VALUE') return new ConnectorError('conflict', `Salesforce: ${e.message}`, { ...base, retry: 'never' });
+  if (FORBIDDEN.has(code)) return new ConnectorError('forbidden', e.message, { ...base, retry: 'never' });
+  if (NOT_FOUND.has(code)) return new ConnectorError('not_found', e.message, { ...base, retry: 'never' });
+  if (UNAVAILABLE.has(code)) return new ConnectorError('upstream_unavailable', e.message, { ...base, retry: 'if_idempotent' });
+  if (code === 'DUPLICATES_DETECTED' || code === 'DUPLICATE_VALUE') return new ConnectorError('conflict', e.message, { ...base, retry: 'never' });
   // Everything else Salesforce names is about the data we sent (REQUIRED_FIELD_MISSING, INVALID_EMAIL_ADDRESS, ...).
-  return new ConnectorError('validation', `Salesforce: ${e.message}`, { ...base, issues, retry: 'never' });
+  return new ConnectorError('validation', e.message, { ...base, issues, retry: 'never' });
 }
 
 /** SOQL string literal: backslash and quote are the characters that need escaping. */
