@@ -13,6 +13,7 @@ import type { ActionRegistry } from '../sdk/registry';
 import { DomainCache } from './domain-cache';
 import { toHttpError } from './error-mapping';
 import { requestIdOf, sendJson } from './http';
+import { isAuthorized, UNAUTHORIZED_BODY } from './middleware/auth';
 import { actionsRoutes } from './routes/actions';
 import { dialogflowRoutes, type DialogflowConfig } from './adapters/dialogflow/router';
 import { healthRoutes } from './routes/health';
@@ -75,6 +76,11 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     const url = req.url ?? '';
     const path = url === '/webhook' || url === '/webhook/' || url.startsWith('/webhook?') || url.startsWith('/webhook/?') ? '/webhook' : null;
     if (path && req.method === 'POST') {
+      // ACTION_SERVER_TOKEN guards Rasa's calls too (endpoints.yml sends it as ?token=).
+      if (!isAuthorized(req, opts.config.ACTION_SERVER_TOKEN)) {
+        sendJson(res, 401, UNAUTHORIZED_BODY, { 'WWW-Authenticate': 'Bearer realm="actionbridge", Basic realm="actionbridge"' });
+        return;
+      }
       webhook(req, res).catch((err) => {
         logger.error('webhook handler crashed', { error: err });
         if (!res.headersSent) sendJson(res, 500, { error: 'Internal error', code: 'internal_error' });

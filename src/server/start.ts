@@ -1,6 +1,7 @@
 /** Starts the server from the environment: config → logger → actions → listen, with graceful shutdown. */
 import { loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../observability/logger';
+import { registerSecret } from '../observability/redact';
 import { loadActionsDir } from '../sdk/load-actions';
 import { createActionServer, type ActionServer } from './app';
 
@@ -13,6 +14,7 @@ export interface Started {
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
   const config = loadConfig(env);
+  registerSecret(config.ACTION_SERVER_TOKEN);
   const logger = createLogger(config.LOG_LEVEL);
   const registry = loadActionsDir(config.ACTIONS_DIR);
   const server = createActionServer({ config, registry, logger });

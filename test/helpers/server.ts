@@ -9,6 +9,8 @@ import type { CallRecord } from '../../src/server/webhook';
 export interface TestServerOptions {
   bodyLimit?: number;
   shutdownTimeoutMs?: number;
+  /** ACTION_SERVER_TOKEN; unset = no auth. */
+  token?: string;
   logger?: Logger;
   onCall?(call: CallRecord): void;
 }
@@ -28,7 +30,7 @@ export function registryOf(...actions: Action[]): ActionRegistry {
 
 export async function startTestServer(registry: ActionRegistry, opts: TestServerOptions = {}): Promise<TestServer> {
   const server = createActionServer({
-    config: { BODY_LIMIT: opts.bodyLimit ?? 20 * 1024 * 1024, SHUTDOWN_TIMEOUT_MS: opts.shutdownTimeoutMs ?? 5_000 },
+    config: { BODY_LIMIT: opts.bodyLimit ?? 20 * 1024 * 1024, SHUTDOWN_TIMEOUT_MS: opts.shutdownTimeoutMs ?? 5_000, ACTION_SERVER_TOKEN: opts.token },
     registry,
     logger: opts.logger ?? silentLogger(),
     onCall: opts.onCall,
