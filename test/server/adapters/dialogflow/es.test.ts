@@ -172,6 +172,13 @@ describe('POST /dialogflow/es', () => {
       expect((res.body as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain('queryResult.outputContexts.0.name');
     });
 
+    it('a body over the limit → 413 JSON', async () => {
+      const huge = JSON.stringify({ session: ES_SESSION, queryResult: { queryText: 'x'.repeat(1_100_000) } });
+      const res = await postJson(url, huge);
+      expect(res.status).toBe(413);
+      expect(res.body).toMatchObject({ code: 'payload_too_large' });
+    });
+
     it('a body that is not JSON at all → 415', async () => {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
       expect(res.status).toBe(415);
