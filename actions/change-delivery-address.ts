@@ -1,0 +1,61 @@
+/**
+ * action_change_delivery_address: replaces the delivery address of an order that has not
+ * shipped, for its verified owner, and records the change. A shipped order gets a refusal that
+ * says why. The address slots are validated by validate_address_form; they are parsed again here
+ * because a slot can also be set outside the form.
+ */
+import { z } from 'zod';
+import {
+  ORDER_ID_EXAMPLE,
+  addressChanged,
+  addressLine1Schema,
+  addressNotChangeable,
+  citySchema,
+  countrySchema,
+  orderIdSchema,
+  orderNotFound,
+  postalCodeSchema,
+} from '../src/connectors/orders';
+import { requireService } from '../src/ports/company-data';
+import { SlotSet, defineAction } from '../src/sdk';
+import { checkAccess, replyToDenied } from './shared/order-chat';
+
+const ADDRESS_SLOTS = ['address_line1', 'address_city', 'address_postal_code', 'address_country'] as const;
+
+export const changeDeliveryAddress = defineAction({
+  name: 'action_change_delivery_address',
+  slots: z.object({
+    order_id: orderIdSchema.describe(`your order number (like ${ORDER_ID_EXAMPLE})`),
+    order_email: z.string().max(254).optional(),
+    address_line1: addressLine1Schema.describe('the street and house number'),
+    address_city: citySchema.describe('the city'),
+    address_postal_code: postalCodeSchema.describe('the postal code'),
+    address_country: countrySchema.describe('the country'),
+  }),
+  async run(ctx) {
+    const { slots, dispatcher, senderId } = ctx;
+    const access = await checkAccess(ctx, slots.order_id, slots.order_email);
+    if (!access.ok) return replyToDenied(ctx, access, slots.order_id);
+
+    const orders = requireService(ctx.services.orders, 'orders');
+    const result = await orders.changeShippingAddress({
+      orderId: access.order.id,
+      customerId: access.customerId,
+      verifiedBy: access.verifiedBy,
+      senderId,
+      address: { line1: slots.address_line1, city: slots.address_city, postalCode: slots.address_postal_code, country: slots.address_country },
+    });
+    if (result.ok) {
+      dispatcher.utterMessage({ text: addressChanged(result.order) });
+      // The address slots are cleared so a second change asks afresh.
+      return [SlotSet('address_changed', true), SlotSet('order_status', result.order.status), ...ADDRESS_SLOTS.map((s) => SlotSet(s, null))];
+    }
+    if (result.reason === 'not_changeable') {
+      dispatcher.utterMessage({ text: addressNotChangeable(access.order.id, result.status) });
+      return [SlotSet('address_changed', false), SlotSet('order_status', result.status)];
+    }
+    // The order vanished or changed hands between the check and the update.
+    dispatcher.utterMessage({ text: orderNotFound(slots.order_id) });
+    return [SlotSet('address_changed', false), SlotSet('order_verified', false)];
+  },
+});

@@ -1,0 +1,37 @@
+/**
+ * action_fetch_order: the status, items, carrier/tracking and delivery estimate of one order, for
+ * its owner only (identity token, or the email on the order). Sets `order_status` and
+ * `order_verified` for stories to branch on.
+ */
+import { z } from 'zod';
+import { ORDER_ID_EXAMPLE, describeOrder, orderIdSchema } from '../src/connectors/orders';
+import { SlotSet, defineAction } from '../src/sdk';
+import { checkAccess, replyToDenied } from './shared/order-chat';
+
+export const fetchOrder = defineAction({
+  name: 'action_fetch_order',
+  slots: z.object({
+    order_id: orderIdSchema.describe('your order number'),
+    order_email: z.string().max(254).optional(),
+  }),
+  onInvalidSlots(problems, { dispatcher }) {
+    const orderId = problems.find((p) => p.slot === 'order_id');
+    if (orderId) {
+      dispatcher.utterMessage({
+        text: orderId.missing
+          ? `Which order is it about? Order numbers look like ${ORDER_ID_EXAMPLE}.`
+          : `That doesn't look like an order number: they look like ${ORDER_ID_EXAMPLE}. Which order is it about?`,
+      });
+      return [SlotSet('order_id', null)];
+    }
+    dispatcher.utterMessage({ text: 'That email address is too long. Which email address did you use for the order?' });
+    return [SlotSet('order_email', null)];
+  },
+  async run(ctx) {
+    const { slots, dispatcher } = ctx;
+    const access = await checkAccess(ctx, slots.order_id, slots.order_email);
+    if (!access.ok) return replyToDenied(ctx, access, slots.order_id);
+    dispatcher.utterMessage({ text: describeOrder(access.order) });
+    return [SlotSet('order_id', access.order.id), SlotSet('order_status', access.order.status), SlotSet('order_verified', true)];
+  },
+});

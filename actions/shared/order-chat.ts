@@ -1,0 +1,41 @@
+/**
+ * What the order actions share: proving who is asking (src/identity/order-access.ts) and the
+ * replies for when that fails. In a subfolder, so the actions loader does not look here.
+ */
+import { verifyOrderAccess, type OrderAccess } from '../../src/identity';
+import { ASK_EMAIL, THROTTLED, orderNotFound } from '../../src/connectors/orders';
+import { requireService } from '../../src/ports/company-data';
+import type { RasaEvent } from '../../src/protocol/events';
+import type { ActionContext } from '../../src/sdk/action';
+import { SlotSet } from '../../src/sdk/events';
+
+type Ctx = Pick<ActionContext<unknown>, 'services' | 'tracker' | 'senderId'>;
+
+export function checkAccess(ctx: Ctx, orderId: string, email: string | undefined): Promise<OrderAccess> {
+  const { services } = ctx;
+  return verifyOrderAccess({
+    orders: requireService(services.orders, 'orders'),
+    identity: requireService(services.identity, 'identity'),
+    limiter: requireService(services.verificationLimiter, 'verificationLimiter'),
+    senderId: ctx.senderId,
+    metadata: ctx.tracker.latestMetadata,
+    orderId,
+    email,
+  });
+}
+
+/** Answers a failed access check; the returned events let stories branch on `order_verified`. */
+export function replyToDenied(ctx: Pick<ActionContext<unknown>, 'dispatcher'>, access: Exclude<OrderAccess, { ok: true }>, orderId: string): RasaEvent[] {
+  switch (access.reason) {
+    case 'email_needed':
+      ctx.dispatcher.utterMessage({ text: ASK_EMAIL });
+      return [SlotSet('order_verified', null)];
+    case 'throttled':
+      ctx.dispatcher.utterMessage({ text: THROTTLED });
+      return [SlotSet('order_verified', false), SlotSet('order_status', null)];
+    case 'not_found':
+      ctx.dispatcher.utterMessage({ text: orderNotFound(orderId) });
+      // Both cleared, so a retry asks for both again.
+      return [SlotSet('order_verified', false), SlotSet('order_status', null), SlotSet('order_id', null), SlotSet('order_email', null)];
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The composition root for what actions receive as `services`: opens the store, builds the
+ * ports over it, and knows how to close them again.
+ *
+ * PostgreSQL (DATABASE_URL) is opened and migrated before the server listens, so a wrong URL or a
+ * failing migration stops start-up. The embedded store is opened on first use instead: it costs
+ * a WebAssembly start and a data folder that a server never asked about orders should not pay for;
+ * on its first opening it migrates and loads the demo data.
+ */
+import type { Config } from '../config';
+import { StoreOrders, isEmpty, seedDemoData } from '../connectors/orders';
+import { SlidingWindowLimiter, identityFromConfig } from '../identity';
+import type { Logger } from '../observability/logger';
+import '../ports/company-data';
+import type { ActionServices } from '../sdk/action';
+import { LazyStore, openStore, type Store } from '../store';
+
+export type ServicesConfig = Pick<
+  Config,
+  | 'DATABASE_URL'
+  | 'DATABASE_POOL_MAX'
+  | 'DATA_DIR'
+  | 'IDENTITY_JWT_SECRET'
+  | 'IDENTITY_JWKS_URL'
+  | 'IDENTITY_JWT_ISSUER'
+  | 'IDENTITY_JWT_AUDIENCE'
+  | 'IDENTITY_METADATA_KEY'
+  | 'IDENTITY_MAX_FAILURES'
+  | 'IDENTITY_FAILURE_WINDOW_MS'
+>;
+
+export interface BuiltServices {
+  services: ActionServices;
+  /** The company database the ports use; opened on first use for the embedded store. */
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function createServices(config: ServicesConfig, logger: Logger): Promise<BuiltServices> {
+  const identity = identityFromConfig(config);
+  const store = new LazyStore(config.DATABASE_URL ? 'postgres' : 'embedded', async () => {
+    const { store: opened, applied } = await openStore(config);
+    if (applied.length > 0) logger.info('database migrated', { store: opened.kind, versions: applied });
+    if (opened.kind === 'embedded' && (await isEmpty(opened))) {
+      const seeded = await seedDemoData(opened);
+      logger.info('embedded database: demo data loaded', { ...seeded, dataDir: config.DATA_DIR });
+    }
+    return opened;
+  });
+  if (config.DATABASE_URL) await store.get();
+  else logger.info('embedded database opens on first use', { dataDir: config.DATA_DIR });
+
+  const services: ActionServices = {
+    orders: new StoreOrders(store),
+    identity,
+    verificationLimiter: new SlidingWindowLimiter({ maxFailures: config.IDENTITY_MAX_FAILURES, windowMs: config.IDENTITY_FAILURE_WINDOW_MS }),
+  };
+  return { services, store, close: () => store.close() };
+}
