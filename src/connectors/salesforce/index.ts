@@ -153,6 +153,8 @@ export class SalesforceCrm implements Crm {
   /** One gateway call, after making sure we hold a token. */
   private async call<T>(operation: string, fn: () => Promise<T>, idempotent: boolean): Promise<T> {
     await this.ensureToken();
+    // Each call may refresh once; a refusal must not block the calls after it.
+    this.refreshesSinceSuccess = 0;
     const out = await this.gateway.call(SALESFORCE, operation, fn, { idempotent });
     this.refreshesSinceSuccess = 0;
     return out;

@@ -1,0 +1,127 @@
+import { FakeSalesforce } from '../../../src/connectors/salesforce/fake-server';
+import { startHarness, CONVERSATION, type Harness } from '../harness';
+
+const LEAD = { lead_name: 'Grace Brewster Hopper', lead_email: "o'hopper@example.com", lead_company: 'Navy', lead_interest: 'compilers' };
+const APP = { clientId: 'sf-client', clientSecret: 'sf-secret', username: 'bot@example.com', password: 'pw+token' };
+
+function tokenEnv(sf: FakeSalesforce, extra: Record<string, string> = {}): Record<string, string> {
+  return { CRM_PROVIDER: 'salesforce', SALESFORCE_INSTANCE_URL: sf.url, SALESFORCE_LOGIN_URL: sf.url, SALESFORCE_ACCESS_TOKEN: 'AT-static', SALESFORCE_API_VERSION: '59.0', ...extra };
+}
+
+describe('Salesforce CRM through /webhook', () => {
+  let sf: FakeSalesforce;
+  let h: Harness | undefined;
+  beforeEach(async () => {
+    sf = await new FakeSalesforce(APP, ['AT-static']).start();
+  });
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+    await sf.stop();
+  });
+
+  it('looks the lead up by email with SOQL, creates it, and links a completed Task', async () => {
+    h = await startHarness(tokenEnv(sf));
+    const out = await h.call('action_create_lead', { events: CONVERSATION, slots: LEAD });
+    expect(out.status).toBe(200);
+    const [query] = sf.received('GET', '/services/data/v59.0/query');
+    expect(query!.headers.authorization).toBe('Bearer AT-static');
+    // The quote in the email is escaped inside the SOQL literal.
+    expect(query!.query.q).toContain("WHERE Email = 'o\\'hopper@example.com'");
+    const [create] = sf.received('POST', '/services/data/v59.0/sobjects/Lead');
+    expect(create!.body).toEqual({
+      FirstName: 'Grace Brewster',
+      LastName: 'Hopper',
+      Company: 'Navy',
+      Email: "o'hopper@example.com",
+      LeadSource: 'Chatbot',
+      Description: 'Interested in: compilers',
+    });
+    const leadId = [...sf.leads.keys()][0]!;
+    const [task] = sf.received('POST', '/services/data/v59.0/sobjects/Task');
+    const taskBody = task!.body as Record<string, string>;
+    expect(taskBody).toMatchObject({ WhoId: leadId, Status: 'Completed', Subject: 'Chatbot conversation: compilers' });
+    expect(taskBody.ActivityDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(taskBody.Description).toContain('User: hi, the export button gives me an error');
+    expect(out.texts[0]).toContain('Thanks, Grace!');
+    expect(out.slots.lead_id).toBe(leadId);
+  });
+
+  it('updates the lead for a second request with the same email instead of duplicating it', async () => {
+    h = await startHarness(tokenEnv(sf));
+    await h.call('action_create_lead', { slots: LEAD });
+    const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_company: 'Harvard' } });
+    expect(sf.leads.size).toBe(1);
+    expect(sf.received('POST', '/services/data/v59.0/sobjects/Lead')).toHaveLength(1);
+    const [patch] = sf.received('PATCH', /^\/services\/data\/v59\.0\/sobjects\/Lead\/00Q/);
+    expect(patch!.body).toMatchObject({ Company: 'Harvard', LastName: 'Hopper' });
+    expect([...sf.leads.values()][0]!.Company).toBe('Harvard');
+    expect(out.texts[0]).toContain('Welcome back, Grace!');
+    expect(sf.tasks.size).toBe(2);
+  });
+
+  it('refreshes the token after a 401 with the connected app and replays the call', async () => {
+    h = await startHarness(tokenEnv(sf, { SALESFORCE_CLIENT_ID: APP.clientId, SALESFORCE_CLIENT_SECRET: APP.clientSecret }));
+    await h.call('action_create_lead', { slots: LEAD });
+    expect(sf.tokenRequests).toHaveLength(0);
+    sf.expireTokens();
+    const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_email: 'grace@example.com' } });
+    expect(sf.tokenRequests).toHaveLength(1);
+    expect(sf.tokenRequests[0]!.body).toMatchObject({ grant_type: 'client_credentials', client_id: 'sf-client', client_secret: 'sf-secret' });
+    const queries = sf.received('GET', '/services/data/v59.0/query');
+    // first lead's query, then the 401, then the replay with the new token
+    expect(queries.map((q) => q.headers.authorization)).toEqual(['Bearer AT-static', 'Bearer AT-static', 'Bearer 00Dfake!AT1']);
+    expect(out.texts[0]).toContain('Thanks, Grace!');
+    expect(sf.leads.size).toBe(2);
+  });
+
+  it('signs in with username and password when no token is given', async () => {
+    h = await startHarness({
+      CRM_PROVIDER: 'salesforce',
+      SALESFORCE_LOGIN_URL: sf.url,
+      SALESFORCE_CLIENT_ID: APP.clientId,
+      SALESFORCE_CLIENT_SECRET: APP.clientSecret,
+      SALESFORCE_USERNAME: APP.username,
+      SALESFORCE_PASSWORD: APP.password,
+    });
+    const out = await h.call('action_create_lead', { slots: LEAD });
+    expect(sf.tokenRequests).toHaveLength(1);
+    expect(sf.tokenRequests[0]!.body).toMatchObject({ grant_type: 'password', username: APP.username, password: APP.password });
+    expect(out.texts[0]).toContain('Thanks, Grace!');
+  });
+
+  it('stops after one refresh when Salesforce keeps answering 401 (no endless jsforce loop)', async () => {
+    h = await startHarness(tokenEnv(sf, { SALESFORCE_CLIENT_ID: APP.clientId, SALESFORCE_CLIENT_SECRET: APP.clientSecret }));
+    // Two 401s in a row: the original call and its replay after the refresh.
+    sf.fail({ status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }], times: 2, match: (r) => r.path.startsWith('/services/data/') });
+    const out = await h.call('action_create_lead', { slots: LEAD });
+    expect(out.texts[0]).toContain("this assistant's access to Salesforce isn't working");
+    expect(sf.tokenRequests).toHaveLength(1);
+    expect(sf.received('GET', '/services/data/v59.0/query')).toHaveLength(2);
+    // Once Salesforce accepts tokens again, the next request goes through.
+    const later = await h.call('action_create_lead', { slots: LEAD });
+    expect(later.texts[0]).toContain('Thanks, Grace!');
+  });
+
+  it('turns a Salesforce 400 into a message naming the field', async () => {
+    h = await startHarness(tokenEnv(sf));
+    sf.fail({
+      status: 400,
+      body: [{ message: 'Email: invalid email address: bad', errorCode: 'INVALID_EMAIL_ADDRESS', fields: ['Email'] }],
+      match: (r) => r.method === 'POST' && r.path.endsWith('/sobjects/Lead'),
+    });
+    const out = await h.call('action_create_lead', { slots: LEAD });
+    expect(out.texts[0]).toBe("Salesforce didn't accept the details, so I couldn't save your details. It had a problem with: Email. Could you check them and try again?");
+    expect(sf.leads.size).toBe(0);
+  });
+
+  it('tells the user plainly when Salesforce is down', async () => {
+    h = await startHarness(tokenEnv(sf), { maxAttempts: 2 });
+    sf.fail({ status: 503, body: [{ message: 'Server unavailable', errorCode: 'SERVER_UNAVAILABLE' }], times: Infinity });
+    const out = await h.call('action_create_lead', { slots: LEAD });
+    expect(out.status).toBe(200);
+    expect(out.texts[0]).toBe("Sorry, Salesforce isn't answering right now, so I couldn't save your details. Please try again in a few minutes.");
+    // The query is a read, so the gateway (not jsforce) retried it once.
+    expect(sf.received('GET', '/services/data/v59.0/query')).toHaveLength(2);
+  });
+});
