@@ -8,10 +8,13 @@
  * on its first opening it migrates and loads the demo data.
  */
 import type { Config } from '../config';
+import { loadEnterpriseConfig } from '../connectors/config';
 import { StoreOrders, isEmpty, seedDemoData } from '../connectors/orders';
+import { createEnterprisePorts } from '../connectors/registry';
 import { SlidingWindowLimiter, identityFromConfig } from '../identity';
 import type { Logger } from '../observability/logger';
 import '../ports/company-data';
+import '../ports/enterprise';
 import type { ActionServices } from '../sdk/action';
 import { LazyStore, openStore, type Store } from '../store';
 
@@ -36,7 +39,9 @@ export interface BuiltServices {
   close(): Promise<void>;
 }
 
-export async function createServices(config: ServicesConfig, logger: Logger): Promise<BuiltServices> {
+export async function createServices(config: ServicesConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<BuiltServices> {
+  // First: a chosen vendor with a missing credential refuses start-up before anything opens.
+  const enterprise = loadEnterpriseConfig(env);
   const identity = identityFromConfig(config);
   const store = new LazyStore(config.DATABASE_URL ? 'postgres' : 'embedded', async () => {
     const { store: opened, applied } = await openStore(config);
@@ -50,7 +55,13 @@ export async function createServices(config: ServicesConfig, logger: Logger): Pr
   if (config.DATABASE_URL) await store.get();
   else logger.info('embedded database opens on first use', { dataDir: config.DATA_DIR });
 
+  const { crm, ticketing, knowledgeBase } = createEnterprisePorts(enterprise, { store, logger });
+  logger.info('enterprise connectors', { crm: crm.provider, ticketing: ticketing.provider, knowledgeBase: knowledgeBase.provider });
+
   const services: ActionServices = {
+    crm,
+    ticketing,
+    knowledgeBase,
     orders: new StoreOrders(store),
     identity,
     verificationLimiter: new SlidingWindowLimiter({ maxFailures: config.IDENTITY_MAX_FAILURES, windowMs: config.IDENTITY_FAILURE_WINDOW_MS }),
