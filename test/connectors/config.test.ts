@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, ConfigError } from '../../src/config';
+import { loadEnterpriseConfig } from '../../src/connectors/config';
+import { silentLogger } from '../../src/observability/logger';
+import { redactString } from '../../src/observability/redact';
+import { createServices } from '../../src/server/services';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadEnterpriseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('enterprise configuration', () => {
+  it('defaults to the local adapters', () => {
+    const c = loadEnterpriseConfig({});
+    expect([c.crm.provider, c.ticketing.provider, c.kb.provider]).toEqual(['local', 'local', 'local']);
+  });
+
+  it('names every missing Jira variable', () => {
+    const problems = problemsOf({ TICKETING_PROVIDER: 'jira' });
+    for (const name of ['JIRA_HOST', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY']) {
+      expect(problems).toContainEqual(expect.stringContaining(`${name} is required when TICKETING_PROVIDER=jira`));
+    }
+  });
+
+  it('names the missing HubSpot token and Notion settings', () => {
+    expect(problemsOf({ CRM_PROVIDER: 'hubspot' })).toEqual([expect.stringContaining('HUBSPOT_ACCESS_TOKEN is required when CRM_PROVIDER=hubspot')]);
+    const notion = problemsOf({ KB_PROVIDER: 'notion', NOTION_TOKEN: 'secret_abc' });
+    expect(notion).toEqual([expect.stringContaining('NOTION_DATABASE_ID is required when KB_PROVIDER=notion')]);
+  });
+
+  it('explains the two ways to authenticate to Salesforce', () => {
+    expect(problemsOf({ CRM_PROVIDER: 'salesforce' })).toEqual([
+      'SALESFORCE_ACCESS_TOKEN (with SALESFORCE_INSTANCE_URL) or SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET are required when CRM_PROVIDER=salesforce',
+    ]);
+    expect(problemsOf({ CRM_PROVIDER: 'salesforce', SALESFORCE_ACCESS_TOKEN: 'tok-123' })).toEqual([
+      expect.stringContaining('SALESFORCE_INSTANCE_URL is required when CRM_PROVIDER=salesforce with SALESFORCE_ACCESS_TOKEN'),
+    ]);
+    expect(problemsOf({ CRM_PROVIDER: 'salesforce', SALESFORCE_CLIENT_ID: 'id' })).toEqual([expect.stringContaining('SALESFORCE_CLIENT_SECRET is required')]);
+  });
+
+  it('rejects an unknown provider and a base URL that is not http(s)', () => {
+    expect(problemsOf({ CRM_PROVIDER: 'dynamics' })).toEqual(["CRM_PROVIDER: 'dynamics' is not one of local, salesforce, hubspot"]);
+    expect(problemsOf({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN: 'pat-1', HUBSPOT_BASE_URL: 'ftp://x' })).toEqual(["HUBSPOT_BASE_URL: 'ftp://x' is not an http(s) URL"]);
+  });
+
+  it('reads a secret from <NAME>_FILE and keeps it out of logs', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-secret-'));
+    const file = path.join(dir, 'token');
+    fs.writeFileSync(file, 'pat-na1-file-secret-value\n');
+    try {
+      const c = loadEnterpriseConfig({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN_FILE: file });
+      expect(c.crm.provider === 'hubspot' && c.crm.hubspot.accessToken).toBe('pat-na1-file-secret-value');
+      expect(redactString('calling with pat-na1-file-secret-value now')).toBe('calling with [secret] now');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names an unreadable secret file', () => {
+    expect(problemsOf({ TICKETING_PROVIDER: 'jira', JIRA_HOST: 'https://x.atlassian.net', JIRA_EMAIL: 'a@b.c', JIRA_PROJECT_KEY: 'SUP', JIRA_API_TOKEN_FILE: '/nonexistent/token' })).toEqual([
+      'JIRA_API_TOKEN_FILE: cannot read /nonexistent/token (ENOENT)',
+      expect.stringContaining('JIRA_API_TOKEN is required'),
+    ]);
+  });
+
+  it('refuses to build the services (start-up) when a chosen provider lacks a credential', async () => {
+    const env = { TICKETING_PROVIDER: 'jira', JIRA_HOST: 'https://example.atlassian.net', JIRA_EMAIL: 'bot@example.com', JIRA_PROJECT_KEY: 'SUP', DATA_DIR: os.tmpdir() };
+    await expect(createServices(loadConfig(env), silentLogger(), env)).rejects.toThrow(/JIRA_API_TOKEN is required when TICKETING_PROVIDER=jira/);
+  });
+});
