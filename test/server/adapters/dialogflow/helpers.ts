@@ -6,6 +6,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject } from 'ajv';
 import { silentLogger } from '../../../../src/observability/logger';
+import type { ActionServices } from '../../../../src/sdk/action';
 import type { ActionRegistry } from '../../../../src/sdk/registry';
 import { createActionServer, type ActionServer } from '../../../../src/server/app';
 import esSchema from '../../../fixtures/dialogflow/dialogflow-es-response-schema.json';
@@ -108,7 +109,7 @@ export interface StartedServer {
 
 export async function startDialogflowServer(
   registry: ActionRegistry,
-  config: { token?: string; deadlineMs?: number; mappingFile?: string } = {},
+  config: { token?: string; deadlineMs?: number; mappingFile?: string; services?: ActionServices } = {},
 ): Promise<StartedServer> {
   const server = createActionServer({
     config: {
@@ -120,6 +121,7 @@ export async function startDialogflowServer(
     },
     registry,
     logger: silentLogger(),
+    services: config.services,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, server, close: () => server.shutdown() };
