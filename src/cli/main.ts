@@ -12,6 +12,8 @@ import { loadConfig } from '../config';
 import type { Domain } from '../protocol/request';
 import { loadActionsDir } from '../sdk/load-actions';
 import { runAction } from '../sdk/testkit';
+import { silentLogger } from '../observability/logger';
+import { createServices } from '../server/services';
 import { checkDomain } from './check';
 import { readDomain } from './domain-file';
 
@@ -23,6 +25,7 @@ Commands:
   call <action>              Run an action locally, without Rasa, and print its events and responses.
       --slot name=value        A slot value (a string); repeatable.
       --json-slot name=JSON    A slot value given as JSON (numbers, booleans, objects); repeatable.
+      --extracted name=value   A value Rasa just extracted (what validation actions check); repeatable.
       --sender id              The conversation id (default: cli-user).
       --text "..."             The latest user message.
       --intent name            The latest message's intent.
@@ -126,6 +129,7 @@ async function call(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
       actions: { type: 'string' },
       slot: { type: 'string', multiple: true },
       'json-slot': { type: 'string', multiple: true },
+      extracted: { type: 'string', multiple: true },
       sender: { type: 'string' },
       text: { type: 'string' },
       intent: { type: 'string' },
@@ -144,24 +148,31 @@ async function call(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
   const slots: Record<string, unknown> = {};
   pairs(values.slot, false, slots);
   pairs(values['json-slot'], true, slots);
+  const extracted: Record<string, unknown> = {};
+  pairs(values.extracted, false, extracted);
   let metadata: Record<string, unknown> | undefined;
   if (values.metadata) {
     try {
       metadata = JSON.parse(values.metadata) as Record<string, unknown>;
     } catch {
-      throw new UsageError('--metadata must be JSON');
+      throw new UsageError('--metadata must be a JSON object');
     }
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new UsageError('--metadata must be a JSON object');
   }
   const domainPath = values.domain ?? defaultDomainPath();
   const domain: Domain | null = domainPath ? readDomain(domainPath) : null;
+  // The same ports the server gives actions (the company database included), closed afterwards.
+  const built = await createServices(loadConfig(env), silentLogger());
   const out = await runAction(action, {
     senderId: values.sender ?? 'cli-user',
     slots,
+    extracted,
     text: values.text,
     intent: values.intent,
     metadata,
     domain,
-  });
+    services: built.services,
+  }).finally(() => built.close());
   io.out(JSON.stringify({ events: out.events, responses: out.responses }, null, 2));
   return 0;
 }

@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../observability/logger';
 import { registerSecret } from '../observability/redact';
 import { loadActionsDir } from '../sdk/load-actions';
 import { createActionServer, type ActionServer } from './app';
+import { createServices } from './services';
 
 export interface Started {
   server: ActionServer;
@@ -15,10 +16,19 @@ export interface Started {
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
   const config = loadConfig(env);
   registerSecret(config.ACTION_SERVER_TOKEN);
+  registerSecret(config.IDENTITY_JWT_SECRET);
+  registerSecret(config.DATABASE_URL);
   const logger = createLogger(config.LOG_LEVEL);
   const registry = loadActionsDir(config.ACTIONS_DIR);
-  const server = createActionServer({ config, registry, logger });
-  const address = await server.listen(config.PORT, config.HOST);
+  const built = await createServices(config, logger);
+  const server = createActionServer({ config, registry, logger, services: built.services });
+  // Whoever shuts the server down also closes the database, after the in-flight calls are done.
+  const closeServer = server.shutdown.bind(server);
+  server.shutdown = () => closeServer().finally(() => built.close());
+  const address = await server.listen(config.PORT, config.HOST).catch(async (err: unknown) => {
+    await built.close();
+    throw err;
+  });
   logger.info('ActionBridge listening', { ...address, actions: registry.list().map((a) => a.name) });
 
   let stopping = false;
