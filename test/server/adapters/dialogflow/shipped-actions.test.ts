@@ -68,6 +68,33 @@ describe('shipped actions through /dialogflow/es and /dialogflow/cx', () => {
     });
   });
 
+  describe('validate_ticket_form on a CX form page', () => {
+    const form = (summary: string) => [
+      { displayName: 'ticket_summary', required: true, state: 'FILLED', value: summary, justCollected: true },
+      { displayName: 'ticket_description', required: true, state: 'EMPTY' },
+    ];
+
+    it('rejects a too-short summary: INVALID, cleared, told why', async () => {
+      const res = await postJson(`${srv.url}/dialogflow/cx`, cxRequest({ tag: 'validate_ticket_form', text: 'hi', parameters: { ticket_summary: 'hi' }, form: form('hi') }));
+      expectValidCx(res.body);
+      expect(res.body).toEqual({
+        fulfillmentResponse: { messages: [{ text: { text: ['Please give me a short one-line summary of the problem (up to 250 characters).'] } }], mergeBehavior: 'APPEND' },
+        sessionInfo: { parameters: { ticket_summary: null } },
+        pageInfo: { formInfo: { parameterInfo: [{ displayName: 'ticket_summary', required: true, state: 'INVALID' }] } },
+      });
+    });
+
+    it('accepts a summary, normalizing its spaces', async () => {
+      const summary = 'VPN   drops every   hour';
+      const res = await postJson(`${srv.url}/dialogflow/cx`, cxRequest({ tag: 'validate_ticket_form', parameters: { ticket_summary: summary }, form: form(summary) }));
+      expectValidCx(res.body);
+      expect(res.body).toEqual({
+        sessionInfo: { parameters: { ticket_summary: 'VPN drops every hour' } },
+        pageInfo: { formInfo: { parameterInfo: [{ displayName: 'ticket_summary', required: true, state: 'FILLED', value: 'VPN drops every hour' }] } },
+      });
+    });
+  });
+
   // Every action in actions/, by its own name as ES intent and CX tag.
   const names = registry.list().map((a) => a.name);
   it.each(names)('%s answers both routes with a schema-valid response that is not the unknown-intent fallback', async (name) => {
