@@ -27,7 +27,7 @@ export const ConfigSchema = z.object({
   /** Folder whose files export the actions to register. */
   ACTIONS_DIR: z.string().min(1).default(DEFAULT_ACTIONS_DIR),
   /** Largest accepted /webhook body, after decompression. Long conversations are big. */
-  BODY_LIMIT: bytes.default(20 * 1024 * 1024),
+  BODY_LIMIT: bytes.pipe(z.number().min(1024, 'at least 1kb')).default(20 * 1024 * 1024),
   /** How long SIGTERM waits for in-flight calls before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   /** Shared secret callers must present (Bearer, basic auth, X-Action-Token or ?token=); unset = no auth. */

@@ -32,7 +32,10 @@ export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactString(value);
   if (typeof value !== 'object' || value === null || depth > 8) return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  if (value instanceof Error) return { name: value.name, message: redactString(value.message) };
+  if (value instanceof Error) {
+    // Operators follow a 500's request id to this line: keep the stack, scrubbed like the rest.
+    return { name: value.name, message: redactString(value.message), stack: value.stack ? redactString(value.stack) : undefined };
+  }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = SENSITIVE_KEY.test(k) && typeof v === 'string' ? '[secret]' : redact(v, depth + 1);
   return out;

@@ -89,7 +89,9 @@ function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (err) {
-    throw new AppError('validation', `Malformed JSON body: ${(err as Error).message}`);
+    // V8's message quotes part of the body; say only where parsing stopped.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw new AppError('validation', at ? `Malformed JSON body (parsing stopped at byte ${at}).` : 'Malformed JSON body.');
   }
 }
 

@@ -82,9 +82,11 @@ describe('redact (values)', () => {
     expect(input).toEqual(copy);
   });
 
-  it('errors become {name, message} with the message redacted (no stack)', () => {
+  it('errors become {name, message, stack}, all redacted', () => {
     const out = redact(new TypeError('no user ada@example.org')) as Record<string, unknown>;
-    expect(out).toEqual({ name: 'TypeError', message: 'no user [email]' });
+    expect(out).toMatchObject({ name: 'TypeError', message: 'no user [email]' });
+    expect(String(out.stack)).toMatch(/^TypeError: no user \[email\]\n\s+at /);
+    expect(String(out.stack)).not.toContain('ada@example.org');
   });
 });
 
