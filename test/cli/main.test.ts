@@ -118,6 +118,13 @@ describe('actionbridge CLI', () => {
       expect(printed.responses[0]!.text).toMatch(/^Hello, Ada!/);
     });
 
+    it('--extracted feeds the validation action the values Rasa just extracted', async () => {
+      const r = await run(['call', 'action_validate_slot_mappings', '--extracted', 'user_name=  ada   lovelace ']);
+      expect(r.code).toBe(0);
+      const printed = JSON.parse(r.out) as { events: { event: string; name: string; value: unknown }[] };
+      expect(printed.events).toEqual([{ event: 'slot', timestamp: null, name: 'user_name', value: 'Ada Lovelace' }]);
+    });
+
     it('a slot value keeps everything after the first "="', async () => {
       const r = await run(['call', 'action_greet', '--slot', 'user_name=A=B']);
       expect((JSON.parse(r.out) as { responses: { text: string }[] }).responses[0]!.text).toMatch(/^Hello, A=B!/);
@@ -179,6 +186,7 @@ describe('actionbridge CLI', () => {
       ['a --slot with an empty name', ['call', 'action_greet', '--slot', '=Ada']],
       ['a --json-slot that is not JSON', ['call', 'action_greet', '--json-slot', 'user_name={oops']],
       ['--metadata that is not JSON', ['call', 'action_greet', '--metadata', 'nope']],
+      ['--metadata that is a JSON array', ['call', 'action_greet', '--metadata', '[1]']],
       ['no action name', ['call']],
       ['an unknown option', ['call', 'action_greet', '--colour', 'red']],
     ])('%s → exit 2 with usage', async (_label, argv) => {
