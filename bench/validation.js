@@ -1,0 +1,57 @@
+/**
+ * What validation costs on the hot path, for one 1000-event tracker: the shallow check the server
+ * does (WebhookEnvelopeSchema + WebhookBodySchema: top-level fields, the tracker's own fields, each
+ * event an object with a string `event`) against a deep parse of every event with RasaEventSchema.
+ * JSON.parse of the same body is shown for scale.
+ *
+ * Usage: node bench/validation.js [--json] [events]
+ */
+'use strict';
+const { performance } = require('node:perf_hooks');
+const { makeBody } = require('./generate');
+const { WebhookBodySchema, WebhookEnvelopeSchema } = require('../dist/src/protocol/request');
+const { RasaEventSchema } = require('../dist/src/protocol/events');
+
+const asJson = process.argv.includes('--json');
+const events = Number(process.argv.find((a) => /^\d+$/.test(a)) || 1000);
+const text = makeBody(events);
+const parsed = JSON.parse(text);
+const ITERATIONS = 200;
+
+function time(label, fn) {
+  for (let i = 0; i < 20; i++) fn();
+  const samples = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { label, us: samples[Math.floor(samples.length / 2)] * 1000 };
+}
+
+const shallow = () => {
+  if (!WebhookEnvelopeSchema.safeParse(parsed).success || !WebhookBodySchema.safeParse(parsed).success) throw new Error('shallow check failed');
+};
+const deep = () => {
+  shallow();
+  for (const e of parsed.tracker.events) if (!RasaEventSchema.safeParse(e).success) throw new Error('deep check failed');
+};
+
+const parse = time('JSON.parse of the body (for scale)', () => JSON.parse(text));
+const rowShallow = time('shallow: WebhookEnvelopeSchema + WebhookBodySchema (what the server does)', shallow);
+const rowDeep = time(`deep: the same plus RasaEventSchema on each of the ${events} events`, deep);
+const result = {
+  events,
+  bytes: Buffer.byteLength(text),
+  iterations: ITERATIONS,
+  rows: [parse, rowShallow, rowDeep],
+  deepOverShallow: rowDeep.us / rowShallow.us,
+  deepOverParse: rowDeep.us / parse.us,
+};
+
+if (asJson) process.stdout.write(JSON.stringify(result) + '\n');
+else {
+  for (const r of result.rows) process.stdout.write(`${r.us.toFixed(0).padStart(8)} µs  ${r.label}\n`);
+  process.stdout.write(`deep / shallow = ${result.deepOverShallow.toFixed(1)}×, deep / JSON.parse = ${result.deepOverParse.toFixed(1)}×\n`);
+}
