@@ -4,6 +4,7 @@
  * provider with a missing credential stops start-up with a message naming the variable.
  */
 import { ConfigError } from '../config';
+import type { ConnectorPolicy } from '../delivery/gateway';
 import { EnvReader } from './env';
 import { readHubspotConfig, type HubspotConfig } from './hubspot/config';
 import { readJiraConfig, type JiraConfig } from './jira/config';
@@ -24,6 +25,23 @@ export interface EnterpriseConfig {
   kb: KbConfig;
   /** Per-attempt timeout for vendor calls (the gateway's attempt timeout). */
   timeoutMs: number;
+  /** Gateway overrides per connector, from `<VENDOR>_TIMEOUT_MS`, `_MAX_ATTEMPTS`, `_MAX_CONCURRENT`. */
+  policies: Record<string, Partial<ConnectorPolicy>>;
+}
+
+const VENDORS = ['salesforce', 'hubspot', 'jira', 'notion'] as const;
+
+function readPolicies(env: EnvReader): Record<string, Partial<ConnectorPolicy>> {
+  const out: Record<string, Partial<ConnectorPolicy>> = {};
+  for (const vendor of VENDORS) {
+    const prefix = vendor.toUpperCase();
+    const policy: Partial<ConnectorPolicy> = {};
+    if (env.get(`${prefix}_TIMEOUT_MS`) !== undefined) policy.attemptTimeoutMs = env.positiveInt(`${prefix}_TIMEOUT_MS`, 0);
+    if (env.get(`${prefix}_MAX_ATTEMPTS`) !== undefined) policy.maxAttempts = env.positiveInt(`${prefix}_MAX_ATTEMPTS`, 0);
+    if (env.get(`${prefix}_MAX_CONCURRENT`) !== undefined) policy.maxConcurrent = env.positiveInt(`${prefix}_MAX_CONCURRENT`, 0);
+    if (Object.keys(policy).length > 0) out[vendor] = policy;
+  }
+  return out;
 }
 
 function choose<T extends string>(env: EnvReader, name: string, allowed: readonly T[]): T {
@@ -50,7 +68,8 @@ export function loadEnterpriseConfig(envVars: NodeJS.ProcessEnv = process.env): 
     ticketingProvider === 'jira' ? { provider: 'jira', jira: readJiraConfig(env) } : { provider: 'local', projectKey: env.get('LOCAL_TICKET_PREFIX') ?? 'LOCAL' };
   const kb: KbConfig = kbProvider === 'notion' ? { provider: 'notion', notion: readNotionConfig(env) } : { provider: 'local' };
   const timeoutMs = env.positiveInt('CONNECTOR_TIMEOUT_MS', 10_000);
+  const policies = readPolicies(env);
 
   if (env.problems.length > 0) throw new ConfigError(env.problems);
-  return { crm, ticketing, kb, timeoutMs };
+  return { crm, ticketing, kb, timeoutMs, policies };
 }

@@ -34,7 +34,7 @@ export interface EnterprisePortsOptions {
 }
 
 export function createEnterprisePorts(config: EnterpriseConfig, opts: EnterprisePortsOptions): EnterprisePorts {
-  const gateway = opts.gateway ?? new Gateway({ logger: opts.logger, defaults: { attemptTimeoutMs: config.timeoutMs } });
+  const gateway = opts.gateway ?? new Gateway({ logger: opts.logger, defaults: { attemptTimeoutMs: config.timeoutMs }, policies: config.policies });
   const crm: Crm =
     config.crm.provider === 'salesforce'
       ? new SalesforceCrm(config.crm.salesforce, gateway)

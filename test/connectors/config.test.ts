@@ -76,3 +76,11 @@ describe('enterprise configuration', () => {
     await expect(createServices(loadConfig(env), silentLogger(), env)).rejects.toThrow(/JIRA_API_TOKEN is required when TICKETING_PROVIDER=jira/);
   });
 });
+
+describe('gateway policies per connector', () => {
+  it('reads <VENDOR>_TIMEOUT_MS, _MAX_ATTEMPTS and _MAX_CONCURRENT', () => {
+    const c = loadEnterpriseConfig({ JIRA_TIMEOUT_MS: '2500', JIRA_MAX_ATTEMPTS: '5', HUBSPOT_MAX_CONCURRENT: '3' });
+    expect(c.policies).toEqual({ jira: { attemptTimeoutMs: 2500, maxAttempts: 5 }, hubspot: { maxConcurrent: 3 } });
+    expect(problemsOf({ NOTION_MAX_ATTEMPTS: 'many' })).toEqual(["NOTION_MAX_ATTEMPTS: 'many' is not a positive whole number"]);
+  });
+});
