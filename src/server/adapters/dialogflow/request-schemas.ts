@@ -6,10 +6,13 @@ import { z } from 'zod';
 
 const struct = z.record(z.string(), z.unknown());
 
-/** `projects/<P>/.../sessions/<S>`: the last segment is the session (sender) id. */
-const sessionPath = z
-  .string({ error: 'must be a string' })
-  .regex(/^projects\/[^/]+\/.*sessions\/[^/]+$/, 'must be a Dialogflow session path: projects/<project>/.../sessions/<session id>');
+/**
+ * Session paths in the forms Dialogflow uses; the last segment is the session (sender) id. ES
+ * output context names are built under the ES path, so it must be one Dialogflow accepts back.
+ */
+const ES_SESSION = /^projects\/[^/]+\/(locations\/[^/]+\/)?agent\/(environments\/[^/]+\/users\/[^/]+\/)?sessions\/[^/]+$/;
+const CX_SESSION = /^projects\/[^/]+\/locations\/[^/]+\/agents\/[^/]+\/(environments\/[^/]+\/)?sessions\/[^/]+$/;
+const sessionPath = (pattern: RegExp, shape: string) => z.string({ error: 'must be a string' }).regex(pattern, `must be a Dialogflow session path: ${shape}`);
 
 export const EsContextSchema = z.looseObject({
   name: z.string(),
@@ -20,7 +23,7 @@ export type EsContext = z.infer<typeof EsContextSchema>;
 
 export const EsRequestSchema = z.looseObject({
   responseId: z.string().optional(),
-  session: sessionPath,
+  session: sessionPath(ES_SESSION, 'projects/<project>/agent/[environments/<env>/users/<user>/]sessions/<session id>'),
   queryResult: z.looseObject({
     queryText: z.string().nullable().optional(),
     languageCode: z.string().nullable().optional(),
@@ -88,7 +91,7 @@ export const CxRequestSchema = z.looseObject({
     .nullable()
     .optional(),
   sessionInfo: z.looseObject({
-    session: sessionPath,
+    session: sessionPath(CX_SESSION, 'projects/<project>/locations/<location>/agents/<agent>/[environments/<env>/]sessions/<session id>'),
     parameters: struct.nullable().optional(),
   }),
   payload: struct.nullable().optional(),

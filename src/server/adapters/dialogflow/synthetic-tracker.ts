@@ -116,7 +116,7 @@ export function esTurn(req: EsRequest, slotContext: string, base: Domain | null 
   const extracted: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(q.parameters ?? {})) if (!isUnset(v) && v !== null && !k.endsWith('.original')) extracted[k] = v;
   const original = req.originalDetectIntentRequest;
-  return buildTurn({
+  const input: TurnInput = {
     senderId: sessionIdOf(req.session),
     channel: 'dialogflow_es',
     slots: esSlots(req, slotContext),
@@ -138,7 +138,8 @@ export function esTurn(req: EsRequest, slotContext: string, base: Domain | null 
     },
     messageId: req.responseId ?? null,
     activeLoop: null,
-  }, base);
+  };
+  return buildTurn(input, base);
 }
 
 /** The form a CX page's parameters belong to, in Rasa terms. */
@@ -176,7 +177,7 @@ export function cxTurn(req: CxRequest, actionName: string, base: Domain | null =
     const next = form.find((p) => p.required !== false && (p.state === 'EMPTY' || p.state === 'INVALID'));
     slots[REQUESTED_SLOT] = next?.displayName ?? null;
   }
-  return buildTurn({
+  const input: TurnInput = {
     senderId: sessionIdOf(req.sessionInfo.session),
     channel: 'dialogflow_cx',
     slots,
@@ -199,5 +200,6 @@ export function cxTurn(req: CxRequest, actionName: string, base: Domain | null =
     activeLoop: formName,
     // Every form parameter counts: CX also collects optional ones, and validation should see them.
     forms: formName ? { [formName]: { required_slots: form.map((p) => p.displayName) } } : undefined,
-  }, base);
+  };
+  return buildTurn(input, base);
 }

@@ -145,6 +145,13 @@ describe('POST /dialogflow/es', () => {
     expect((crash.body as { fulfillmentText: string }).fulfillmentText).toMatch(/something went wrong/);
   });
 
+  it('builds the slot context under an environment/user session path, as sent', async () => {
+    const session = 'projects/acme-support/agent/environments/prod/users/u-7/sessions/s-99';
+    const res = await postJson(url, esRequest({ intent: 'remember colour', parameters: { color: 'red' }, session }));
+    expectValidEs(res.body);
+    expect((res.body as { outputContexts: { name: string }[] }).outputContexts[0]!.name).toBe(`${session}/contexts/actionbridge_slots`);
+  });
+
   it('accepts a request without originalDetectIntentRequest (direct detectIntent callers)', async () => {
     const body = esRequest({ intent: 'remember colour', parameters: { color: 'red' } });
     delete body.originalDetectIntentRequest;
@@ -159,6 +166,7 @@ describe('POST /dialogflow/es', () => {
       ['a JSON array', '[]'],
       ['no queryResult', JSON.stringify({ session: ES_SESSION })],
       ['a session that is not a session path', JSON.stringify({ session: 'abc', queryResult: {} })],
+      ['a CX session path on the ES route', JSON.stringify({ session: 'projects/p/locations/l/agents/a/sessions/s', queryResult: {} })],
       ['wrongly typed parameters', JSON.stringify({ session: ES_SESSION, queryResult: { parameters: 'x' } })],
     ])('%s', async (_what, raw) => {
       const res = await postJson(url, raw);
