@@ -13,7 +13,7 @@ import { StoreOrders, isEmpty, seedDemoData } from '../connectors/orders';
 import { createEnterprisePorts } from '../connectors/registry';
 import { SlidingWindowLimiter, identityFromConfig } from '../identity';
 import type { Logger } from '../observability/logger';
-import '../ports/company-data';
+import type { AttemptLimiter, IdentityVerifier } from '../ports/company-data';
 import '../ports/enterprise';
 import type { ActionServices } from '../sdk/action';
 import { LazyStore, openStore, type Store } from '../store';
@@ -62,9 +62,12 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
     crm,
     ticketing,
     knowledgeBase,
-    orders: new StoreOrders(store),
-    identity,
-    verificationLimiter: new SlidingWindowLimiter({ maxFailures: config.IDENTITY_MAX_FAILURES, windowMs: config.IDENTITY_FAILURE_WINDOW_MS }),
+    ...companyDataServices(store, identity, new SlidingWindowLimiter({ maxFailures: config.IDENTITY_MAX_FAILURES, windowMs: config.IDENTITY_FAILURE_WINDOW_MS })),
   };
   return { services, store, close: () => store.close() };
+}
+
+/** The order ports over a given store; tests and embedders use it with a store they opened. */
+export function companyDataServices(store: Store, identity: IdentityVerifier, limiter: AttemptLimiter): Pick<ActionServices, 'orders' | 'identity' | 'verificationLimiter'> {
+  return { orders: new StoreOrders(store), identity, verificationLimiter: limiter };
 }
