@@ -20,7 +20,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   registerSecret(config.DATABASE_URL);
   const logger = createLogger(config.LOG_LEVEL);
   const registry = loadActionsDir(config.ACTIONS_DIR);
-  const built = await createServices(config, logger);
+  const built = await createServices(config, logger, env);
   const server = createActionServer({ config, registry, logger, services: built.services });
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
