@@ -16,6 +16,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY rasa-project/domain.yml ./rasa-project/domain.yml
+COPY dialogflow.mapping.json ./
 USER node
 EXPOSE 5055
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD node -e "fetch('http://127.0.0.1:5055/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
