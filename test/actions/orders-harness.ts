@@ -1,0 +1,71 @@
+/**
+ * A real ActionBridge server for the order actions: real store (embedded or PostgreSQL, migrated
+ * and seeded with the demo data), real JWT verification, the real actions, on 127.0.0.1:0.
+ */
+import path from 'node:path';
+import request from 'supertest';
+import { changeDeliveryAddress } from '../../actions/change-delivery-address';
+import { fetchOrder } from '../../actions/fetch-order';
+import { validateAddressForm, validateOrderForm } from '../../actions/order-forms';
+import { readDomain } from '../../src/cli/domain-file';
+import { seedDemoData } from '../../src/connectors/orders';
+import { JwtIdentityVerifier, SlidingWindowLimiter } from '../../src/identity';
+import { silentLogger } from '../../src/observability/logger';
+import type { Domain } from '../../src/protocol/request';
+import { ActionRegistry } from '../../src/sdk/registry';
+import { buildTracker, type TrackerSpec } from '../../src/sdk/testkit';
+import { createActionServer, type ActionServer } from '../../src/server/app';
+import { companyDataServices } from '../../src/server/services';
+import { migrate, type Store } from '../../src/store';
+import { AUDIENCE, ISSUER, SECRET } from '../identity/tokens';
+import type { StoreTarget } from '../store/targets';
+
+export const DOMAIN: Domain = readDomain(path.resolve(__dirname, '../../rasa-project/domain.yml'));
+
+export interface OrdersHarness {
+  store: Store;
+  limiter: SlidingWindowLimiter;
+  /** POSTs a Rasa-format call of `action` to /webhook. */
+  call(action: string, spec: TrackerSpec): Promise<request.Response>;
+  close(): Promise<void>;
+}
+
+export async function startOrdersServer(target: StoreTarget, opts: { maxFailures?: number } = {}): Promise<OrdersHarness> {
+  const { store, cleanup } = await target.open();
+  await migrate(store);
+  await seedDemoData(store);
+  const limiter = new SlidingWindowLimiter({ maxFailures: opts.maxFailures ?? 1000 });
+  const identity = new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
+  const registry = new ActionRegistry();
+  for (const a of [fetchOrder, changeDeliveryAddress, validateOrderForm, validateAddressForm]) registry.register(a);
+  const server: ActionServer = createActionServer({
+    config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2000 },
+    registry,
+    logger: silentLogger(),
+    services: companyDataServices(store, identity, limiter),
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    store,
+    limiter,
+    call(action, spec) {
+      const tracker = buildTracker(spec);
+      return request(url).post('/webhook').send({ next_action: action, sender_id: tracker.sender_id, tracker, domain: DOMAIN, version: '3.16.0' });
+    },
+    async close() {
+      await server.shutdown();
+      await cleanup();
+    },
+  };
+}
+
+/** The texts of a /webhook answer's responses. */
+export const textsOf = (res: request.Response): (string | null)[] => (res.body as { responses: { text: string | null }[] }).responses.map((r) => r.text);
+
+/** Slot values set by a /webhook answer's events. */
+export function slotsOf(res: request.Response): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of (res.body as { events: { event: string; name?: string; value?: unknown }[] }).events) if (e.event === 'slot' && e.name) out[e.name] = e.value;
+  return out;
+}
