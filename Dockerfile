@@ -16,6 +16,11 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY rasa-project/domain.yml ./rasa-project/domain.yml
+# The SQL migrations are read at start; tsc does not copy them into dist/.
+COPY src/store/migrations ./src/store/migrations
+# The embedded database (used when DATABASE_URL is unset) needs a folder the node user can write.
+RUN mkdir -p /data && chown node:node /data
+ENV DATA_DIR=/data
 COPY dialogflow.mapping.json ./
 USER node
 EXPOSE 5055
