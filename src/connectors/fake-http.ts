@@ -31,11 +31,20 @@ export interface FakeFailure extends FakeReply {
   match?(req: RecordedRequest): boolean;
 }
 
+export interface FakeDelay {
+  /** The request is handled normally (the vendor acts on it) but answered only after this. */
+  ms: number;
+  times?: number;
+  match?(req: RecordedRequest): boolean;
+}
+
 export type FakeRouter = (req: RecordedRequest) => FakeReply | Promise<FakeReply>;
 
 export class FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   private readonly failures: FakeFailure[] = [];
+  private readonly delays: FakeDelay[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly server: http.Server;
   private port = 0;
 
@@ -54,6 +63,8 @@ export class FakeHttpServer {
   }
 
   async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -61,6 +72,12 @@ export class FakeHttpServer {
   /** The next matching request(s) get this reply instead of the normal one. */
   fail(failure: FakeFailure): this {
     this.failures.push({ times: 1, ...failure });
+    return this;
+  }
+
+  /** The next matching request(s) succeed at the vendor but are answered late (a timeout race). */
+  delay(delay: FakeDelay): this {
+    this.delays.push({ times: 1, ...delay });
     return this;
   }
 
@@ -94,6 +111,16 @@ export class FakeHttpServer {
       } catch (err) {
         reply = { status: 500, body: { error: String(err) } };
       }
+    }
+    const delay = this.delays.find((d) => (d.times ?? 1) > 0 && (!d.match || d.match(recorded)));
+    if (delay) {
+      delay.times = (delay.times ?? 1) - 1;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (!res.destroyed) send(res, reply);
+      }, delay.ms);
+      this.timers.add(timer);
+      return;
     }
     send(res, reply);
   }

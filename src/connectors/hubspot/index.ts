@@ -99,13 +99,15 @@ export class HubspotCrm implements Crm {
       );
       return { id: expectShape(HUBSPOT, 'create contact', HsObject, created).id, created: true };
     } catch (err) {
-      // Someone created it between our search and create: update that one instead.
-      if (err instanceof ConnectorError && err.kind === 'conflict') {
+      // Someone created it between our search and create (409), or our own create may have
+      // happened before the answer was lost (timeout, 5xx): update that one instead.
+      if (err instanceof ConnectorError && (err.kind === 'conflict' || err.retry === 'if_idempotent')) {
         const raced = await this.findByEmail(lead.email);
-        if (raced) {
+        if (raced && err.kind === 'conflict') {
           await this.update(raced.id, properties);
           return { id: raced.id, created: false };
         }
+        if (raced) return { id: raced.id, created: true };
       }
       throw err;
     }

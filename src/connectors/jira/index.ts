@@ -4,8 +4,7 @@
  */
 import { HttpException, Version3Client } from 'jira.js';
 import { z } from 'zod';
-import type { ConnectorError} from '../../delivery/connector-error';
-import { expectShape, fromHttpStatus, parseRetryAfter } from '../../delivery/connector-error';
+import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../../delivery/connector-error';
 import type { Gateway } from '../../delivery/gateway';
 import type { CreatedTicket, Severity, TicketInput, TicketStatus, Ticketing } from '../../ports/ticketing';
 import { doc, heading, paragraphs, quote, type AdfDoc } from './adf';
@@ -21,6 +20,7 @@ const Issue = z.object({
   fields: z.object({ summary: z.string().optional(), status: z.object({ name: z.string() }) }),
 });
 const Comment = z.object({ id: z.string() });
+const SearchResult = z.object({ issues: z.array(z.object({ key: z.string() })) });
 
 /** Jira errors: `{errorMessages: [...], errors: {field: message}}` on an HttpException. */
 export function normalizeJiraError(err: unknown): ConnectorError | undefined {
@@ -59,7 +59,38 @@ export class JiraTicketing implements Ticketing {
     });
   }
 
+  /**
+   * Creates the issue. When the create fails ambiguously (timed out, 5xx: Jira may have created
+   * it), the reference label is searched before creating again, so one request makes one issue.
+   */
   async createTicket(input: TicketInput): Promise<CreatedTicket> {
+    try {
+      return await this.create(input);
+    } catch (err) {
+      if (!input.reference || !(err instanceof ConnectorError) || err.retry !== 'if_idempotent') throw err;
+      const existing = await this.findByReference(input.reference);
+      return existing ?? (await this.create(input));
+    }
+  }
+
+  /** The issue filed for this request reference, if any. */
+  async findByReference(reference: string): Promise<CreatedTicket | null> {
+    const found = await this.gateway.call(
+      JIRA,
+      'searchByReference',
+      () =>
+        this.client.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({
+          jql: `project = "${this.config.projectKey}" AND labels = "${referenceLabel(reference)}" ORDER BY created ASC`,
+          maxResults: 1,
+          fields: ['summary'],
+        }),
+      { idempotent: true },
+    );
+    const key = expectShape(JIRA, 'search', SearchResult, found).issues[0]?.key;
+    return key ? { key, url: this.browseUrl(key) } : null;
+  }
+
+  private async create(input: TicketInput): Promise<CreatedTicket> {
     const labels = [...new Set([...this.config.labels, ...(input.labels ?? []), ...(input.reference ? [referenceLabel(input.reference)] : [])])];
     const created = await this.gateway.call(
       JIRA,

@@ -84,7 +84,20 @@ export class NotionKnowledgeBase implements KnowledgeBase {
     });
   }
 
+  /**
+   * Creates the page. When the create fails ambiguously (timeout, 5xx: Notion may have made it),
+   * the reference is looked up before creating again, so one solution makes one page.
+   */
   async createArticle(input: ArticleInput): Promise<Article> {
+    try {
+      return await this.create(input);
+    } catch (err) {
+      if (!(err instanceof ConnectorError) || err.retry !== 'if_idempotent') throw err;
+      return (await this.findByReference(input.reference)) ?? (await this.create(input));
+    }
+  }
+
+  private async create(input: ArticleInput): Promise<Article> {
     const p = this.config.properties;
     const dataSourceId = await this.resolveDataSource();
     const page = await this.gateway.call(

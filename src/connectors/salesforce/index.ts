@@ -139,8 +139,16 @@ export class SalesforceCrm implements Crm {
       return { id: existing.id, created: false };
     }
     const record = { ...fields, Email: lead.email, Company: lead.company || 'Unknown', LeadSource: lead.source ?? this.config.leadSource };
-    const res = await this.call('createLead', () => this.conn.sobject('Lead').create(record), false);
-    return { id: this.checkSaved(res, 'create lead'), created: true };
+    try {
+      const res = await this.call('createLead', () => this.conn.sobject('Lead').create(record), false);
+      return { id: this.checkSaved(res, 'create lead'), created: true };
+    } catch (err) {
+      // The create may have happened before the answer was lost: find it rather than add another.
+      if (!(err instanceof ConnectorError) || err.retry !== 'if_idempotent') throw err;
+      const made = await this.findByEmail(lead.email);
+      if (!made) throw err;
+      return { id: made.id, created: true };
+    }
   }
 
   async logActivity(personId: string, activity: ActivityInput): Promise<{ id: string }> {

@@ -97,4 +97,15 @@ describe('HubSpot CRM through /webhook', () => {
     const out = await h.call('action_create_lead', { slots: LEAD });
     expect(out.texts[0]).toContain("this assistant's access to HubSpot isn't working");
   });
+
+  it('finds the contact a timed-out create made instead of creating a second one', async () => {
+    await h.close();
+    h = await startHarness({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN: 'hubspot-token', HUBSPOT_BASE_URL: hs.url }, { attemptTimeoutMs: 150 });
+    hs.delay({ ms: 400, match: (r) => r.method === 'POST' && r.path === '/crm/v3/objects/contacts' });
+    const out = await h.call('action_create_lead', { slots: LEAD });
+    expect(hs.received('POST', '/crm/v3/objects/contacts')).toHaveLength(1);
+    expect(hs.contacts.size).toBe(1);
+    expect(hs.received('POST', '/crm/v3/objects/contacts/search')).toHaveLength(2);
+    expect(out.texts[0]).toContain('Thanks, Ada!');
+  });
 });

@@ -101,4 +101,16 @@ describe('Jira ticketing through /webhook', () => {
     expect(out.texts[0]).toContain("Jira isn't answering right now");
     expect(out.slots.ticket_key).toBeUndefined();
   });
+
+  it('finds the issue a timed-out create made instead of filing a second one', async () => {
+    await h.close();
+    h = await startHarness({ ...ENV, JIRA_HOST: jira.url }, { attemptTimeoutMs: 150 });
+    jira.delay({ ms: 400, match: (r) => r.method === 'POST' && r.path === '/rest/api/3/issue' });
+    const out = await h.call('action_file_ticket', { slots: { ticket_summary: 'Export fails', ticket_description: 'x' } });
+    expect(jira.issues.size).toBe(1);
+    expect(jira.received('POST', '/rest/api/3/issue')).toHaveLength(1);
+    const [search] = jira.received('POST', '/rest/api/3/search/jql');
+    expect((search!.body as { jql: string }).jql).toMatch(/^project = "SUP" AND labels = "ab-[0-9a-f]{20}"/);
+    expect(out.texts[0]).toContain('SUP-1');
+  });
 });

@@ -124,4 +124,14 @@ describe('Salesforce CRM through /webhook', () => {
     // The query is a read, so the gateway (not jsforce) retried it once.
     expect(sf.received('GET', '/services/data/v59.0/query')).toHaveLength(2);
   });
+
+  it('finds the lead a timed-out create made instead of creating a second one', async () => {
+    h = await startHarness(tokenEnv(sf), { attemptTimeoutMs: 150 });
+    sf.delay({ ms: 400, match: (r) => r.method === 'POST' && r.path.endsWith('/sobjects/Lead') });
+    const out = await h.call('action_create_lead', { slots: LEAD });
+    expect(sf.received('POST', '/services/data/v59.0/sobjects/Lead')).toHaveLength(1);
+    expect(sf.leads.size).toBe(1);
+    expect(sf.tasks.size).toBe(1);
+    expect(out.texts[0]).toContain('Thanks, Grace!');
+  });
 });
