@@ -185,7 +185,17 @@ export class Gateway {
         opts.signal,
       );
     } catch (err) {
-      throw this.normalize(connector, operation, lane, err);
+      const failure = this.normalize(connector, operation, lane, err);
+      // The action tells the user; this tells the operator (a refused token shows up only here).
+      this.opts.logger?.[failure.kind === 'auth' || failure.kind === 'forbidden' ? 'error' : 'warn']('connector call failed', {
+        connector,
+        operation,
+        kind: failure.kind,
+        status: failure.status,
+        vendorCode: failure.vendorCode,
+        reason: failure.message,
+      });
+      throw failure;
     }
   }
 

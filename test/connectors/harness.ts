@@ -12,7 +12,7 @@ import { ticketStatus } from '../../actions/ticket-status';
 import { loadEnterpriseConfig } from '../../src/connectors/config';
 import { createEnterprisePorts, type EnterprisePorts } from '../../src/connectors/registry';
 import { Gateway, type ConnectorPolicy } from '../../src/delivery/gateway';
-import { silentLogger } from '../../src/observability/logger';
+import { silentLogger, type Logger } from '../../src/observability/logger';
 import { ActionRegistry } from '../../src/sdk/registry';
 import type { TrackerSpec } from '../../src/sdk/testkit';
 import { createActionServer, type ActionServer } from '../../src/server/app';
@@ -49,15 +49,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string>, policy: Partial<ConnectorPolicy> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string>, policy: Partial<ConnectorPolicy> = {}, logger: Logger = silentLogger()): Promise<Harness> {
   const config = loadEnterpriseConfig(env);
   const store = memoryStore();
-  const gateway = new Gateway({ defaults: { ...FAST_POLICY, ...policy } });
+  const gateway = new Gateway({ defaults: { ...FAST_POLICY, ...policy }, logger });
   const ports = createEnterprisePorts(config, { store, gateway });
   const server: ActionServer = createActionServer({
     config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2_000 },
     registry: enterpriseRegistry(),
-    logger: silentLogger(),
+    logger,
     services: ports,
   });
   const { port } = await server.listen(0, '127.0.0.1');

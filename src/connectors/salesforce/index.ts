@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { ConnectorError } from '../../delivery/connector-error';
 import { expectShape } from '../../delivery/connector-error';
 import type { Gateway } from '../../delivery/gateway';
+import { registerSecret } from '../../observability/redact';
 import type { ActivityInput, Crm, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
 import { splitName } from '../names';
 import type { SalesforceConfig } from './config';
@@ -186,7 +187,10 @@ export class SalesforceCrm implements Crm {
     const res = grant.username
       ? await this.oauth.authenticate(grant.username, grant.password ?? '')
       : await this.oauth.requestToken({ grant_type: 'client_credentials' });
-    return expectShape(SALESFORCE, 'token request', Token, res);
+    const token = expectShape(SALESFORCE, 'token request', Token, res);
+    // Issued tokens are as secret as the configured ones.
+    registerSecret(token.access_token);
+    return token;
   }
 
   private checkSaved(res: unknown, what: string): string {

@@ -1,4 +1,5 @@
 import { FakeSalesforce } from '../../../src/connectors/salesforce/fake-server';
+import { captureLogs } from '../../helpers/log-capture';
 import { startHarness, CONVERSATION, type Harness } from '../harness';
 
 const LEAD = { lead_name: 'Grace Brewster Hopper', lead_email: "o'hopper@example.com", lead_company: 'Navy', lead_interest: 'compilers' };
@@ -91,7 +92,8 @@ describe('Salesforce CRM through /webhook', () => {
   });
 
   it('stops after one refresh when Salesforce keeps answering 401 (no endless jsforce loop)', async () => {
-    h = await startHarness(tokenEnv(sf, { SALESFORCE_CLIENT_ID: APP.clientId, SALESFORCE_CLIENT_SECRET: APP.clientSecret }));
+    const logs = captureLogs();
+    h = await startHarness(tokenEnv(sf, { SALESFORCE_CLIENT_ID: APP.clientId, SALESFORCE_CLIENT_SECRET: APP.clientSecret }), {}, logs.logger);
     // Two 401s in a row: the original call and its replay after the refresh.
     sf.fail({ status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }], times: 2, match: (r) => r.path.startsWith('/services/data/') });
     const out = await h.call('action_create_lead', { slots: LEAD });
@@ -101,6 +103,10 @@ describe('Salesforce CRM through /webhook', () => {
     // Once Salesforce accepts tokens again, the next request goes through.
     const later = await h.call('action_create_lead', { slots: LEAD });
     expect(later.texts[0]).toContain('Thanks, Grace!');
+    // The operator sees why, and no token or client secret is in the log.
+    const failure = await logs.waitFor((l) => l.message === 'connector call failed');
+    expect(failure).toMatchObject({ level: 'error', connector: 'salesforce', operation: 'queryLead', kind: 'auth', vendorCode: 'refresh_failed' });
+    for (const secret of ['AT-static', '00Dfake!AT1', 'sf-secret']) expect(logs.text()).not.toContain(secret);
   });
 
   it('turns a Salesforce 400 into a message naming the field', async () => {
