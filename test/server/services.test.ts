@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+import { silentLogger } from '../../src/observability/logger';
+import { createServices } from '../../src/server/services';
+import { createPgSchema, databaseUrl } from '../store/targets';
+
+const baseEnv = { CRM_PROVIDER: 'local', TICKETING_PROVIDER: 'local', KB_PROVIDER: 'local' };
+
+describe('createServices', () => {
+  it('opens and migrates PostgreSQL before returning, and closes it again', async () => {
+    const schema = await createPgSchema();
+    try {
+      const env = { ...baseEnv, DATABASE_URL: `${databaseUrl()}?options=${encodeURIComponent(`-c search_path=${schema.name}`)}` };
+      const built = await createServices(loadConfig(env), silentLogger(), env);
+      try {
+        expect(built.store.kind).toBe('postgres');
+        const { rows } = await built.store.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+        expect(rows[0]!.n).toBeGreaterThan(0);
+        // PostgreSQL is not seeded automatically: that is `npm run seed`.
+        expect(await built.services.orders!.findById('ORD-10001')).toBeNull();
+      } finally {
+        await built.close();
+      }
+      await expect(built.store.query('SELECT 1')).rejects.toThrow();
+    } finally {
+      await schema.drop();
+    }
+  });
+
+  it('refuses to start when PostgreSQL is unreachable', async () => {
+    const env = { ...baseEnv, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' };
+    await expect(createServices(loadConfig(env), silentLogger(), env)).rejects.toThrow();
+  });
+
+  it('opens the embedded database only on first use, then with the demo data', async () => {
+    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ab-services-')), 'data');
+    const env = { ...baseEnv, DATA_DIR: dataDir };
+    const built = await createServices(loadConfig(env), silentLogger(), env);
+    try {
+      expect(fs.existsSync(dataDir)).toBe(false);
+      const order = await built.services.orders!.findById('ORD-10001');
+      expect(order).toMatchObject({ customerId: 'C-1001', email: 'ada@example.com' });
+      expect(fs.existsSync(dataDir)).toBe(true);
+    } finally {
+      await built.close();
+      fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an identity key without issuer and audience, naming the variables', async () => {
+    const env = { ...baseEnv, IDENTITY_JWT_SECRET: 'x'.repeat(40) };
+    await expect(createServices(loadConfig(env), silentLogger(), env)).rejects.toThrow(ConfigError);
+    await expect(createServices(loadConfig(env), silentLogger(), env)).rejects.toThrow(/IDENTITY_JWT_ISSUER[\s\S]*IDENTITY_JWT_AUDIENCE/);
+  });
+});
+
+describe('company-data configuration', () => {
+  it('defaults to the embedded database in ./.data and the identity_token metadata key', () => {
+    const c = loadConfig({});
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.DATA_DIR).toBe('./.data');
+    expect(c.IDENTITY_METADATA_KEY).toBe('identity_token');
+    expect(c.IDENTITY_MAX_FAILURES).toBe(5);
+  });
+
+  it('rejects a non-PostgreSQL URL, a short secret and a JWKS URL that is not a URL', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x', IDENTITY_JWT_SECRET: 'short', IDENTITY_JWKS_URL: 'not a url' })).toThrow(
+      /DATABASE_URL[\s\S]*IDENTITY_JWT_SECRET[\s\S]*IDENTITY_JWKS_URL/,
+    );
+  });
+});
