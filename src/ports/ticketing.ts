@@ -29,6 +29,11 @@ export interface TicketStatus {
 export interface Ticketing {
   readonly provider: string;
   createTicket(input: TicketInput): Promise<CreatedTicket>;
+  /**
+   * The ticket an earlier create with this `reference` made, if any: how a retried delivery finds
+   * what a timed-out attempt may have created instead of filing it twice.
+   */
+  findByReference?(reference: string): Promise<CreatedTicket | null>;
   /** Throws a not_found AppError when there is no such ticket. */
   getStatus(key: string): Promise<TicketStatus>;
   addComment(key: string, text: string): Promise<{ id: string }>;
