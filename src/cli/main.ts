@@ -162,7 +162,7 @@ async function call(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
   const domainPath = values.domain ?? defaultDomainPath();
   const domain: Domain | null = domainPath ? readDomain(domainPath) : null;
   // The same ports the server gives actions (the company database included), closed afterwards.
-  const built = await createServices(loadConfig(env), silentLogger());
+  const built = await createServices(loadConfig(env), silentLogger(), env);
   const out = await runAction(action, {
     senderId: values.sender ?? 'cli-user',
     slots,
