@@ -1,0 +1,125 @@
+/**
+ * The job types and what each does, over the ports (so the same jobs work against the local
+ * adapters and the vendors). Every handler is safe to run again after an attempt that may have
+ * reached the vendor: tickets are looked up by their reference first, leads are upserts by
+ * email, articles are looked up by their reference.
+ */
+import { z } from 'zod';
+import type { Crm } from '../ports/crm';
+import type { KnowledgeBase } from '../ports/knowledge-base';
+import { SEVERITIES, type Ticketing } from '../ports/ticketing';
+import { AppError } from '../sdk/errors';
+import { JobHandlers } from './jobs';
+import type { WorkflowWebhook } from './workflow-webhook';
+
+export const JOB_TYPES = {
+  ticket: 'ticket.create',
+  lead: 'lead.upsert',
+  article: 'kb.create',
+  workflow: 'workflow.notify',
+} as const;
+
+export const TicketJob = z.object({
+  summary: z.string().min(1),
+  description: z.string().min(1),
+  severity: z.enum(SEVERITIES),
+  conversationExcerpt: z.string().optional(),
+  labels: z.array(z.string()).optional(),
+  reference: z.string().min(1),
+});
+export type TicketJob = z.infer<typeof TicketJob>;
+
+export const LeadJob = z.object({
+  lead: z.object({
+    name: z.string().min(1),
+    email: z.string().min(3),
+    company: z.string().optional(),
+    interest: z.string().optional(),
+    source: z.string().optional(),
+  }),
+  activity: z.object({ subject: z.string().min(1), body: z.string() }).optional(),
+});
+export type LeadJob = z.infer<typeof LeadJob>;
+
+export const ArticleJob = z.object({
+  article: z.object({
+    title: z.string().min(1),
+    problem: z.string().min(1),
+    solution: z.string().min(1),
+    reference: z.string().min(1),
+    tags: z.array(z.string()).optional(),
+  }),
+  /** Note the article on this ticket once written. */
+  commentOnTicket: z.string().optional(),
+});
+export type ArticleJob = z.infer<typeof ArticleJob>;
+
+export const WorkflowJob = z.object({ event: z.string().min(1), data: z.record(z.string(), z.unknown()) });
+export type WorkflowJob = z.infer<typeof WorkflowJob>;
+
+export interface DeliveryPorts {
+  ticketing?: Ticketing;
+  crm?: Crm;
+  knowledgeBase?: KnowledgeBase;
+  workflow?: WorkflowWebhook;
+}
+
+function parse<T>(schema: z.ZodType<T>, type: string, payload: unknown): T {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new AppError('validation', `Job ${type}: the payload is not valid (${parsed.error.issues.map((i) => i.path.join('.') || i.message).join(', ')}).`);
+  return parsed.data;
+}
+
+function missing(what: string): AppError {
+  return new AppError('unsupported', `No ${what} is configured in this process.`);
+}
+
+export function deliveryHandlers(ports: DeliveryPorts): JobHandlers {
+  const handlers = new JobHandlers();
+
+  handlers.register(JOB_TYPES.ticket, async (payload, { retried }) => {
+    const input = parse(TicketJob, JOB_TYPES.ticket, payload);
+    const ticketing = ports.ticketing ?? failWith(missing('ticketing system'));
+    if (retried && ticketing.findByReference) {
+      const existing = await ticketing.findByReference(input.reference);
+      if (existing) return { key: existing.key, url: existing.url ?? null, found: true };
+    }
+    const created = await ticketing.createTicket(input);
+    return { key: created.key, url: created.url ?? null };
+  });
+
+  handlers.register(JOB_TYPES.lead, async (payload) => {
+    const job = parse(LeadJob, JOB_TYPES.lead, payload);
+    const crm = ports.crm ?? failWith(missing('CRM'));
+    const upserted = await crm.upsertLead(job.lead);
+    if (job.activity) {
+      // The lead is what was asked for; the activity note is a nicety and never fails the job.
+      await crm.logActivity(upserted.id, job.activity).catch(() => undefined);
+    }
+    return { id: upserted.id, created: upserted.created };
+  });
+
+  handlers.register(JOB_TYPES.article, async (payload) => {
+    const job = parse(ArticleJob, JOB_TYPES.article, payload);
+    const kb = ports.knowledgeBase ?? failWith(missing('knowledge base'));
+    const existing = await kb.findByReference(job.article.reference);
+    const article = existing ?? (await kb.createArticle(job.article));
+    if (!existing && job.commentOnTicket && ports.ticketing) {
+      await ports.ticketing.addComment(job.commentOnTicket, `Solution documented in the knowledge base: ${article.url ?? article.title}`).catch(() => undefined);
+    }
+    return { id: article.id, title: article.title, url: article.url ?? null, existed: existing !== null };
+  });
+
+  handlers.register(JOB_TYPES.workflow, async (payload, { job }) => {
+    const event = parse(WorkflowJob, JOB_TYPES.workflow, payload);
+    const workflow = ports.workflow ?? failWith(missing('workflow webhook (WORKFLOW_WEBHOOK_URL)'));
+    const sent = await workflow.send({ id: job.reference, event: event.event, data: event.data }, job.createdAt);
+    return { status: sent.status };
+  });
+
+  return handlers;
+}
+
+function failWith(err: Error): never {
+  throw err;
+}

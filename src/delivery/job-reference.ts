@@ -1,0 +1,38 @@
+/**
+ * Job references: what the user and the CLI see for a queued request. Derived from the
+ * idempotency key, so the same request always gets the same reference, even before the job row
+ * is read back.
+ */
+import { createHash } from 'node:crypto';
+
+/** Crockford base32: no I, L, O, U, so a reference read out over the phone stays unambiguous. */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const LENGTH = 10;
+
+export const JOB_REFERENCE = /^REF-[0-9A-HJKMNP-TV-Z]{10}$/;
+
+export function jobReferenceFor(idempotencyKey: string): string {
+  const digest = createHash('sha256').update(idempotencyKey).digest();
+  let out = '';
+  // 5 bits per character from the first bytes of the digest.
+  let bits = 0;
+  let value = 0;
+  for (const byte of digest) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && out.length < LENGTH) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    if (out.length === LENGTH) break;
+    value &= (1 << bits) - 1;
+  }
+  return `REF-${out}`;
+}
+
+/** " ref-0a1b2c3d4e " → "REF-0A1B2C3D4E", or null when it is not a job reference. */
+export function parseJobReference(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const v = value.trim().toUpperCase();
+  return JOB_REFERENCE.test(v) ? v : null;
+}

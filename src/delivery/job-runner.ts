@@ -1,0 +1,75 @@
+/**
+ * Runs claimed jobs: the handler for the job's type, then success or a failed attempt recorded
+ * with the next try scheduled (or the job dead-lettered). Used by the action's own first try,
+ * the in-process worker and the RabbitMQ worker alike.
+ */
+import type { Logger } from '../observability/logger';
+import { AppError } from '../sdk/errors';
+import { describeError, JobHandlers, retryDelay, type RetrySchedule } from './jobs';
+import type { Job, Outbox } from './outbox';
+
+export type RunOutcome =
+  | { status: 'done'; job: Job; result: unknown }
+  /** Failed this time; scheduled again. */
+  | { status: 'retrying'; job: Job; error: unknown }
+  | { status: 'dead'; job: Job; error: unknown }
+  /** Not ours to run: someone else holds it, it is finished, or our claim was taken over. */
+  | { status: 'skipped'; job: Job | null };
+
+export interface JobRunnerOptions {
+  /** How long a claim holds before others may take the job over; longer than any attempt. */
+  leaseMs?: number;
+  schedule?: RetrySchedule;
+  logger?: Logger;
+  /** Observes every finished attempt (metrics, tests). */
+  onOutcome?(outcome: RunOutcome): void;
+}
+
+export class JobRunner {
+  readonly leaseMs: number;
+
+  constructor(
+    readonly outbox: Outbox,
+    readonly handlers: JobHandlers,
+    private readonly opts: JobRunnerOptions = {},
+  ) {
+    this.leaseMs = opts.leaseMs ?? 120_000;
+  }
+
+  /** Claims the job and runs it; `skipped` when it cannot be claimed. */
+  async runNow(reference: string, opts: { steal?: boolean; onlyDue?: boolean } = {}): Promise<RunOutcome> {
+    const job = await this.outbox.claim(reference, this.leaseMs, opts);
+    if (!job) return { status: 'skipped', job: await this.outbox.get(reference) };
+    return this.runClaimed(job);
+  }
+
+  /** Runs a job this process has claimed. Never rejects for a handler failure. */
+  async runClaimed(job: Job): Promise<RunOutcome> {
+    const handler = this.handlers.get(job.type);
+    let outcome: RunOutcome;
+    if (!handler) {
+      outcome = await this.failed(job, new AppError('unsupported', `No handler for job type '${job.type}'.`));
+    } else {
+      try {
+        const result = await handler(job.payload, { job, retried: job.attempts > 1 });
+        const mine = await this.outbox.complete(job, result);
+        outcome = mine ? { status: 'done', job: { ...job, status: 'done', result }, result } : { status: 'skipped', job };
+        if (mine) this.opts.logger?.info('job delivered', { reference: job.reference, type: job.type, attempts: job.attempts });
+      } catch (err) {
+        outcome = await this.failed(job, err);
+      }
+    }
+    this.opts.onOutcome?.(outcome);
+    return outcome;
+  }
+
+  private async failed(job: Job, err: unknown): Promise<RunOutcome> {
+    const retryIn = retryDelay(job.attempts, err, this.opts.schedule);
+    const status = await this.outbox.fail(job, describeError(err), retryIn);
+    if (status === null) return { status: 'skipped', job };
+    const log = { reference: job.reference, type: job.type, attempts: job.attempts, error: describeError(err) };
+    if (status === 'dead') this.opts.logger?.error('job dead-lettered', log);
+    else this.opts.logger?.warn('job attempt failed; will retry', { ...log, retryInMs: retryIn });
+    return status === 'dead' ? { status: 'dead', job: { ...job, status }, error: err } : { status: 'retrying', job: { ...job, status }, error: err };
+  }
+}

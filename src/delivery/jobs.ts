@@ -1,0 +1,71 @@
+/**
+ * Job handlers by type, and the retry schedule between attempts of a job (the gateway retries
+ * within one attempt; this spaces out whole attempts over minutes, for a vendor that is down).
+ */
+import { AppError, type ErrorKind } from '../sdk/errors';
+import type { Job } from './outbox';
+
+export interface JobContext {
+  job: Job;
+  /**
+   * An earlier attempt may have reached the vendor (it timed out, or its process died): the
+   * handler must look for what that attempt created before creating it again.
+   */
+  retried: boolean;
+}
+
+/** Does the job's side effect; resolves with what to record as its result (JSON). */
+export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<unknown>;
+
+export class JobHandlers {
+  private readonly handlers = new Map<string, JobHandler>();
+
+  register(type: string, handler: JobHandler): this {
+    this.handlers.set(type, handler);
+    return this;
+  }
+
+  get(type: string): JobHandler | undefined {
+    return this.handlers.get(type);
+  }
+
+  types(): string[] {
+    return [...this.handlers.keys()];
+  }
+}
+
+export interface RetrySchedule {
+  /** Delay after the first failed attempt; doubles each attempt. */
+  baseMs: number;
+  maxMs: number;
+  random?: () => number;
+}
+
+export const DEFAULT_SCHEDULE: RetrySchedule = { baseMs: 2_000, maxMs: 5 * 60_000 };
+
+/** Failures that trying again later cannot fix: the job goes to the dead letters at once. */
+const PERMANENT: ReadonlySet<ErrorKind> = new Set(['validation', 'auth', 'forbidden', 'not_found', 'conflict', 'too_large', 'unsupported']);
+
+export function isPermanent(err: unknown): boolean {
+  return err instanceof AppError && PERMANENT.has(err.kind);
+}
+
+/**
+ * Milliseconds until the next attempt after `attempts` failed ones, or null when the failure is
+ * permanent. Exponential with jitter over the upper half, so retries spread out but never come
+ * sooner than half the step; a vendor's Retry-After (or an open breaker's pause) is a floor.
+ */
+export function retryDelay(attempts: number, err: unknown, schedule: RetrySchedule = DEFAULT_SCHEDULE): number | null {
+  if (isPermanent(err)) return null;
+  const random = schedule.random ?? Math.random;
+  const step = Math.min(schedule.maxMs, schedule.baseMs * 2 ** Math.max(0, attempts - 1));
+  const delay = step / 2 + random() * (step / 2);
+  const floor = err instanceof AppError && err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : 0;
+  return Math.round(Math.max(delay, Math.min(floor, schedule.maxMs)));
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof AppError) return `${err.kind}: ${err.message}`;
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

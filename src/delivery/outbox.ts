@@ -1,0 +1,267 @@
+/**
+ * The transactional outbox over the store. A job is written with `enqueue` inside the caller's
+ * transaction; from then on exactly one party at a time holds it (a claim with a lease and a
+ * token), and only the holder of the latest claim can finish it.
+ *
+ * Claiming uses `FOR UPDATE SKIP LOCKED`, so several processes on one PostgreSQL take different
+ * jobs without waiting on each other; on the embedded store there is one connection, and the
+ * same SQL simply runs alone.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queryable, Store } from '../store';
+import { jobReferenceFor } from './job-reference';
+
+export const JOB_STATUSES = ['pending', 'queued', 'running', 'done', 'dead'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface JobSpec {
+  type: string;
+  payload: unknown;
+  /** Same key, same job: derived from the conversation (sender, action, triggering message). */
+  idempotencyKey: string;
+  maxAttempts?: number;
+  /**
+   * Keeps workers and the relay off the job for this long: the submitter is about to try it
+   * itself. Should the submitter die, the job is simply picked up afterwards.
+   */
+  holdMs?: number;
+}
+
+export interface Job {
+  reference: string;
+  idempotencyKey: string;
+  type: string;
+  payload: unknown;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: Date;
+  lockedUntil: Date | null;
+  claimToken: string | null;
+  lastError: string | null;
+  result: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+}
+
+export interface Enqueued {
+  job: Job;
+  /** False when a job with this idempotency key already existed (a re-sent request). */
+  created: boolean;
+}
+
+export interface OutboxOptions {
+  /** Attempts before a job is dead-lettered (default 8). */
+  maxAttempts?: number;
+}
+
+interface JobRow {
+  reference: string;
+  idempotency_key: string;
+  type: string;
+  payload: unknown;
+  status: JobStatus;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: Date | string;
+  locked_until: Date | string | null;
+  claim_token: string | null;
+  last_error: string | null;
+  result: unknown;
+  created_at: Date | string;
+  updated_at: Date | string;
+  completed_at: Date | string | null;
+}
+
+const date = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
+const maybeDate = (v: Date | string | null): Date | null => (v === null ? null : date(v));
+
+function toJob(r: JobRow): Job {
+  return {
+    reference: r.reference,
+    idempotencyKey: r.idempotency_key,
+    type: r.type,
+    payload: r.payload,
+    status: r.status,
+    attempts: Number(r.attempts),
+    maxAttempts: Number(r.max_attempts),
+    nextAttemptAt: date(r.next_attempt_at),
+    lockedUntil: maybeDate(r.locked_until),
+    claimToken: r.claim_token,
+    lastError: r.last_error,
+    result: r.result,
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+    completedAt: maybeDate(r.completed_at),
+  };
+}
+
+/** Claimable: due and waiting, or claimed by someone whose lease ran out (a crashed process). */
+const CLAIMABLE = `((status = 'pending' AND next_attempt_at <= now()) OR (status IN ('queued', 'running') AND locked_until < now()))`;
+
+export interface OutboxCounts {
+  pending: number;
+  queued: number;
+  running: number;
+  done: number;
+  dead: number;
+  /** Age in seconds of the oldest job not yet done or dead (0 when there is none). */
+  oldestOpenAgeSeconds: number;
+}
+
+export class Outbox {
+  readonly maxAttempts: number;
+
+  constructor(
+    readonly store: Store,
+    opts: OutboxOptions = {},
+  ) {
+    this.maxAttempts = opts.maxAttempts ?? 8;
+  }
+
+  /**
+   * Writes the job in the caller's transaction (or straight to the store). A second enqueue with
+   * the same idempotency key returns the first job instead of adding one.
+   */
+  async enqueue(tx: Queryable, spec: JobSpec): Promise<Enqueued> {
+    const reference = jobReferenceFor(spec.idempotencyKey);
+    const inserted = await tx.query<JobRow>(
+      `INSERT INTO outbox_jobs (reference, idempotency_key, type, payload, max_attempts, next_attempt_at)
+       VALUES ($1, $2, $3, $4::jsonb, $5, now() + ($6::integer * interval '1 millisecond'))
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING *`,
+      [reference, spec.idempotencyKey, spec.type, JSON.stringify(spec.payload ?? null), spec.maxAttempts ?? this.maxAttempts, Math.round(spec.holdMs ?? 0)],
+    );
+    if (inserted.rows[0]) return { job: toJob(inserted.rows[0]), created: true };
+    const existing = await tx.query<JobRow>('SELECT * FROM outbox_jobs WHERE idempotency_key = $1', [spec.idempotencyKey]);
+    if (!existing.rows[0]) throw new Error(`outbox: job for key '${spec.idempotencyKey}' vanished while enqueuing`);
+    return { job: toJob(existing.rows[0]), created: false };
+  }
+
+  async get(reference: string): Promise<Job | null> {
+    const { rows } = await this.store.query<JobRow>('SELECT * FROM outbox_jobs WHERE reference = $1', [reference]);
+    return rows[0] ? toJob(rows[0]) : null;
+  }
+
+  async list(filter: { status?: JobStatus; limit?: number } = {}): Promise<Job[]> {
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 1000);
+    const { rows } = filter.status
+      ? await this.store.query<JobRow>('SELECT * FROM outbox_jobs WHERE status = $1 ORDER BY created_at DESC LIMIT $2', [filter.status, limit])
+      : await this.store.query<JobRow>('SELECT * FROM outbox_jobs ORDER BY created_at DESC LIMIT $1', [limit]);
+    return rows.map(toJob);
+  }
+
+  /**
+   * Claims one job to run it now: a waiting job (whatever its next_attempt_at, unless `onlyDue`:
+   * the action's own first try ignores the hold it set), one published to RabbitMQ, or a claim
+   * whose lease ran out.
+   * `steal` also takes a job claimed by another holder: RabbitMQ redelivers a message only when
+   * its consumer died or gave it back, so that holder is gone.
+   */
+  async claim(reference: string, leaseMs: number, opts: { steal?: boolean; onlyDue?: boolean } = {}): Promise<Job | null> {
+    const token = randomUUID();
+    const { rows } = await this.store.query<JobRow>(
+      `UPDATE outbox_jobs
+          SET status = 'running', attempts = attempts + 1, claim_token = $2,
+              locked_until = now() + ($3::integer * interval '1 millisecond'), updated_at = now()
+        WHERE reference = $1
+          AND (status = 'queued'
+               OR (status = 'pending' AND (next_attempt_at <= now() OR NOT $5::boolean))
+               OR (status = 'running' AND (locked_until < now() OR $4::boolean)))
+        RETURNING *`,
+      [reference, token, Math.round(leaseMs), opts.steal === true, opts.onlyDue === true],
+    );
+    return rows[0] ? toJob(rows[0]) : null;
+  }
+
+  /** Claims up to `limit` due jobs for running (the in-process worker). */
+  async claimDue(limit: number, leaseMs: number): Promise<Job[]> {
+    return this.claimBatch('running', limit, leaseMs, true);
+  }
+
+  /**
+   * Marks up to `limit` due jobs as handed to RabbitMQ (the relay). Not counted as an attempt;
+   * if the message is lost, the lease runs out and the job is published again.
+   */
+  async claimForPublish(limit: number, leaseMs: number): Promise<Job[]> {
+    return this.claimBatch('queued', limit, leaseMs, false);
+  }
+
+  private async claimBatch(status: 'running' | 'queued', limit: number, leaseMs: number, countAttempt: boolean): Promise<Job[]> {
+    const { rows } = await this.store.query<JobRow>(
+      `UPDATE outbox_jobs
+          SET status = $1, claim_token = md5(random()::text || reference), attempts = attempts + $4::integer,
+              locked_until = now() + ($3::integer * interval '1 millisecond'), updated_at = now()
+        WHERE reference IN (
+          SELECT reference FROM outbox_jobs WHERE ${CLAIMABLE}
+           ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING *`,
+      [status, limit, Math.round(leaseMs), countAttempt ? 1 : 0],
+    );
+    return rows.map(toJob);
+  }
+
+  /** Gives a queued job back (publishing failed): due again at once. */
+  async unqueue(reference: string): Promise<void> {
+    await this.store.query(`UPDATE outbox_jobs SET status = 'pending', locked_until = NULL, updated_at = now() WHERE reference = $1 AND status = 'queued'`, [reference]);
+  }
+
+  /** Records success; false when this claim is no longer the job's latest (someone else took over). */
+  async complete(job: Job, result: unknown): Promise<boolean> {
+    const { rowCount } = await this.store.query(
+      `UPDATE outbox_jobs
+          SET status = 'done', result = $3::jsonb, last_error = NULL, locked_until = NULL, completed_at = now(), updated_at = now()
+        WHERE reference = $1 AND claim_token = $2 AND status = 'running'`,
+      [job.reference, job.claimToken, JSON.stringify(result ?? null)],
+    );
+    return rowCount > 0;
+  }
+
+  /**
+   * Records a failed attempt: scheduled again after `retryInMs`, or dead-lettered when it may not
+   * be retried or the attempts are used up. Returns the job's new status (null: not our claim).
+   */
+  async fail(job: Job, error: string, retryInMs: number | null): Promise<JobStatus | null> {
+    const dead = retryInMs === null || job.attempts >= job.maxAttempts;
+    const { rows } = await this.store.query<{ status: JobStatus }>(
+      `UPDATE outbox_jobs
+          SET status = $3, last_error = $4, locked_until = NULL, updated_at = now(),
+              next_attempt_at = now() + ($5::integer * interval '1 millisecond')
+        WHERE reference = $1 AND claim_token = $2 AND status = 'running'
+        RETURNING status`,
+      [job.reference, job.claimToken, dead ? 'dead' : 'pending', error.slice(0, 2000), Math.round(dead ? 0 : (retryInMs ?? 0))],
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  /** Puts a dead (or stuck) job back in line with fresh attempts; false when it is done or unknown. */
+  async retry(reference: string): Promise<boolean> {
+    const { rowCount } = await this.store.query(
+      `UPDATE outbox_jobs
+          SET status = 'pending', attempts = 0, next_attempt_at = now(), locked_until = NULL, claim_token = NULL, updated_at = now()
+        WHERE reference = $1 AND status <> 'done'`,
+      [reference],
+    );
+    return rowCount > 0;
+  }
+
+  /** Jobs that could be claimed right now (for a relay deciding whether to wake up). */
+  async hasDue(): Promise<boolean> {
+    const { rows } = await this.store.query<{ due: boolean }>(`SELECT EXISTS (SELECT 1 FROM outbox_jobs WHERE ${CLAIMABLE}) AS due`);
+    return rows[0]?.due === true;
+  }
+
+  async counts(): Promise<OutboxCounts> {
+    const { rows } = await this.store.query<{ status: JobStatus; n: string | number; oldest: string | number | null }>(
+      `SELECT status, count(*) AS n, EXTRACT(EPOCH FROM (now() - min(created_at))) AS oldest
+         FROM outbox_jobs GROUP BY status`,
+    );
+    const out: OutboxCounts = { pending: 0, queued: 0, running: 0, done: 0, dead: 0, oldestOpenAgeSeconds: 0 };
+    for (const r of rows) {
+      out[r.status] = Number(r.n);
+      if (r.oldest !== null && r.status !== 'done' && r.status !== 'dead') out.oldestOpenAgeSeconds = Math.max(out.oldestOpenAgeSeconds, Number(r.oldest));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Wires durable delivery for a process: the outbox, the handlers over the ports, what actions use
+ * (`Delivery`), and what runs in the background:
+ *
+ *   no AMQP_URL   server and `worker` processes poll the outbox and run due jobs themselves;
+ *   AMQP_URL      servers relay due jobs to RabbitMQ; `worker` processes relay too and consume.
+ */
+import type { ChannelModel } from 'amqplib';
+import type { Gateway } from './gateway';
+import type { Logger } from '../observability/logger';
+import type { Store } from '../store';
+import { AmqpRelay, AmqpWorker, connectAmqp } from './amqp';
+import type { DeliveryConfig } from './config';
+import { Delivery } from './delivery';
+import { deliveryHandlers, type DeliveryPorts } from './handlers';
+import { JobRunner, type RunOutcome } from './job-runner';
+import { LocalWorker } from './local-worker';
+import { Outbox } from './outbox';
+import { WorkflowWebhook } from './workflow-webhook';
+
+export type DeliveryRole = 'server' | 'worker';
+
+export interface DeliveryRuntimeOptions {
+  store: Store;
+  ports: Omit<DeliveryPorts, 'workflow'>;
+  gateway: Gateway;
+  config: DeliveryConfig;
+  logger?: Logger;
+  /** False while background work should leave the store alone (embedded store not yet open). */
+  ready?(): boolean;
+  onOutcome?(outcome: RunOutcome): void;
+}
+
+export interface DeliveryRuntime {
+  delivery: Delivery;
+  outbox: Outbox;
+  runner: JobRunner;
+  mode: 'local' | 'amqp';
+  /** Starts the background work for this role. */
+  start(role: DeliveryRole): Promise<void>;
+  /** Stops it, letting jobs in hand finish. */
+  stop(): Promise<void>;
+}
+
+export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRuntime {
+  const { config, logger } = opts;
+  const workflow = config.workflow ? new WorkflowWebhook(config.workflow, opts.gateway) : undefined;
+  const outbox = new Outbox(opts.store, { maxAttempts: config.maxAttempts });
+  const runner = new JobRunner(outbox, deliveryHandlers({ ...opts.ports, workflow }), {
+    leaseMs: config.leaseMs,
+    schedule: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
+    logger,
+    onOutcome: opts.onOutcome,
+  });
+
+  let conn: ChannelModel | null = null;
+  let local: LocalWorker | null = null;
+  let relay: AmqpRelay | null = null;
+  let consumer: AmqpWorker | null = null;
+
+  const delivery = new Delivery(outbox, runner, {
+    budgetMs: config.budgetMs,
+    logger,
+    // A job that the action could not finish is due after its hold; nudging the loop then is
+    // not needed, the poll interval covers it.
+  });
+
+  return {
+    delivery,
+    outbox,
+    runner,
+    mode: config.amqp ? 'amqp' : 'local',
+    async start(role) {
+      if (!config.amqp) {
+        local = new LocalWorker(runner, { pollMs: config.pollMs, logger, ready: opts.ready });
+        local.start();
+        logger?.info('outbox worker started', { mode: 'local', role });
+        return;
+      }
+      conn = await connectAmqp(config.amqp.url, logger);
+      relay = new AmqpRelay(conn, outbox, config.amqp.queue, { pollMs: config.pollMs, queueLeaseMs: Math.max(config.leaseMs, 60_000), logger, ready: opts.ready });
+      await relay.start();
+      if (role === 'worker') {
+        consumer = new AmqpWorker(conn, runner, config.amqp, logger);
+        await consumer.start();
+      }
+      logger?.info('outbox relay started', { mode: 'amqp', role, queue: config.amqp.queue });
+    },
+    async stop() {
+      await consumer?.stop();
+      await relay?.stop();
+      await local?.stop();
+      await conn?.close().catch(() => undefined);
+      conn = null;
+      consumer = relay = local = null;
+    },
+  };
+}
