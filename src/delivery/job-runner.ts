@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../observability/logger';
 import { AppError } from '../sdk/errors';
-import { describeError, JobHandlers, retryDelay, type RetrySchedule } from './jobs';
+import { describeError, retryDelay, type JobHandlers, type RetrySchedule } from './jobs';
 import type { Job, Outbox } from './outbox';
 
 export type RunOutcome =
