@@ -17,6 +17,11 @@ import type { AttemptLimiter, IdentityVerifier } from '../ports/company-data';
 import '../ports/enterprise';
 import type { ActionServices } from '../sdk/action';
 import { LazyStore, openStore, type Store } from '../store';
+import '../delivery/action-services';
+import { loadDeliveryConfig } from '../delivery/config';
+import { createDeliveryRuntime, type DeliveryRuntime } from '../delivery/runtime';
+import fs from 'node:fs';
+import path from 'node:path';
 
 export type ServicesConfig = Pick<
   Config,
@@ -36,12 +41,15 @@ export interface BuiltServices {
   services: ActionServices;
   /** The company database the ports use; opened on first use for the embedded store. */
   store: Store;
+  /** The outbox and its background work; `start` it in long-running processes only. */
+  delivery: DeliveryRuntime;
   close(): Promise<void>;
 }
 
 export async function createServices(config: ServicesConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<BuiltServices> {
   // First: a chosen vendor with a missing credential refuses start-up before anything opens.
   const enterprise = loadEnterpriseConfig(env);
+  const deliveryConfig = loadDeliveryConfig(env);
   const identity = identityFromConfig(config);
   const store = new LazyStore(config.DATABASE_URL ? 'postgres' : 'embedded', async () => {
     const { store: opened, applied } = await openStore(config);
@@ -55,16 +63,27 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
   if (config.DATABASE_URL) await store.get();
   else logger.info('embedded database opens on first use', { dataDir: config.DATA_DIR });
 
-  const { crm, ticketing, knowledgeBase } = createEnterprisePorts(enterprise, { store, logger });
+  const { crm, ticketing, knowledgeBase, gateway } = createEnterprisePorts(enterprise, { store, logger });
+  // Jobs left by an earlier run of the embedded store are picked up without waiting for a chat.
+  const leftovers = !config.DATABASE_URL && fs.existsSync(path.join(path.resolve(config.DATA_DIR), 'pglite'));
+  const delivery = createDeliveryRuntime({
+    store,
+    ports: { crm, ticketing, knowledgeBase },
+    gateway,
+    config: deliveryConfig,
+    logger,
+    ready: () => leftovers || store.isOpen,
+  });
   logger.info('enterprise connectors', { crm: crm.provider, ticketing: ticketing.provider, knowledgeBase: knowledgeBase.provider });
 
   const services: ActionServices = {
     crm,
     ticketing,
     knowledgeBase,
+    delivery: delivery.delivery,
     ...companyDataServices(store, identity, new SlidingWindowLimiter({ maxFailures: config.IDENTITY_MAX_FAILURES, windowMs: config.IDENTITY_FAILURE_WINDOW_MS })),
   };
-  return { services, store, close: () => store.close() };
+  return { services, store, delivery, close: () => delivery.stop().finally(() => store.close()) };
 }
 
 /** The order ports over a given store; tests and embedders use it with a store they opened. */

@@ -25,6 +25,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
   server.shutdown = () => closeServer().finally(() => built.close());
+  // The outbox worker (or the RabbitMQ relay) first: an unreachable broker refuses start-up.
+  await built.delivery.start('server').catch(async (err: unknown) => {
+    await built.close();
+    throw err;
+  });
   const address = await server.listen(config.PORT, config.HOST).catch(async (err: unknown) => {
     await built.close();
     throw err;
