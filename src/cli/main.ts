@@ -15,6 +15,7 @@ import { runAction } from '../sdk/testkit';
 import { silentLogger } from '../observability/logger';
 import { createServices } from '../server/services';
 import { checkDomain } from './check';
+import { JOBS_USAGE, JobsUsageError, jobsCommand } from './jobs';
 import { readDomain } from './domain-file';
 
 const USAGE = `Usage: actionbridge <command> [options]
@@ -33,6 +34,8 @@ Commands:
       --domain path            Domain file or folder (default: rasa-project/domain.yml when present).
   check                      Compare the Rasa domain with the registered actions; non-zero exit on a mismatch.
       --domain path            Domain file or folder (default: rasa-project/domain.yml).
+  worker                     Deliver outbox jobs (from RabbitMQ when AMQP_URL is set, else by polling the database).
+${JOBS_USAGE}
 
 Common option: --actions dir   Folder of actions (default: ACTIONS_DIR or the built-in actions).
 `;
@@ -89,6 +92,13 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return await call(rest, io, env);
       case 'check':
         return check(rest, io, env);
+      case 'worker': {
+        const { runWorker } = await import('../delivery/worker-main');
+        await runWorker(env);
+        return -1; // keeps running; the exit code is set on shutdown
+      }
+      case 'jobs':
+        return await jobsCommand(rest, io, env);
       case undefined:
       case 'help':
       case '--help':
@@ -100,7 +110,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return 2;
     }
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof JobsUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }

@@ -1,0 +1,50 @@
+/**
+ * `actionbridge worker` / `npm run worker`: a process that only delivers outbox jobs. With
+ * AMQP_URL it consumes from RabbitMQ (and relays due jobs); without, it polls the outbox. Runs
+ * anywhere that reaches the same database (and broker) as the servers.
+ */
+import { loadConfig } from '../config';
+import { createLogger } from '../observability/logger';
+import { registerSecret } from '../observability/redact';
+import { createServices } from '../server/services';
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+export async function runWorker(env: NodeJS.ProcessEnv = process.env, opts: { exitOnSignal?: boolean } = {}): Promise<RunningWorker> {
+  const config = loadConfig(env);
+  registerSecret(config.DATABASE_URL);
+  const logger = createLogger(config.LOG_LEVEL);
+  const built = await createServices(config, logger, env);
+  await built.delivery.start('worker').catch(async (err: unknown) => {
+    await built.close();
+    throw err;
+  });
+  logger.info('ActionBridge worker ready', { mode: built.delivery.mode, store: built.store.kind });
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => (stopping ??= built.close());
+  if (opts.exitOnSignal !== false) {
+    const onSignal = (signal: string) => {
+      logger.info('worker shutting down: finishing jobs in hand', { signal });
+      stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error('worker shutdown failed', { error: err });
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  }
+  return { stop };
+}
+
+if (require.main === module) {
+  runWorker().catch((err: unknown) => {
+    process.stderr.write(`actionbridge worker: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
