@@ -16,46 +16,60 @@ import {
   orderNotFound,
   postalCodeSchema,
 } from '../src/connectors/orders';
+import { explainFailure } from '../src/enterprise/replies';
 import { requireService } from '../src/ports/company-data';
-import { SlotSet, defineAction } from '../src/sdk';
+import type { RasaEvent } from '../src/protocol/events';
+import { SlotSet, defineAction, type ActionContext } from '../src/sdk';
 import { checkAccess, replyToDenied } from './shared/order-chat';
 
 const ADDRESS_SLOTS = ['address_line1', 'address_city', 'address_postal_code', 'address_country'] as const;
 
+const slotSchema = z.object({
+  order_id: orderIdSchema.describe(`your order number (like ${ORDER_ID_EXAMPLE})`),
+  order_email: z.string().max(254).optional(),
+  address_line1: addressLine1Schema.describe('the street and house number'),
+  address_city: citySchema.describe('the city'),
+  address_postal_code: postalCodeSchema.describe('the postal code'),
+  address_country: countrySchema.describe('the country'),
+});
+
 export const changeDeliveryAddress = defineAction({
   name: 'action_change_delivery_address',
-  slots: z.object({
-    order_id: orderIdSchema.describe(`your order number (like ${ORDER_ID_EXAMPLE})`),
-    order_email: z.string().max(254).optional(),
-    address_line1: addressLine1Schema.describe('the street and house number'),
-    address_city: citySchema.describe('the city'),
-    address_postal_code: postalCodeSchema.describe('the postal code'),
-    address_country: countrySchema.describe('the country'),
-  }),
+  slots: slotSchema,
   async run(ctx) {
-    const { slots, dispatcher, senderId } = ctx;
-    const access = await checkAccess(ctx, slots.order_id, slots.order_email);
-    if (!access.ok) return replyToDenied(ctx, access, slots.order_id);
-
-    const orders = requireService(ctx.services.orders, 'orders');
-    const result = await orders.changeShippingAddress({
-      orderId: access.order.id,
-      customerId: access.customerId,
-      verifiedBy: access.verifiedBy,
-      senderId,
-      address: { line1: slots.address_line1, city: slots.address_city, postalCode: slots.address_postal_code, country: slots.address_country },
-    });
-    if (result.ok) {
-      dispatcher.utterMessage({ text: addressChanged(result.order) });
-      // The address slots are cleared so a second change asks afresh.
-      return [SlotSet('address_changed', true), SlotSet('order_status', result.order.status), ...ADDRESS_SLOTS.map((s) => SlotSet(s, null))];
+    try {
+      return await changeAddress(ctx);
+    } catch (err) {
+      // The order database being down is told to the user; anything else is a bug and goes up.
+      ctx.dispatcher.utterMessage({ text: explainFailure(err, 'our order system', 'change the delivery address') });
+      return [];
     }
-    if (result.reason === 'not_changeable') {
-      dispatcher.utterMessage({ text: addressNotChangeable(access.order.id, result.status) });
-      return [SlotSet('address_changed', false), SlotSet('order_status', result.status)];
-    }
-    // The order vanished or changed hands between the check and the update.
-    dispatcher.utterMessage({ text: orderNotFound(slots.order_id) });
-    return [SlotSet('address_changed', false), SlotSet('order_verified', false)];
   },
 });
+
+async function changeAddress(ctx: ActionContext<z.output<typeof slotSchema>>): Promise<RasaEvent[]> {
+  const { slots, dispatcher, senderId } = ctx;
+  const access = await checkAccess(ctx, slots.order_id, slots.order_email);
+  if (!access.ok) return replyToDenied(ctx, access, slots.order_id);
+
+  const orders = requireService(ctx.services.orders, 'orders');
+  const result = await orders.changeShippingAddress({
+    orderId: access.order.id,
+    customerId: access.customerId,
+    verifiedBy: access.verifiedBy,
+    senderId,
+    address: { line1: slots.address_line1, city: slots.address_city, postalCode: slots.address_postal_code, country: slots.address_country },
+  });
+  if (result.ok) {
+    dispatcher.utterMessage({ text: addressChanged(result.order) });
+    // The address slots are cleared so a second change asks afresh.
+    return [SlotSet('address_changed', true), SlotSet('order_status', result.order.status), ...ADDRESS_SLOTS.map((s) => SlotSet(s, null))];
+  }
+  if (result.reason === 'not_changeable') {
+    dispatcher.utterMessage({ text: addressNotChangeable(access.order.id, result.status) });
+    return [SlotSet('address_changed', false), SlotSet('order_status', result.status)];
+  }
+  // The order vanished or changed hands between the check and the update.
+  dispatcher.utterMessage({ text: orderNotFound(slots.order_id) });
+  return [SlotSet('address_changed', false), SlotSet('order_verified', false)];
+}

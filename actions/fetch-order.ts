@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ORDER_ID_EXAMPLE, describeOrder, orderIdSchema } from '../src/connectors/orders';
+import { explainFailure } from '../src/enterprise/replies';
 import { SlotSet, defineAction } from '../src/sdk';
 import { checkAccess, replyToDenied } from './shared/order-chat';
 
@@ -29,9 +30,15 @@ export const fetchOrder = defineAction({
   },
   async run(ctx) {
     const { slots, dispatcher } = ctx;
-    const access = await checkAccess(ctx, slots.order_id, slots.order_email);
-    if (!access.ok) return replyToDenied(ctx, access, slots.order_id);
-    dispatcher.utterMessage({ text: describeOrder(access.order) });
-    return [SlotSet('order_id', access.order.id), SlotSet('order_status', access.order.status), SlotSet('order_verified', true)];
+    try {
+      const access = await checkAccess(ctx, slots.order_id, slots.order_email);
+      if (!access.ok) return replyToDenied(ctx, access, slots.order_id);
+      dispatcher.utterMessage({ text: describeOrder(access.order) });
+      return [SlotSet('order_id', access.order.id), SlotSet('order_status', access.order.status), SlotSet('order_verified', true)];
+    } catch (err) {
+      // The order database being down is told to the user; anything else is a bug and goes up.
+      dispatcher.utterMessage({ text: explainFailure(err, 'our order system', 'look up your order') });
+      return [];
+    }
   },
 });

@@ -4,3 +4,4 @@ export { PgStore, type PgStoreOptions } from './pg-store';
 export { migrate, readMigrations, defaultMigrationsDir, type Migration } from './migrate';
 export { openStore, type OpenedStore, type StoreSettings } from './open';
 export { LazyStore } from './lazy-store';
+export { isUnavailable, databaseUnavailable } from './errors';

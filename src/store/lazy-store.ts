@@ -3,6 +3,8 @@
  * folder, which a server that never touches company data should not pay for; every caller of
  * the first query waits for the same opening.
  */
+import { AppError } from '../sdk/errors';
+import { databaseUnavailable, isUnavailable } from './errors';
 import type { QueryResult, Store, StoreKind, Transaction } from './store';
 
 export class LazyStore implements Store {
@@ -14,13 +16,16 @@ export class LazyStore implements Store {
     private readonly open: () => Promise<Store>,
   ) {}
 
-  /** Opens the store now (idempotent); rejects with the opening error, and retries on the next call. */
+  /**
+   * Opens the store now (idempotent). An unreachable database rejects as `upstream_unavailable`
+   * (the cause attached); any failed opening is retried on the next call.
+   */
   get(): Promise<Store> {
     if (this.closed) return Promise.reject(new Error('The store is closed.'));
     if (!this.opening) {
       this.opening = this.open().catch((err: unknown) => {
         this.opening = null;
-        throw err;
+        throw err instanceof AppError || !isUnavailable(err) ? err : databaseUnavailable(err);
       });
     }
     return this.opening;

@@ -1,5 +1,6 @@
 /** The production store: PostgreSQL through a `pg` connection pool. */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { rethrowStoreError } from './errors';
 import type { QueryResult, Store, Transaction } from './store';
 
 export interface PgStoreOptions {
@@ -29,12 +30,12 @@ export class PgStore implements Store {
   }
 
   async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const res = await this.pool.query<R>(sql, params ? [...params] : undefined);
+    const res = await this.pool.query<R>(sql, params ? [...params] : undefined).catch(rethrowStoreError);
     return { rows: res.rows, rowCount: res.rowCount ?? 0 };
   }
 
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch(rethrowStoreError);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -48,7 +49,7 @@ export class PgStore implements Store {
         // A connection that cannot roll back is not given back to the pool.
         broken = rollbackErr as Error;
       }
-      throw err;
+      rethrowStoreError(err);
     } finally {
       client.release(broken);
     }

@@ -1,5 +1,11 @@
-import { orderNotFound } from '../../src/connectors/orders';
-import { StoreOrders } from '../../src/connectors/orders';
+import { changeDeliveryAddress } from '../../actions/change-delivery-address';
+import { fetchOrder } from '../../actions/fetch-order';
+import { JwtIdentityVerifier, SlidingWindowLimiter } from '../../src/identity';
+import { runAction } from '../../src/sdk/testkit';
+import { companyDataServices } from '../../src/server/services';
+import { PgStore } from '../../src/store';
+import { AUDIENCE, ISSUER, SECRET } from '../identity/tokens';
+import { StoreOrders, orderNotFound } from '../../src/connectors/orders';
 import { STORE_TARGETS } from '../store/targets';
 import { hsToken } from '../identity/tokens';
 import { startOrdersServer, slotsOf, textsOf, type OrdersHarness } from './orders-harness';
@@ -91,5 +97,20 @@ describe.each(STORE_TARGETS)('action_change_delivery_address through /webhook ($
     expect(whole).toContainEqual(final);
     const [prev, last] = (await orders.addressHistory('ORD-10001')).slice(-2);
     expect(last!.oldAddress).toEqual(prev!.newAddress);
+  });
+});
+
+describe('order actions when the order database is down', () => {
+  it('tell the user to try again later instead of failing the call', async () => {
+    const down = new PgStore({ connectionString: 'postgres://postgres@127.0.0.1:1/none' });
+    const services = companyDataServices(down, new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE }), new SlidingWindowLimiter());
+    try {
+      const fetched = await runAction(fetchOrder, { services, slots: { order_id: 'ORD-10001', order_email: 'ada@example.com' }, text: 'where is it' });
+      expect(fetched.texts).toEqual(["Sorry, our order system isn't answering right now, so I couldn't look up your order. Please try again in a few minutes."]);
+      const changed = await runAction(changeDeliveryAddress, { services, slots: { order_id: 'ORD-10001', order_email: 'ada@example.com', ...newAddress }, text: 'change it' });
+      expect(changed.texts[0]).toMatch(/^Sorry, our order system isn't answering right now, so I couldn't change the delivery address\./);
+    } finally {
+      await down.close();
+    }
   });
 });

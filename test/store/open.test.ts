@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LazyStore, openStore, readMigrations } from '../../src/store';
+import { AppError } from '../../src/sdk/errors';
+import { LazyStore, PgStore, PgliteStore, openStore, readMigrations } from '../../src/store';
 
 describe('openStore: embedded, persisted under DATA_DIR', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-store-'));
@@ -48,5 +49,25 @@ describe('LazyStore', () => {
     expect(opens).toBe(2);
     await lazy.close();
     await expect(lazy.query('SELECT 1')).rejects.toThrow('closed');
+  });
+});
+
+describe('store errors', () => {
+  it('reports an unreachable PostgreSQL as upstream_unavailable, and a bad query as itself', async () => {
+    const down = new PgStore({ connectionString: 'postgres://postgres@127.0.0.1:1/none' });
+    try {
+      await expect(down.query('SELECT 1')).rejects.toMatchObject({ kind: 'upstream_unavailable' });
+      await expect(down.transaction(async () => 1)).rejects.toBeInstanceOf(AppError);
+    } finally {
+      await down.close();
+    }
+    const embedded = await PgliteStore.open();
+    try {
+      const err = await embedded.query('SELEC 1').catch((e: unknown) => e);
+      expect(err).not.toBeInstanceOf(AppError);
+      expect(String(err)).toMatch(/syntax error/);
+    } finally {
+      await embedded.close();
+    }
   });
 });
