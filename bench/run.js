@@ -184,7 +184,7 @@ async function main() {
   const bare = start(0, [process.execPath, path.join(__dirname, 'bare-server.js')], { env: { ...process.env, PORT: String(barePort) }, stdio: 'inherit' });
   const ours = start(0, [process.execPath, path.join(root, 'bin', 'actionbridge.js'), 'serve'], {
     cwd: root,
-    env: { ...process.env, PORT: String(oursPort), HOST: '127.0.0.1', ACTIONS_DIR: path.join(__dirname, 'actions'), LOG_LEVEL: 'info', NODE_ENV: 'production' },
+    env: { ...process.env, PORT: String(oursPort), HOST: '127.0.0.1', ACTIONS_DIR: path.join(__dirname, 'actions'), LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info' },
     stdio: ['ignore', logFd, logFd],
   });
   const servers = [

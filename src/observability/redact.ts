@@ -19,10 +19,27 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) secrets.add(value);
 }
 
+/** Whether `s` has at least `n` ASCII digits (a phone number needs 9). */
+function hasDigits(s: string, n: number): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57 && --n === 0) return true;
+  }
+  return false;
+}
+
+const MAY_BE_BEARER = /bearer|basic/i;
+
 export function redactString(s: string): string {
   let out = s;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[secret]');
-  return out.replace(JWT, '[token]').replace(BEARER, '$1 [token]').replace(EMAIL, '[email]').replace(PHONE_CANDIDATE, phoneOrKeep);
+  // Every log line goes through here: skip each pattern when a cheap test shows it cannot match
+  // (the email pattern in particular backtracks over every word of a string without an `@`).
+  if (out.includes('eyJ')) out = out.replace(JWT, '[token]');
+  if (MAY_BE_BEARER.test(out)) out = out.replace(BEARER, '$1 [token]');
+  if (out.includes('@')) out = out.replace(EMAIL, '[email]');
+  if (hasDigits(out, 9)) out = out.replace(PHONE_CANDIDATE, phoneOrKeep);
+  return out;
 }
 
 const SENSITIVE_KEY = /pass(word)?|secret|token|authorization|api[-_]?key|cookie/i;

@@ -17,6 +17,7 @@ import type { DomainCache } from './domain-cache';
 import { DomainNotFound } from '../sdk/errors';
 import { toHttpError } from './error-mapping';
 import { requestIdOf, sendJson } from './http';
+import { TurnQueue } from './turn-queue';
 
 export interface WebhookDeps {
   executor: Executor;
@@ -97,6 +98,8 @@ function parseJson(raw: Buffer): unknown {
 
 /** The node-level handler: read, parse, process, answer, log. */
 export function webhookHandler(deps: WebhookDeps) {
+  // Parsing and validation wait their turn here, so a burst of big trackers cannot starve reads.
+  const turns = new TurnQueue();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     const requestId = requestIdOf(req.headers['x-request-id']);
@@ -107,7 +110,7 @@ export function webhookHandler(deps: WebhookDeps) {
       res.once('close', () => {
         if (!res.writableFinished) abort.abort();
       });
-      outcome = await processWebhook(parseJson(raw), deps, requestId, abort.signal);
+      outcome = await turns.run(() => processWebhook(parseJson(raw), deps, requestId, abort.signal));
     } catch (err) {
       const mapped = toHttpError(err, { requestId });
       outcome = { ...mapped, action: null, senderId: null };
