@@ -36,6 +36,7 @@ export interface DeliveryRuntime {
   outbox: Outbox;
   runner: JobRunner;
   mode: 'local' | 'amqp';
+  config: DeliveryConfig;
   /** Starts the background work for this role. */
   start(role: DeliveryRole): Promise<void>;
   /** Stops it, letting jobs in hand finish. */
@@ -70,6 +71,7 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
     outbox,
     runner,
     mode: config.amqp ? 'amqp' : 'local',
+    config,
     async start(role) {
       if (!config.amqp) {
         local = new LocalWorker(runner, { pollMs: config.pollMs, logger, ready: opts.ready });

@@ -17,6 +17,8 @@ import { isAuthorized, UNAUTHORIZED_BODY } from './middleware/auth';
 import { actionsRoutes } from './routes/actions';
 import { dialogflowRoutes, type DialogflowConfig } from './adapters/dialogflow/router';
 import { healthRoutes } from './routes/health';
+import { hooksRoutes } from './routes/hooks';
+import type { InboundHooks } from '../delivery/inbound-hooks';
 import { webhookHandler, type CallRecord } from './webhook';
 
 export interface ServerOptions {
@@ -24,6 +26,8 @@ export interface ServerOptions {
   registry: ActionRegistry;
   logger: Logger;
   services?: ActionServices;
+  /** Signed inbound webhooks (`POST /hooks/:source`); absent = no such route. */
+  hooks?: InboundHooks;
   onCall?(call: CallRecord): void;
 }
 
@@ -53,6 +57,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     res.status(405).json({ error: 'Use POST for /webhook.', code: 'method_not_allowed' });
   });
   app.use(dialogflowRoutes({ executor, logger, config: opts.config }));
+  if (opts.hooks) app.use(hooksRoutes(opts.hooks));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });
   });

@@ -5,6 +5,7 @@ import { registerSecret } from '../observability/redact';
 import { loadActionsDir } from '../sdk/load-actions';
 import { createActionServer, type ActionServer } from './app';
 import { createServices } from './services';
+import { InboundHooks } from '../delivery/inbound-hooks';
 
 export interface Started {
   server: ActionServer;
@@ -21,7 +22,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const logger = createLogger(config.LOG_LEVEL);
   const registry = loadActionsDir(config.ACTIONS_DIR);
   const built = await createServices(config, logger, env);
-  const server = createActionServer({ config, registry, logger, services: built.services });
+  const hooks = new InboundHooks(built.delivery.outbox, built.delivery.config.hooks);
+  const server = createActionServer({ config, registry, logger, services: built.services, hooks });
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
   server.shutdown = () => closeServer().finally(() => built.close());

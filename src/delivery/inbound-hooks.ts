@@ -1,0 +1,199 @@
+/**
+ * Inbound webhooks (`POST /hooks/:source`): Zapier, Make, n8n and the like ask for work, and Jira
+ * reports resolved issues (→ document the solution in the knowledge base). Each source has its
+ * own secret (HOOK_SECRET_<SOURCE>). A request is accepted only when its signature covers this
+ * exact body and a fresh timestamp, and it has not been seen before; then its job is written to
+ * the outbox in the same transaction as its receipt, so a replay can never enqueue twice.
+ *
+ * Generic sources sign like ActionBridge does outbound (signature.ts) and send
+ *   {"job": "ticket.create" | "lead.upsert" | "kb.create", "data": {...the job's payload}}
+ * with an optional X-ActionBridge-Delivery id (the replay key; else the signature is).
+ * Jira signs with its own `X-Hub-Signature: sha256=...` (webhook secret) and carries its
+ * `timestamp` (ms) in the body; its X-Atlassian-Webhook-Identifier is the replay key.
+ */
+import { z } from 'zod';
+import type { Queryable } from '../store';
+import { ArticleJob, JOB_TYPES, LeadJob, TicketJob } from './handlers';
+import type { JobSpec, Outbox } from './outbox';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSignature, verifySignature } from './signature';
+
+export interface HookSettings {
+  /** Secret per source name (lower case). */
+  secrets: Record<string, string>;
+  toleranceSeconds: number;
+}
+
+export interface HookRequest {
+  source: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  nowMs?: number;
+}
+
+export type HookResult =
+  | { status: 202; body: { reference: string; status: string; duplicate: boolean } }
+  | { status: 200; body: { ignored: true; reason: string } }
+  | { status: 400 | 401 | 404; body: { error: string; code: string; reason?: string } };
+
+const SOURCE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+const GenericHook = z.discriminatedUnion('job', [
+  z.object({ job: z.literal(JOB_TYPES.ticket), data: TicketJob }),
+  z.object({ job: z.literal(JOB_TYPES.lead), data: LeadJob }),
+  z.object({ job: z.literal(JOB_TYPES.article), data: ArticleJob }),
+]);
+
+const JiraHook = z.object({
+  timestamp: z.number(),
+  webhookEvent: z.string(),
+  issue: z
+    .object({
+      key: z.string(),
+      fields: z
+        .object({
+          summary: z.string().optional(),
+          description: z.unknown().optional(),
+          resolution: z.object({ name: z.string(), description: z.string().optional() }).nullable().optional(),
+          status: z.object({ name: z.string().optional(), statusCategory: z.object({ key: z.string() }).optional() }).optional(),
+          comment: z.object({ comments: z.array(z.object({ body: z.unknown() })) }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  comment: z.object({ body: z.unknown() }).optional(),
+});
+
+function header(headers: HookRequest['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+const unauthorized = (reason: string): HookResult => ({ status: 401, body: { error: 'The webhook signature is not valid.', code: 'invalid_signature', reason } });
+
+export class InboundHooks {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly settings: HookSettings,
+  ) {}
+
+  async handle(req: HookRequest): Promise<HookResult> {
+    const source = req.source.toLowerCase();
+    const secret = SOURCE.test(source) ? this.settings.secrets[source] : undefined;
+    if (!secret) return { status: 404, body: { error: `No webhook source '${req.source}' is configured.`, code: 'not_found' } };
+    const nowMs = req.nowMs ?? Date.now();
+    const hubSignature = header(req.headers, 'x-hub-signature');
+
+    let receiptId: string;
+    let json: unknown;
+    if (source === 'jira' && hubSignature !== undefined) {
+      if (!verifyHubSignature(secret, hubSignature, req.body)) return unauthorized('bad_signature');
+      json = parseJson(req.body);
+      const ts = (json as { timestamp?: unknown } | undefined)?.timestamp;
+      if (typeof ts !== 'number' || Math.abs(nowMs - ts) > this.settings.toleranceSeconds * 1000) return unauthorized('stale_timestamp');
+      receiptId = header(req.headers, 'x-atlassian-webhook-identifier') ?? hubSignature;
+    } else {
+      const signature = header(req.headers, SIGNATURE_HEADER);
+      const verdict = verifySignature(secret, { timestamp: header(req.headers, TIMESTAMP_HEADER), signature }, req.body, {
+        toleranceSeconds: this.settings.toleranceSeconds,
+        nowMs,
+      });
+      if (!verdict.ok) return unauthorized(verdict.reason);
+      json = parseJson(req.body);
+      receiptId = header(req.headers, DELIVERY_HEADER) ?? signature!;
+    }
+    if (json === undefined) return { status: 400, body: { error: 'The webhook body is not JSON.', code: 'invalid_json' } };
+
+    const spec = source === 'jira' && hubSignature !== undefined ? jiraJob(json) : genericJob(json);
+    if ('error' in spec) return spec.error;
+    if ('ignore' in spec && spec.ignore !== undefined) return { status: 200, body: { ignored: true, reason: spec.ignore } };
+    if (!('job' in spec)) return { status: 200, body: { ignored: true, reason: 'nothing to do' } };
+    const jobSpec: JobSpec = { ...spec.job, idempotencyKey: `hook:${source}:${receiptId}` };
+
+    const outcome = await this.outbox.store.transaction(async (tx) => {
+      if (!(await this.remember(tx, source, receiptId))) return null;
+      return this.outbox.enqueue(tx, jobSpec);
+    });
+    if (!outcome) return unauthorized('replayed');
+    return { status: 202, body: { reference: outcome.job.reference, status: outcome.job.status, duplicate: !outcome.created } };
+  }
+
+  /** Records the delivery; false when it was seen already (a replay). */
+  private async remember(tx: Queryable, source: string, receiptId: string): Promise<boolean> {
+    await tx.query('DELETE FROM webhook_receipts WHERE expires_at < now()');
+    const { rowCount } = await tx.query(
+      `INSERT INTO webhook_receipts (source, receipt_id, expires_at)
+       VALUES ($1, $2, now() + ($3::integer * interval '1 second'))
+       ON CONFLICT (source, receipt_id) DO NOTHING`,
+      // Kept past the tolerance on both sides: by then a replay is refused as stale anyway.
+      [source, receiptId.slice(0, 500), this.settings.toleranceSeconds * 2 + 60],
+    );
+    return rowCount > 0;
+  }
+}
+
+type Built = { job: Omit<JobSpec, 'idempotencyKey'>; ignore?: undefined } | { ignore: string } | { error: HookResult };
+
+function invalid(message: string): { error: HookResult } {
+  return { error: { status: 400, body: { error: message, code: 'validation' } } };
+}
+
+function genericJob(json: unknown): Built {
+  const parsed = GenericHook.safeParse(json);
+  if (!parsed.success) {
+    return invalid(`Expected {"job": "${JOB_TYPES.ticket}" | "${JOB_TYPES.lead}" | "${JOB_TYPES.article}", "data": {...}}: ${parsed.error.issues.map((i) => i.path.join('.') || i.message).join(', ')}`);
+  }
+  return { job: { type: parsed.data.job, payload: parsed.data.data } };
+}
+
+/** A resolved Jira issue becomes "write its solution to the knowledge base". */
+function jiraJob(json: unknown): Built {
+  const parsed = JiraHook.safeParse(json);
+  if (!parsed.success) return invalid('Not a Jira issue webhook.');
+  const { issue, comment } = parsed.data;
+  const fields = issue?.fields;
+  const resolved = Boolean(fields?.resolution) || fields?.status?.statusCategory?.key === 'done';
+  if (!issue || !resolved) return { ignore: 'not a resolved issue' };
+  const comments = fields?.comment?.comments ?? [];
+  const lastComment = textOf(comment?.body) || textOf(comments[comments.length - 1]?.body);
+  const summary = fields?.summary?.trim();
+  const description = textOf(fields?.description);
+  return {
+    job: {
+      type: JOB_TYPES.article,
+      payload: {
+        article: {
+          title: summary ? `${summary} (${issue.key})` : `Solution for ${issue.key}`,
+          problem: [summary, description].filter(Boolean).join('\n\n') || `The problem reported in ${issue.key}.`,
+          solution: lastComment || fields?.resolution?.description || `Resolved in Jira as "${fields?.resolution?.name ?? fields?.status?.name ?? 'Done'}".`,
+          reference: issue.key,
+          tags: ['jira', 'solved'],
+        },
+      } satisfies ArticleJob,
+    },
+  };
+}
+
+/** Plain text from a Jira string (wiki markup) or an ADF document. */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value.trim();
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (typeof node !== 'object' || node === null) return;
+    const n = node as { type?: unknown; text?: unknown; content?: unknown };
+    if (typeof n.text === 'string') out.push(n.text);
+    if (Array.isArray(n.content)) {
+      n.content.forEach(walk);
+      if (n.type === 'paragraph') out.push('\n');
+    }
+  };
+  walk(value);
+  return out.join('').trim();
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

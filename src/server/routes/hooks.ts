@@ -1,0 +1,27 @@
+/**
+ * `POST /hooks/:source`: signed webhooks in (see src/delivery/inbound-hooks.ts). The raw body is
+ * read on this router only, since the signature covers the exact bytes sent.
+ */
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { InboundHooks } from '../../delivery/inbound-hooks';
+
+export function hooksRoutes(hooks: InboundHooks, opts: { limit?: string | number; onAccepted?(): void } = {}): Router {
+  const router = Router();
+  router.post('/hooks/:source', express.raw({ type: () => true, limit: opts.limit ?? '1mb' }), (req: Request, res: Response, next: NextFunction) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    hooks
+      .handle({ source: String(req.params.source), headers: req.headers, body })
+      .then((result) => {
+        if (result.status === 202) opts.onAccepted?.();
+        res.status(result.status).json(result.body);
+      })
+      .catch(next);
+  });
+  // body-parser's own errors (too large, aborted, bad encoding) as 4xx JSON, not 500s.
+  router.use('/hooks', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const e = err as { status?: unknown; type?: unknown; message?: unknown };
+    if (typeof e?.status !== 'number' || e.status >= 500 || typeof e.type !== 'string') return next(err);
+    res.status(e.status).json({ error: e.status === 413 ? 'The webhook body is too large.' : 'The webhook body could not be read.', code: e.status === 413 ? 'payload_too_large' : 'invalid_request' });
+  });
+  return router;
+}
