@@ -11,6 +11,8 @@ export interface SlidingWindowOptions {
   /** Keys remembered at most; the least recently failed are forgotten first. */
   maxKeys?: number;
   now?: () => number;
+  /** Called once each time a key becomes blocked (for an audit log line). */
+  onBlocked?(key: string): void;
 }
 
 export class SlidingWindowLimiter implements AttemptLimiter {
@@ -18,6 +20,7 @@ export class SlidingWindowLimiter implements AttemptLimiter {
   readonly windowMs: number;
   private readonly maxKeys: number;
   private readonly now: () => number;
+  private readonly onBlocked?: (key: string) => void;
   private readonly failures = new Map<string, number[]>();
 
   constructor(opts: SlidingWindowOptions = {}) {
@@ -25,6 +28,7 @@ export class SlidingWindowLimiter implements AttemptLimiter {
     this.windowMs = opts.windowMs ?? 15 * 60_000;
     this.maxKeys = opts.maxKeys ?? 10_000;
     this.now = opts.now ?? Date.now;
+    this.onBlocked = opts.onBlocked;
   }
 
   isBlocked(key: string): boolean {
@@ -34,6 +38,7 @@ export class SlidingWindowLimiter implements AttemptLimiter {
   recordFailure(key: string): void {
     const list = this.recent(key);
     list.push(this.now());
+    if (list.length === this.maxFailures) this.onBlocked?.(key);
     // Re-inserting moves the key to the end, so the first key in the map is the stalest.
     this.failures.delete(key);
     this.failures.set(key, list);

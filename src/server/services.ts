@@ -76,12 +76,18 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
   });
   logger.info('enterprise connectors', { crm: crm.provider, ticketing: ticketing.provider, knowledgeBase: knowledgeBase.provider });
 
+  const limiter = new SlidingWindowLimiter({
+    maxFailures: config.IDENTITY_MAX_FAILURES,
+    windowMs: config.IDENTITY_FAILURE_WINDOW_MS,
+    // Someone guessing order numbers or emails: worth a line for whoever watches the logs.
+    onBlocked: (senderId) => logger.warn('identity verification throttled', { senderId, failures: config.IDENTITY_MAX_FAILURES }),
+  });
   const services: ActionServices = {
     crm,
     ticketing,
     knowledgeBase,
     delivery: delivery.delivery,
-    ...companyDataServices(store, identity, new SlidingWindowLimiter({ maxFailures: config.IDENTITY_MAX_FAILURES, windowMs: config.IDENTITY_FAILURE_WINDOW_MS })),
+    ...companyDataServices(store, identity, limiter),
   };
   return { services, store, delivery, close: () => delivery.stop().finally(() => store.close()) };
 }

@@ -34,4 +34,12 @@ describe('SlidingWindowLimiter', () => {
     expect(limiter.isBlocked('mid')).toBe(true);
     expect(limiter.isBlocked('new')).toBe(true);
   });
+
+  it('reports a key once, when it becomes blocked', () => {
+    const blocked: string[] = [];
+    const limiter = new SlidingWindowLimiter({ maxFailures: 2, windowMs: 60_000, now: clock, onBlocked: (k) => blocked.push(k) });
+    for (let i = 0; i < 4; i++) limiter.recordFailure('a');
+    limiter.recordFailure('b');
+    expect(blocked).toEqual(['a']);
+  });
 });
