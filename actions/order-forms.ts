@@ -14,6 +14,7 @@ import {
   postalCodeSchema,
 } from '../src/connectors/orders';
 import { defineFormValidation, zodValidator } from '../src/sdk';
+import { latestUserMetadata } from './shared/order-chat';
 
 export const validateOrderForm = defineFormValidation({
   form: 'order_form',
@@ -22,7 +23,7 @@ export const validateOrderForm = defineFormValidation({
     order_email: zodValidator(emailSchema, "That doesn't look like an email address. Which email address did you use for the order?"),
   },
   async requiredSlots(domainSlots, { services, tracker }) {
-    const check = await services.identity?.checkToken(tracker.latestMetadata);
+    const check = await services.identity?.checkToken(latestUserMetadata(tracker));
     return check?.kind === 'valid' ? domainSlots.filter((s) => s !== 'order_email') : domainSlots;
   },
 });

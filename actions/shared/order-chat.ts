@@ -8,8 +8,23 @@ import { requireService } from '../../src/ports/company-data';
 import type { RasaEvent } from '../../src/protocol/events';
 import type { ActionContext } from '../../src/sdk/action';
 import { SlotSet } from '../../src/sdk/events';
+import type { Tracker } from '../../src/sdk/tracker';
 
 type Ctx = Pick<ActionContext<unknown>, 'services' | 'tracker' | 'senderId'>;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Metadata of the latest user message, where the channel puts the identity token. Rasa sends it
+ * on `latest_message` and on the `user` event; either is enough.
+ */
+export function latestUserMetadata(tracker: Tracker): Record<string, unknown> {
+  for (let i = tracker.events.length - 1; i >= 0; i--) {
+    const e = tracker.events[i]!;
+    if (e.event === 'user') return { ...(isObject(e.metadata) ? e.metadata : {}), ...tracker.latestMetadata };
+  }
+  return tracker.latestMetadata;
+}
 
 export function checkAccess(ctx: Ctx, orderId: string, email: string | undefined): Promise<OrderAccess> {
   const { services } = ctx;
@@ -18,7 +33,7 @@ export function checkAccess(ctx: Ctx, orderId: string, email: string | undefined
     identity: requireService(services.identity, 'identity'),
     limiter: requireService(services.verificationLimiter, 'verificationLimiter'),
     senderId: ctx.senderId,
-    metadata: ctx.tracker.latestMetadata,
+    metadata: latestUserMetadata(ctx.tracker),
     orderId,
     email,
   });

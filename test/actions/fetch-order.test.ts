@@ -61,6 +61,16 @@ describe.each(STORE_TARGETS)('action_fetch_order through /webhook ($name store)'
     );
   });
 
+  it('finds the identity token on the user event when latest_message carries no metadata', async () => {
+    const token = await hsToken({ sub: 'C-1003' });
+    const res = await h.call('action_fetch_order', {
+      senderId: 'event-metadata',
+      slots: { order_id: 'ORD-30001' },
+      events: [{ event: 'user', text: 'where is ORD-30001?', timestamp: null, metadata: { identity_token: token } }],
+    });
+    expect(slotsOf(res)).toEqual({ order_id: 'ORD-30001', order_status: 'out_for_delivery', order_verified: true });
+  });
+
   it('asks for the email when there is neither a token nor an email', async () => {
     const res = await fetch('no-proof', { order_id: 'ORD-10001' });
     expect(textsOf(res)).toEqual([ASK_EMAIL]);
