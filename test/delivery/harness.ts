@@ -1,0 +1,92 @@
+/**
+ * Durable delivery against a loopback vendor fake on a fresh PostgreSQL schema: the real outbox,
+ * gateway, Jira adapter and handlers, with fast policies so faults play out in seconds.
+ */
+import type { DeliveryConfig } from '../../src/delivery/config';
+import { Gateway, type ConnectorPolicy } from '../../src/delivery/gateway';
+import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime';
+import { JiraTicketing } from '../../src/connectors/jira';
+import { FakeJira } from '../../src/connectors/jira/fake-server';
+import { silentLogger } from '../../src/observability/logger';
+import { migrate, type PgStore } from '../../src/store';
+import { createPgSchema, type PgSchema } from '../store/targets';
+
+export const JIRA_AUTH = { email: 'bot@example.com', apiToken: 'jira-token' };
+
+export const TEST_POLICY: Partial<ConnectorPolicy> = {
+  attemptTimeoutMs: 400,
+  deadlineMs: 4_000,
+  maxAttempts: 3,
+  initialDelayMs: 5,
+  maxDelayMs: 20,
+  maxRetryAfterMs: 2_000,
+  breakerThreshold: 5,
+  halfOpenAfterMs: 300,
+};
+
+export function testDeliveryConfig(over: Partial<DeliveryConfig> = {}): DeliveryConfig {
+  return {
+    budgetMs: 3_000,
+    maxAttempts: 40,
+    retryBaseMs: 20,
+    retryMaxMs: 200,
+    pollMs: 25,
+    leaseMs: 10_000,
+    hooks: { secrets: {}, toleranceSeconds: 300 },
+    ...over,
+  };
+}
+
+export interface JiraDeliveryHarness {
+  jira: FakeJira;
+  gateway: Gateway;
+  ticketing: JiraTicketing;
+  runtime: DeliveryRuntime;
+  store: PgStore;
+  schema: PgSchema;
+  close(): Promise<void>;
+}
+
+export async function startJiraDelivery(opts: { policy?: Partial<ConnectorPolicy>; config?: Partial<DeliveryConfig> } = {}): Promise<JiraDeliveryHarness> {
+  const schema = await createPgSchema();
+  const store = schema.store(6);
+  await migrate(store);
+  const jira = await new FakeJira(JIRA_AUTH).start();
+  const gateway = new Gateway({ defaults: { ...TEST_POLICY, ...opts.policy } });
+  const ticketing = new JiraTicketing({ host: jira.url, ...JIRA_AUTH, projectKey: 'SUP', issueType: 'Task', labels: ['chatbot'] }, gateway);
+  const runtime = createDeliveryRuntime({ store, ports: { ticketing }, gateway, config: testDeliveryConfig(opts.config), logger: silentLogger() });
+  return {
+    jira,
+    gateway,
+    ticketing,
+    runtime,
+    store,
+    schema,
+    async close() {
+      await runtime.stop();
+      await jira.stop();
+      await store.close();
+      await schema.drop();
+    },
+  };
+}
+
+export function ticketJob(n: number | string) {
+  return {
+    type: 'ticket.create',
+    idempotencyKey: `test:${n}`,
+    payload: { summary: `Problem ${n}`, description: `Details of problem ${n}`, severity: 'high', reference: `ref${n}` },
+  };
+}
+
+/** Polls until `check` holds; fails the test with `what` after `timeoutMs`. */
+export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const CREATE = (r: { method: string; path: string }) => r.method === 'POST' && r.path === '/rest/api/3/issue';
+export const SEARCH = (r: { method: string; path: string }) => r.method === 'POST' && r.path === '/rest/api/3/search/jql';
