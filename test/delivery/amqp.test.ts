@@ -1,0 +1,60 @@
+import { deadLetterQueue } from '../../src/delivery/amqp';
+import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime';
+import { silentLogger } from '../../src/observability/logger';
+import { amqpUrl, deleteQueues, queueDepth, uniqueQueue } from './amqp-target';
+import { CREATE, eventually, startJiraDelivery, testDeliveryConfig, ticketJob, type JiraDeliveryHarness } from './harness';
+
+describe('outbox over RabbitMQ (relay, quorum queue, workers, dead letters)', () => {
+  let h: JiraDeliveryHarness;
+  let queue: string;
+  const extra: DeliveryRuntime[] = [];
+  beforeEach(() => {
+    queue = uniqueQueue();
+  });
+  afterEach(async () => {
+    for (const r of extra.splice(0)) await r.stop();
+    await h?.close();
+    await deleteQueues(queue);
+  });
+
+  /** Another process's worth of delivery (own runner, own AMQP connection) on the same store. */
+  function worker(): DeliveryRuntime {
+    const r = createDeliveryRuntime({
+      store: h.store,
+      ports: { ticketing: h.ticketing },
+      gateway: h.gateway,
+      config: testDeliveryConfig({ amqp: { url: amqpUrl(), queue, prefetch: 4 } }),
+      logger: silentLogger(),
+    });
+    extra.push(r);
+    return r;
+  }
+
+  it('relays due jobs to the queue and two workers deliver each exactly once', async () => {
+    h = await startJiraDelivery({ config: { amqp: { url: amqpUrl(), queue, prefetch: 4 } } });
+    const N = 40;
+    for (let i = 0; i < N; i++) await h.runtime.outbox.enqueue(h.store, ticketJob(`mq-${i}`));
+    // Server role: relays only.
+    await h.runtime.start('server');
+    await eventually('jobs handed to RabbitMQ', async () => (await h.runtime.outbox.counts()).queued === N);
+    expect(h.jira.requests.filter(CREATE)).toHaveLength(0);
+    expect(await queueDepth(queue)).toBe(N);
+    await worker().start('worker');
+    await worker().start('worker');
+    await eventually('all delivered', async () => (await h.runtime.outbox.counts()).done === N);
+    expect(h.jira.issues.size).toBe(N);
+    expect(h.jira.requests.filter(CREATE)).toHaveLength(N);
+    await eventually('queue drained (all acked)', async () => (await queueDepth(queue)) === 0);
+  });
+
+  it('moves a job that exhausted its attempts to the dead-letter queue', async () => {
+    h = await startJiraDelivery({ config: { amqp: { url: amqpUrl(), queue, prefetch: 4 }, maxAttempts: 2 } });
+    h.jira.fail({ status: 503, times: Infinity, body: { errorMessages: ['down'] } });
+    const { job } = await h.runtime.outbox.enqueue(h.store, { ...ticketJob('dead'), maxAttempts: 2 });
+    await h.runtime.start('worker');
+    await eventually('job dead', async () => (await h.runtime.outbox.get(job.reference))?.status === 'dead');
+    await eventually('message dead-lettered', async () => (await queueDepth(deadLetterQueue(queue))) === 1);
+    expect(await queueDepth(queue)).toBe(0);
+    expect(h.jira.issues.size).toBe(0);
+  });
+});
