@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import { PGlite, type Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import { lockDataDir, type DirLock } from './dir-lock';
 import type { QueryResult, Store, Transaction } from './store';
 
 type PGliteQueryable = Pick<PGlite, 'query'> | Pick<PGliteTransaction, 'query'>;
@@ -20,14 +21,31 @@ export class PgliteStore implements Store {
   readonly kind = 'embedded' as const;
   private closed = false;
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(
+    private readonly db: PGlite,
+    private readonly lock: DirLock | null,
+  ) {}
 
-  /** Opens (creating when needed) the database in `dataDir`; no folder = in memory, for tests. */
+  /**
+   * Opens (creating when needed) the database in `dataDir`; no folder = in memory, for tests.
+   * A folder another live process has open is refused.
+   */
   static async open(dataDir?: string): Promise<PgliteStore> {
-    if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-    const db = new PGlite(dataDir);
-    await db.waitReady;
-    return new PgliteStore(db);
+    if (!dataDir) {
+      const db = new PGlite();
+      await db.waitReady;
+      return new PgliteStore(db, null);
+    }
+    fs.mkdirSync(dataDir, { recursive: true });
+    const lock = lockDataDir(dataDir);
+    try {
+      const db = new PGlite(dataDir);
+      await db.waitReady;
+      return new PgliteStore(db, lock);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
   }
 
   query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -48,6 +66,10 @@ export class PgliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.db.close();
+    try {
+      await this.db.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }

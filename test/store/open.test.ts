@@ -71,3 +71,25 @@ describe('store errors', () => {
     }
   });
 });
+
+describe('embedded data folder lock', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-lock-'));
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('refuses a folder that a live process holds, and takes over one whose process is gone', async () => {
+    const dir = path.join(root, 'pglite');
+    // Another live process (our parent, the jest runner) holds it.
+    fs.writeFileSync(`${dir}.lock`, String(process.ppid));
+    await expect(PgliteStore.open(dir)).rejects.toMatchObject({ kind: 'upstream_unavailable', message: expect.stringContaining(`in use by process ${process.ppid}`) });
+    // That process is gone now (no pid is this large): the lock is stale.
+    fs.writeFileSync(`${dir}.lock`, '2147483646');
+    const store = await PgliteStore.open(dir);
+    try {
+      expect(fs.readFileSync(`${dir}.lock`, 'utf8')).toBe(String(process.pid));
+      await expect(PgliteStore.open(dir)).rejects.toMatchObject({ kind: 'conflict' });
+    } finally {
+      await store.close();
+    }
+    expect(fs.existsSync(`${dir}.lock`)).toBe(false);
+  });
+});
