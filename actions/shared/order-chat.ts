@@ -32,6 +32,7 @@ export function checkAccess(ctx: Ctx, orderId: string, email: string | undefined
     orders: requireService(services.orders, 'orders'),
     identity: requireService(services.identity, 'identity'),
     limiter: requireService(services.verificationLimiter, 'verificationLimiter'),
+    orderLimiter: services.orderVerificationLimiter,
     senderId: ctx.senderId,
     metadata: latestUserMetadata(ctx.tracker),
     orderId,

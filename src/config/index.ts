@@ -55,6 +55,8 @@ export const ConfigSchema = z.object({
   /** Failed identity verifications per conversation before it is blocked for the window. */
   IDENTITY_MAX_FAILURES: positiveInt.default(5),
   IDENTITY_FAILURE_WINDOW_MS: positiveInt.default(15 * 60_000),
+  /** Failed email verifications per order number (from any conversation) before it is blocked for the window. */
+  IDENTITY_MAX_FAILURES_PER_ORDER: positiveInt.default(20),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

@@ -4,7 +4,10 @@
  * The conversation id alone never proves anything: anyone can choose it.
  *
  * "No such order" and "not yours" are one outcome, so the answer cannot be used to find out which
- * order ids exist. Failures count against the conversation; too many in a while block it.
+ * order ids exist. Failures count against the conversation; too many in a while block it. As a
+ * conversation id costs nothing to change, failed email guesses also count against the order
+ * number (whether or not it exists, so the block reveals nothing); that block applies to email
+ * verification only, so it cannot lock out an owner who signs in with a token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AttemptLimiter, IdentityVerifier } from '../ports/identity';
@@ -13,7 +16,10 @@ import type { Order, Orders, VerificationMethod } from '../ports/orders';
 export interface OrderAccessInput {
   orders: Orders;
   identity: IdentityVerifier;
+  /** Failures per conversation. */
   limiter: AttemptLimiter;
+  /** Failed email verifications per order number; none = not limited per order. */
+  orderLimiter?: AttemptLimiter;
   senderId: string;
   metadata: Record<string, unknown>;
   orderId: string;
@@ -41,6 +47,8 @@ export async function verifyOrderAccess(input: OrderAccessInput): Promise<OrderA
   const token = await input.identity.checkToken(input.metadata);
   const email = typeof input.email === 'string' ? input.email.trim() : '';
   if (token.kind === 'none' && !email) return { ok: false, reason: 'email_needed' };
+  const orderKey = `order:${input.orderId}`;
+  if (token.kind === 'none' && input.orderLimiter?.isBlocked(orderKey)) return { ok: false, reason: 'throttled' };
 
   const order = await input.orders.findById(input.orderId);
   let access: OrderAccess = { ok: false, reason: 'not_found' };
@@ -50,6 +58,9 @@ export async function verifyOrderAccess(input: OrderAccessInput): Promise<OrderA
     access = { ok: true, order, customerId: order.customerId, verifiedBy: 'order_email' };
   }
   // An invalid token never falls back to the email: a channel that sends tokens vouches for its users.
-  if (!access.ok) limiter.recordFailure(senderId);
+  if (!access.ok) {
+    limiter.recordFailure(senderId);
+    if (token.kind === 'none') input.orderLimiter?.recordFailure(orderKey);
+  }
   return access;
 }

@@ -12,6 +12,8 @@ declare module '../sdk/action' {
     identity?: IdentityVerifier;
     /** Throttles failed identity verifications, per conversation. */
     verificationLimiter?: AttemptLimiter;
+    /** Throttles failed email verifications, per order number. */
+    orderVerificationLimiter?: AttemptLimiter;
   }
 }
 

@@ -35,6 +35,7 @@ export type ServicesConfig = Pick<
   | 'IDENTITY_METADATA_KEY'
   | 'IDENTITY_MAX_FAILURES'
   | 'IDENTITY_FAILURE_WINDOW_MS'
+  | 'IDENTITY_MAX_FAILURES_PER_ORDER'
 >;
 
 export interface BuiltServices {
@@ -88,6 +89,11 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
     knowledgeBase,
     delivery: delivery.delivery,
     ...companyDataServices(store, identity, limiter),
+    orderVerificationLimiter: new SlidingWindowLimiter({
+      maxFailures: config.IDENTITY_MAX_FAILURES_PER_ORDER,
+      windowMs: config.IDENTITY_FAILURE_WINDOW_MS,
+      onBlocked: (key) => logger.warn('identity verification throttled', { order: key.replace(/^order:/, ''), failures: config.IDENTITY_MAX_FAILURES_PER_ORDER }),
+    }),
   };
   return { services, store, delivery, close: () => delivery.stop().finally(() => store.close()) };
 }

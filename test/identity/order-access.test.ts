@@ -68,4 +68,28 @@ describe('verifyOrderAccess', () => {
     // Other conversations are not affected.
     expect(await check({ senderId: 's2', email: 'ada@example.com' })).toMatchObject({ ok: true });
   });
+
+  describe('per order number', () => {
+    let orderLimiter: SlidingWindowLimiter;
+    beforeEach(() => (orderLimiter = new SlidingWindowLimiter({ maxFailures: 3 })));
+    const guess = (sender: string, over: Partial<OrderAccessInput> = {}) => check({ senderId: sender, orderLimiter, email: `${sender}@example.com`, ...over });
+
+    it('blocks email guesses for one order spread over many conversations', async () => {
+      for (const sender of ['g1', 'g2', 'g3']) expect(await guess(sender)).toEqual({ ok: false, reason: 'not_found' });
+      expect(await guess('g4', { email: 'ada@example.com' })).toEqual({ ok: false, reason: 'throttled' });
+      // Other orders are not affected.
+      expect(await guess('g5', { orderId: 'ORD-10002', email: 'ada@example.com' })).toMatchObject({ ok: true });
+    });
+
+    it('blocks an order number that does not exist the same way, so the block reveals nothing', async () => {
+      for (const sender of ['n1', 'n2', 'n3']) await guess(sender, { orderId: 'ORD-99999' });
+      expect(await guess('n4', { orderId: 'ORD-99999' })).toEqual({ ok: false, reason: 'throttled' });
+    });
+
+    it('still lets the owner in with a token while the order is blocked for email guesses', async () => {
+      for (const sender of ['t1', 't2', 't3']) await guess(sender);
+      const r = await guess('t4', { email: undefined, metadata: { identity_token: await hsToken({ sub: 'C-1001' }) } });
+      expect(r).toMatchObject({ ok: true, verifiedBy: 'token' });
+    });
+  });
 });
