@@ -10,13 +10,26 @@ import type { KnowledgeBase } from '../ports/knowledge-base';
 import type { Ticketing } from '../ports/ticketing';
 import type { Queryable } from '../store';
 import type { EnterpriseConfig } from './config';
-import { HubspotCrm } from './hubspot';
-import { JiraTicketing } from './jira';
+import type { HubspotCrm } from './hubspot';
+import type { JiraTicketing } from './jira';
 import { LocalCrm } from './local/crm';
 import { LocalKnowledgeBase } from './local/knowledge-base';
 import { LocalTicketing } from './local/ticketing';
-import { NotionKnowledgeBase } from './notion';
-import { SalesforceCrm } from './salesforce';
+import type { NotionKnowledgeBase } from './notion';
+import type { SalesforceCrm } from './salesforce';
+
+/*
+ * The vendor SDKs weigh ~25 MB resident together and most deployments use one or none: an
+ * adapter's module is loaded only when the configuration picks it.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const vendor = {
+  salesforce: () => (require('./salesforce') as { SalesforceCrm: typeof SalesforceCrm }).SalesforceCrm,
+  hubspot: () => (require('./hubspot') as { HubspotCrm: typeof HubspotCrm }).HubspotCrm,
+  jira: () => (require('./jira') as { JiraTicketing: typeof JiraTicketing }).JiraTicketing,
+  notion: () => (require('./notion') as { NotionKnowledgeBase: typeof NotionKnowledgeBase }).NotionKnowledgeBase,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface EnterprisePorts {
   crm: Crm;
@@ -37,11 +50,11 @@ export function createEnterprisePorts(config: EnterpriseConfig, opts: Enterprise
   const gateway = opts.gateway ?? new Gateway({ logger: opts.logger, defaults: { attemptTimeoutMs: config.timeoutMs }, policies: config.policies });
   const crm: Crm =
     config.crm.provider === 'salesforce'
-      ? new SalesforceCrm(config.crm.salesforce, gateway)
+      ? new (vendor.salesforce())(config.crm.salesforce, gateway)
       : config.crm.provider === 'hubspot'
-        ? new HubspotCrm(config.crm.hubspot, gateway)
+        ? new (vendor.hubspot())(config.crm.hubspot, gateway)
         : new LocalCrm(opts.store);
-  const ticketing: Ticketing = config.ticketing.provider === 'jira' ? new JiraTicketing(config.ticketing.jira, gateway) : new LocalTicketing(opts.store, config.ticketing.projectKey);
-  const knowledgeBase: KnowledgeBase = config.kb.provider === 'notion' ? new NotionKnowledgeBase(config.kb.notion, gateway) : new LocalKnowledgeBase(opts.store);
+  const ticketing: Ticketing = config.ticketing.provider === 'jira' ? new (vendor.jira())(config.ticketing.jira, gateway) : new LocalTicketing(opts.store, config.ticketing.projectKey);
+  const knowledgeBase: KnowledgeBase = config.kb.provider === 'notion' ? new (vendor.notion())(config.kb.notion, gateway) : new LocalKnowledgeBase(opts.store);
   return { crm, ticketing, knowledgeBase, gateway };
 }

@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import zlib from 'node:zlib';
 import { AppError } from '../sdk/errors';
+import { acquireBody } from './body-pool';
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -62,7 +63,7 @@ function collect(req: IncomingMessage, limit: number, declared: number): Promise
         else chunks = [chunk];
         return;
       }
-      if (at === 0) whole = Buffer.allocUnsafe(declared);
+      if (at === 0) whole = acquireBody(declared);
       if (whole !== null && size <= whole.length && whole.length === declared) {
         chunk.copy(whole, at);
         return;

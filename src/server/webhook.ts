@@ -13,6 +13,7 @@ import { AppError } from '../sdk/errors';
 import type { Executor } from '../sdk/executor';
 import type { Logger } from '../observability/logger';
 import { readBody } from './body';
+import { releaseBody } from './body-pool';
 import type { DomainCache } from './domain-cache';
 import { DomainNotFound } from '../sdk/errors';
 import { toHttpError } from './error-mapping';
@@ -87,8 +88,10 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
 /** Parses the raw body; JSON syntax errors become a 400 that says where. */
 function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) return null;
+  const text = raw.toString('utf8');
+  releaseBody(raw);
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
     // V8's message quotes part of the body; say only where parsing stopped.
     const at = /position (\d+)/.exec((err as Error).message)?.[1];
