@@ -4,12 +4,16 @@
  */
 import { z } from 'zod';
 import { explainFailure, systemName } from '../src/enterprise/replies';
-import { conversationExcerpt } from '../src/enterprise/conversation';
+import { conversationExcerpt, requestReference } from '../src/enterprise/conversation';
+import { deliver, resultField } from '../src/enterprise/delivered';
+import { JOB_TYPES } from '../src/delivery/handlers';
 import { defineAction, SlotSet } from '../src/sdk';
 import '../src/ports/enterprise';
 
+const NAME = 'action_create_lead';
+
 export const createLead = defineAction({
-  name: 'action_create_lead',
+  name: NAME,
   slots: z.object({
     lead_name: z.string().trim().min(1).describe('your name'),
     lead_email: z.email().describe('your email address'),
@@ -24,22 +28,36 @@ export const createLead = defineAction({
     }
     const system = systemName(crm.provider, 'our CRM');
     const first = slots.lead_name.split(/\s+/)[0];
-    let upserted;
+    const lead = { name: slots.lead_name, email: slots.lead_email, company: slots.lead_company, interest: slots.lead_interest, source: 'Chatbot' };
+    const activity = {
+      subject: `Chatbot conversation${slots.lead_interest ? `: ${slots.lead_interest}` : ''}`.slice(0, 255),
+      body: conversationExcerpt(tracker) || `Lead captured by the chatbot (${slots.lead_email}).`,
+    };
+    const what = slots.lead_interest ? ` about ${slots.lead_interest}` : '';
+    let outcome;
     try {
-      upserted = await crm.upsertLead({ name: slots.lead_name, email: slots.lead_email, company: slots.lead_company, interest: slots.lead_interest, source: 'Chatbot' });
+      outcome = await deliver(
+        services,
+        { type: JOB_TYPES.lead, payload: { lead, activity }, idempotencyKey: `${NAME}:${requestReference(tracker, NAME)}` },
+        async () => {
+          const saved = await crm.upsertLead(lead);
+          // The lead itself is saved, which is what the user asked for; the note is a nicety.
+          await crm.logActivity(saved.id, activity).catch(() => undefined);
+          return saved;
+        },
+        (r) => ({ id: resultField(r, 'id') ?? '', created: (r as { created?: unknown } | null)?.created !== false }),
+      );
     } catch (err) {
       dispatcher.utterMessage({ text: explainFailure(err, system, 'save your details') });
       return [];
     }
-    try {
-      await crm.logActivity(upserted.id, {
-        subject: `Chatbot conversation${slots.lead_interest ? `: ${slots.lead_interest}` : ''}`.slice(0, 255),
-        body: conversationExcerpt(tracker) || `Lead captured by the chatbot (${slots.lead_email}).`,
+    if ('queued' in outcome) {
+      dispatcher.utterMessage({
+        text: `Thanks, ${first}! I've noted your details (reference ${outcome.queued}); ${system} is slow to answer right now, so they'll reach our team shortly and someone will contact you at ${slots.lead_email}${what}.`,
       });
-    } catch {
-      // The lead itself is saved, which is what the user asked for; the note is a nicety.
+      return [];
     }
-    const what = slots.lead_interest ? ` about ${slots.lead_interest}` : '';
+    const upserted = outcome.done;
     dispatcher.utterMessage({
       text: upserted.created
         ? `Thanks, ${first}! I've passed your details to our team; someone will contact you at ${slots.lead_email}${what}.`

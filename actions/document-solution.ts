@@ -4,20 +4,25 @@
  * twice does not create a second article.
  */
 import { z } from 'zod';
+import { requestReference } from '../src/enterprise/conversation';
+import { deliver, resultField } from '../src/enterprise/delivered';
 import { explainFailure, systemName } from '../src/enterprise/replies';
+import { JOB_TYPES } from '../src/delivery/handlers';
 import { AppError, defineAction, SlotSet } from '../src/sdk';
 import { ticketKey } from './ticket-status';
 import '../src/ports/enterprise';
 
+const NAME = 'action_document_solution';
+
 export const documentSolution = defineAction({
-  name: 'action_document_solution',
+  name: NAME,
   slots: z.object({
     ticket_key: ticketKey,
     solution_text: z.string().trim().min(1).describe('how the problem was solved'),
     ticket_summary: z.string().trim().min(1).optional(),
     ticket_description: z.string().trim().min(1).optional(),
   }),
-  async run({ slots, services, dispatcher }) {
+  async run({ slots, services, dispatcher, tracker }) {
     const kb = services.knowledgeBase;
     if (!kb) {
       dispatcher.utterMessage({ text: "Sorry, I can't document solutions right now: no knowledge base is connected to this assistant." });
@@ -33,21 +38,36 @@ export const documentSolution = defineAction({
         () => undefined,
       );
     }
+    const input = {
+      title: summary ? `${summary} (${key})` : `Solution for ${key}`,
+      problem: [summary, slots.ticket_description].filter(Boolean).join('\n\n') || `The problem reported in ${key}.`,
+      solution: slots.solution_text,
+      reference: key,
+      tags: ['chatbot', 'solved'],
+    };
     try {
-      const existing = await kb.findByReference(key);
-      if (existing) {
-        dispatcher.utterMessage({ text: `The solution for ${key} is already in ${kbName}${existing.url ? `: ${existing.url}` : ''}.` });
+      const outcome = await deliver(
+        services,
+        { type: JOB_TYPES.article, payload: { article: input, commentOnTicket: services.ticketing ? key : undefined }, idempotencyKey: `${NAME}:${requestReference(tracker, NAME)}` },
+        async () => {
+          const existing = await kb.findByReference(key);
+          if (existing) return { url: existing.url, existed: true };
+          const article = await kb.createArticle(input);
+          if (services.ticketing) {
+            await services.ticketing.addComment(key, `Solution documented in ${kbName}: ${article.url ?? article.title}`).catch(() => undefined);
+          }
+          return { url: article.url, existed: false };
+        },
+        (r) => ({ url: resultField(r, 'url'), existed: (r as { existed?: unknown } | null)?.existed === true }),
+      );
+      if ('queued' in outcome) {
+        dispatcher.utterMessage({ text: `Thanks! ${kbName} is slow to answer right now; I'll write the solution for ${key} there shortly (reference ${outcome.queued}).` });
         return [SlotSet('solution_text', null)];
       }
-      const article = await kb.createArticle({
-        title: summary ? `${summary} (${key})` : `Solution for ${key}`,
-        problem: [summary, slots.ticket_description].filter(Boolean).join('\n\n') || `The problem reported in ${key}.`,
-        solution: slots.solution_text,
-        reference: key,
-        tags: ['chatbot', 'solved'],
-      });
-      if (services.ticketing) {
-        await services.ticketing.addComment(key, `Solution documented in ${kbName}: ${article.url ?? article.title}`).catch(() => undefined);
+      const article = outcome.done;
+      if (article.existed) {
+        dispatcher.utterMessage({ text: `The solution for ${key} is already in ${kbName}${article.url ? `: ${article.url}` : ''}.` });
+        return [SlotSet('solution_text', null)];
       }
       dispatcher.utterMessage({ text: `Thanks! I've written the solution for ${key} to ${kbName}${article.url ? `: ${article.url}` : '.'}` });
       return [SlotSet('solution_text', null)];

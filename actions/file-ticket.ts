@@ -1,11 +1,15 @@
 /**
  * action_file_ticket: files the problem from the ticket form in the ticketing system, with the
  * conversation quoted and the severity triaged from the text when the user gave none, and
- * replies with the ticket key (also kept in the `ticket_key` slot for follow-ups).
+ * replies with the ticket key (also kept in the `ticket_key` slot for follow-ups). With durable
+ * delivery the ticket goes through the outbox: if the ticket system cannot file it within the
+ * budget, the user gets a reference (kept in `ticket_key` too) and a worker files it.
  */
 import { z } from 'zod';
 import { conversationExcerpt, requestReference } from '../src/enterprise/conversation';
+import { deliver, resultField } from '../src/enterprise/delivered';
 import { explainFailure, systemName } from '../src/enterprise/replies';
+import { JOB_TYPES } from '../src/delivery/handlers';
 import { parseSeverity, triageSeverity } from '../src/enterprise/triage';
 import { defineAction, SlotSet } from '../src/sdk';
 import '../src/ports/enterprise';
@@ -27,26 +31,42 @@ export const fileTicket = defineAction({
     }
     const given = parseSeverity(slots.ticket_severity);
     const severity = given ?? triageSeverity(slots.ticket_summary, slots.ticket_description);
-    let created;
+    const reference = requestReference(tracker, NAME);
+    const input = {
+      summary: slots.ticket_summary.replace(/\s+/g, ' '),
+      description: slots.ticket_description,
+      severity,
+      conversationExcerpt: conversationExcerpt(tracker),
+      labels: ['chatbot'],
+      reference,
+    };
+    const system = systemName(ticketing.provider, 'our ticket system');
+    let outcome;
     try {
-      created = await ticketing.createTicket({
-        summary: slots.ticket_summary.replace(/\s+/g, ' '),
-        description: slots.ticket_description,
-        severity,
-        conversationExcerpt: conversationExcerpt(tracker),
-        labels: ['chatbot'],
-        reference: requestReference(tracker, NAME),
-      });
+      outcome = await deliver(services, { type: JOB_TYPES.ticket, payload: input, idempotencyKey: `${NAME}:${reference}` }, () => ticketing.createTicket(input), (r) => ({
+        key: resultField(r, 'key') ?? '',
+        url: resultField(r, 'url'),
+      }));
     } catch (err) {
-      dispatcher.utterMessage({ text: explainFailure(err, systemName(ticketing.provider, 'our ticket system'), 'file your ticket') });
+      dispatcher.utterMessage({ text: explainFailure(err, system, 'file your ticket') });
       return [];
     }
+    const clearForm = [SlotSet('ticket_summary', null), SlotSet('ticket_description', null), SlotSet('ticket_severity', null)];
+    if ('queued' in outcome) {
+      // Accepted and safe in the outbox; the vendor is slow or failing for now.
+      dispatcher.utterMessage({
+        text: `I've taken down your ticket with ${severity} priority under reference ${outcome.queued}. ${system} is slow to answer right now, so it will be filed shortly; ask me about ${outcome.queued} any time.`,
+        ticket_reference: outcome.queued,
+      });
+      return [SlotSet('ticket_key', outcome.queued), ...clearForm];
+    }
+    const created = outcome.done;
     const how = given ? '' : ' (judged from your description)';
     dispatcher.utterMessage({
       text: `I've filed ticket ${created.key} with ${severity} priority${how}. You can ask me about its status any time with that key.`,
       ticket_key: created.key,
       ...(created.url ? { ticket_url: created.url } : {}),
     });
-    return [SlotSet('ticket_key', created.key), SlotSet('ticket_summary', null), SlotSet('ticket_description', null), SlotSet('ticket_severity', null)];
+    return [SlotSet('ticket_key', created.key), ...clearForm];
   },
 });

@@ -1,7 +1,14 @@
-/** action_ticket_status: tells the user the status of the ticket in the `ticket_key` slot. */
+/**
+ * action_ticket_status: tells the user the status of the ticket in the `ticket_key` slot, which
+ * may also hold the reference of a ticket request still queued in the outbox (REF-...).
+ */
 import { z } from 'zod';
 import { explainFailure, systemName } from '../src/enterprise/replies';
-import { AppError, defineAction } from '../src/sdk';
+import { AppError, defineAction, SlotSet } from '../src/sdk';
+import { JOB_TYPES } from '../src/delivery/handlers';
+import { parseJobReference } from '../src/delivery/job-reference';
+import type { Job } from '../src/delivery/outbox';
+import { resultField } from '../src/enterprise/delivered';
 import '../src/ports/enterprise';
 
 /** "sup-12", " SUP-12 " → "SUP-12". */
@@ -12,26 +19,61 @@ export const ticketKey = z
   .regex(/^[A-Z][A-Z0-9_]*-\d+$/, 'a ticket key such as SUP-123')
   .describe('the ticket key (such as SUP-123)');
 
+/** A ticket key, or the reference of a ticket request still in the outbox (REF-...). */
+const ticketKeyOrReference = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^([A-Z][A-Z0-9_]*-\d+|REF-[0-9A-Z]{10})$/, 'a ticket key such as SUP-123')
+  .describe('the ticket key (such as SUP-123)');
+
 export const ticketStatus = defineAction({
   name: 'action_ticket_status',
-  slots: z.object({ ticket_key: ticketKey }),
+  slots: z.object({ ticket_key: ticketKeyOrReference }),
   async run({ slots, services, dispatcher }) {
     const ticketing = services.ticketing;
     if (!ticketing) {
       dispatcher.utterMessage({ text: "Sorry, I can't look tickets up right now: no ticketing system is connected to this assistant." });
       return [];
     }
+    let prefix = '';
+    let key = slots.ticket_key;
+    const reference = parseJobReference(key);
+    if (reference) {
+      const job = await services.delivery?.status(reference);
+      const said = describeQueued(reference, job ?? null, systemName(ticketing.provider, 'our ticket system'));
+      if (said !== null) {
+        dispatcher.utterMessage({ text: said, ticket_reference: reference, ticket_status: job?.status ?? 'unknown' });
+        return [];
+      }
+      key = resultField(job!.result, 'key') ?? key;
+      prefix = `Your request ${reference} was filed as ${key}. `;
+    }
     try {
-      const t = await ticketing.getStatus(slots.ticket_key);
+      const t = await ticketing.getStatus(key);
       const about = t.summary ? ` ("${t.summary}")` : '';
-      dispatcher.utterMessage({ text: `Ticket ${t.key}${about} is currently: ${t.status}.`, ticket_key: t.key, ticket_status: t.status });
+      dispatcher.utterMessage({ text: `${prefix}Ticket ${t.key}${about} is currently: ${t.status}.`, ticket_key: t.key, ticket_status: t.status });
+      if (reference) return [SlotSet('ticket_key', t.key)];
     } catch (err) {
       if (err instanceof AppError && err.kind === 'not_found') {
-        dispatcher.utterMessage({ text: `I couldn't find a ticket ${slots.ticket_key}. Could you check the key?` });
+        dispatcher.utterMessage({ text: `I couldn't find a ticket ${key}. Could you check the key?` });
       } else {
-        dispatcher.utterMessage({ text: explainFailure(err, systemName(ticketing.provider, 'our ticket system'), `look up ticket ${slots.ticket_key}`) });
+        dispatcher.utterMessage({ text: explainFailure(err, systemName(ticketing.provider, 'our ticket system'), `look up ticket ${key}`) });
       }
     }
     return [];
   },
 });
+
+/** What to say about a ticket request that has no ticket yet; null once it has one. */
+function describeQueued(reference: string, job: Job | null, system: string): string | null {
+  if (!job || job.type !== JOB_TYPES.ticket) return `I couldn't find a ticket request ${reference}. Could you check the reference?`;
+  switch (job.status) {
+    case 'done':
+      return resultField(job.result, 'key') ? null : `Your request ${reference} has been filed.`;
+    case 'dead':
+      return `Sorry, your request ${reference} could not be filed in ${system}. Our team has been alerted and can retry it; please mention the reference.`;
+    default:
+      return `Your request ${reference} is queued: it will be filed in ${system} shortly${job.attempts > 0 ? ` (tried ${job.attempts} time${job.attempts === 1 ? '' : 's'} so far)` : ''}.`;
+  }
+}
