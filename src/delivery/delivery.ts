@@ -59,6 +59,11 @@ export class Delivery {
     return runWithBudget(this.runner, job.reference, budgetMs, { pollMs: this.pollMs, logger: this.opts.logger });
   }
 
+  /** Whether this process knows how to deliver jobs of this type (e.g. a webhook is configured). */
+  supports(type: string): boolean {
+    return this.runner.handlers.get(type) !== undefined;
+  }
+
   /** A job by its reference (for status questions and the CLI). */
   status(reference: string): Promise<Job | null> {
     return this.outbox.get(reference);

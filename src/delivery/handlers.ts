@@ -110,12 +110,15 @@ export function deliveryHandlers(ports: DeliveryPorts): JobHandlers {
     return { id: article.id, title: article.title, url: article.url ?? null, existed: existing !== null };
   });
 
-  handlers.register(JOB_TYPES.workflow, async (payload, { job }) => {
-    const event = parse(WorkflowJob, JOB_TYPES.workflow, payload);
-    const workflow = ports.workflow ?? failWith(missing('workflow webhook (WORKFLOW_WEBHOOK_URL)'));
-    const sent = await workflow.send({ id: job.reference, event: event.event, data: event.data }, job.createdAt);
-    return { status: sent.status };
-  });
+  // Only with a webhook configured, so actions can tell beforehand that nobody would receive it.
+  const workflow = ports.workflow;
+  if (workflow) {
+    handlers.register(JOB_TYPES.workflow, async (payload, { job }) => {
+      const event = parse(WorkflowJob, JOB_TYPES.workflow, payload);
+      const sent = await workflow.send({ id: job.reference, event: event.event, data: event.data }, job.createdAt);
+      return { status: sent.status };
+    });
+  }
 
   return handlers;
 }
