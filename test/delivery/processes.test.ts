@@ -1,0 +1,171 @@
+/**
+ * Real processes on one PostgreSQL and one RabbitMQ: `actionbridge serve` and `actionbridge
+ * worker` children, the Jira fake in this process. Every ticket must exist exactly once at the
+ * fake, whatever the processes go through.
+ */
+import request from 'supertest';
+import { Outbox } from '../../src/delivery/outbox';
+import { FakeJira } from '../../src/connectors/jira/fake-server';
+import { migrate, type PgStore } from '../../src/store';
+import { ensureBuilt, runCli, type RunningProcess } from '../helpers/process';
+import { webhookBody } from '../helpers/webhook-body';
+import { createPgSchema, databaseUrl, type PgSchema } from '../store/targets';
+import { amqpUrl, deleteQueues, uniqueQueue } from './amqp-target';
+import { CREATE, eventually, JIRA_AUTH, ticketJob } from './harness';
+
+jest.setTimeout(240_000);
+
+function schemaUrl(schema: string): string {
+  const u = new URL(databaseUrl());
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+describe('servers and workers as processes on PostgreSQL + RabbitMQ', () => {
+  let schema: PgSchema;
+  let store: PgStore;
+  let jira: FakeJira;
+  let queue: string;
+  const children: RunningProcess[] = [];
+
+  beforeAll(() => ensureBuilt());
+  beforeEach(async () => {
+    schema = await createPgSchema();
+    store = schema.store(4);
+    await migrate(store);
+    jira = await new FakeJira(JIRA_AUTH).start();
+    queue = uniqueQueue();
+  });
+  afterEach(async () => {
+    for (const c of children.splice(0)) {
+      if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+      await c.exited;
+    }
+    await jira.stop();
+    await store.close();
+    await schema.drop();
+    await deleteQueues(queue);
+  });
+
+  function env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      DATABASE_URL: schemaUrl(schema.name),
+      DATABASE_POOL_MAX: '5',
+      AMQP_URL: amqpUrl(),
+      AMQP_QUEUE: queue,
+      AMQP_PREFETCH: '8',
+      TICKETING_PROVIDER: 'jira',
+      JIRA_HOST: jira.url,
+      JIRA_EMAIL: JIRA_AUTH.email,
+      JIRA_API_TOKEN: JIRA_AUTH.apiToken,
+      JIRA_PROJECT_KEY: 'SUP',
+      OUTBOX_POLL_MS: '50',
+      OUTBOX_RETRY_BASE_MS: '50',
+      OUTBOX_RETRY_MAX_MS: '500',
+      OUTBOX_MAX_ATTEMPTS: '40',
+      OUTBOX_LEASE_MS: '120000',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ...extra,
+    };
+  }
+
+  async function worker(extra: Record<string, string> = {}): Promise<RunningProcess> {
+    const p = runCli(['worker'], env(extra));
+    children.push(p);
+    await p.waitForLog('ActionBridge worker ready');
+    return p;
+  }
+
+  async function server(extra: Record<string, string> = {}): Promise<string> {
+    const p = runCli(['serve'], env(extra));
+    children.push(p);
+    const line = await p.waitForLog('ActionBridge listening');
+    return `http://127.0.0.1:${String(line.port)}`;
+  }
+
+  it('redelivers the job of a worker killed mid-job (SIGKILL) and completes it once', async () => {
+    const outbox = new Outbox(store);
+    // Jira files the issue but answers only after the worker is dead.
+    jira.delay({ ms: 20_000, match: CREATE });
+    const { job } = await outbox.enqueue(store, ticketJob('killed'));
+    const a = await worker({ JIRA_TIMEOUT_MS: '30000' });
+    await eventually('the worker reached Jira', () => jira.requests.filter(CREATE).length === 1, 30_000);
+    expect(await outbox.get(job.reference)).toMatchObject({ status: 'running', attempts: 1 });
+    a.child.kill('SIGKILL');
+    expect(await a.exited).toBe('SIGKILL');
+    expect(jira.issues.size).toBe(1);
+
+    await worker();
+    // Long before the 120 s lease would run out: RabbitMQ redelivered the unacked message.
+    await eventually('job completed', async () => (await outbox.get(job.reference))?.status === 'done', 30_000);
+    const done = await outbox.get(job.reference);
+    expect(done).toMatchObject({ attempts: 2, result: { key: 'SUP-1', found: true } });
+    expect(jira.issues.size).toBe(1);
+    expect(jira.requests.filter(CREATE)).toHaveLength(1);
+  });
+
+  it('two servers and two workers file a burst of 300 tickets, each exactly once', async () => {
+    let creates = 0;
+    // Every 6th create is refused with a Retry-After too long to wait for in the chat (nothing
+    // filed: that attempt fails and the job goes through RabbitMQ to a worker), and every 11th is
+    // filed but answered after the attempt timeout (found by its reference label, not re-filed).
+    jira.fail({
+      status: 503,
+      times: Infinity,
+      headers: { 'Retry-After': '30' },
+      body: { errorMessages: ['Service unavailable'] },
+      match: (r) => CREATE(r) && ++creates % 6 === 0,
+    });
+    jira.delay({ ms: 2_500, times: Infinity, match: (r) => CREATE(r) && creates % 11 === 0 });
+    const processEnv = { JIRA_TIMEOUT_MS: '1000', JIRA_MAX_ATTEMPTS: '2', DELIVERY_BUDGET_MS: '1500' };
+    const urls = await Promise.all([server(processEnv), server(processEnv)]);
+    const workers = await Promise.all([worker(processEnv), worker(processEnv)]);
+
+    const N = 300;
+    const spec = (i: number) => ({
+      senderId: `burst-${i}`,
+      events: [{ event: 'user' as const, text: `problem number ${i}`, timestamp: 1_700_000_000 + i }],
+      slots: { ticket_summary: `Burst problem ${i}`, ticket_description: `Details of burst problem ${i}.`, ticket_severity: 'high' },
+    });
+    const answers = new Map<number, string>();
+    const send = async (i: number, url: string) => {
+      const res = await request(url).post('/webhook').send(webhookBody('action_file_ticket', spec(i))).timeout(30_000);
+      expect(res.status).toBe(200);
+      const slot = (res.body.events as { event: string; name?: string; value?: unknown }[]).find((e) => e.event === 'slot' && e.name === 'ticket_key');
+      return String(slot?.value);
+    };
+    // 300 requests over both servers, 20 at a time; then 30 of them re-sent to the other server.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < N) {
+          const i = next++;
+          answers.set(i, await send(i, urls[i % 2]!));
+        }
+      }),
+    );
+    const resent = await Promise.all(Array.from({ length: 30 }, (_, k) => k * 10).map(async (i) => ({ i, key: await send(i, urls[(i + 1) % 2]!) })));
+
+    await eventually('every job delivered', async () => (await new Outbox(store).counts()).done === N, 150_000);
+    const counts = await new Outbox(store).counts();
+    expect(counts).toMatchObject({ done: N, dead: 0, pending: 0, queued: 0, running: 0 });
+    expect(jira.issues.size).toBe(N);
+    const labels = [...jira.issues.values()].map((issue) => issue.fields.labels.filter((l) => l.startsWith('ab-')));
+    expect(labels.every((l) => l.length === 1)).toBe(true);
+    expect(new Set(labels.map((l) => l[0])).size).toBe(N);
+    // The workers delivered the jobs whose first attempt failed.
+    const deliveredBy = workers.map((w) => w.stdout().split('\n').filter((l) => l.includes('"job delivered"')).length);
+    expect(deliveredBy[0]! + deliveredBy[1]!).toBeGreaterThanOrEqual(Math.floor(N / 6) - 5);
+    // Some went through the queue (a reference), most were filed at once (a key).
+    const keys = [...answers.values()];
+    expect(keys.every((k) => /^(SUP-\d+|REF-[0-9A-Z]{10})$/.test(k))).toBe(true);
+    expect(keys.some((k) => k.startsWith('REF-'))).toBe(true);
+    // A re-sent call names the same ticket (or the same queued request) as the first.
+    const { rows } = await store.query<{ reference: string; key: string }>(`SELECT reference, result->>'key' AS key FROM outbox_jobs`);
+    const keyOf = new Map(rows.map((r) => [r.reference, r.key]));
+    const resolve = (k: string) => (k.startsWith('REF-') ? keyOf.get(k) : k);
+    for (const { i, key } of resent) expect(resolve(key)).toBe(resolve(answers.get(i)!));
+  });
+});
