@@ -30,6 +30,16 @@ describe('npm start on a fresh clone (embedded database)', () => {
 
   it('answers a Rasa call about a demo order with its status', async () => {
     server = runCli(['serve'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
+    try {
+      await askForDemoOrder(server);
+    } catch (err) {
+      // What the server said is what explains a failure here.
+      console.error(`server stdout:\n${server.stdout()}\nserver stderr:\n${server.stderr()}`);
+      throw err;
+    }
+  }, 60_000);
+
+  async function askForDemoOrder(server: RunningProcess): Promise<void> {
     const listening = await server.waitForLog('ActionBridge listening');
     const tracker = buildTracker({
       senderId: 'fresh-clone-user',
@@ -51,7 +61,7 @@ describe('npm start on a fresh clone (embedded database)', () => {
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-  }, 60_000);
+  }
 });
 
 describe('npm run seed against PostgreSQL', () => {
