@@ -37,6 +37,8 @@ export interface DeliveryOptions {
 export class Delivery {
   readonly budgetMs: number;
   private readonly pollMs: number;
+  /** Attempts still running after their caller stopped waiting; awaited on shutdown. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     readonly outbox: Outbox,
@@ -56,7 +58,22 @@ export class Delivery {
     if (created) this.opts.onEnqueued?.(job);
     const settled = asSubmitted(job);
     if (settled) return settled;
-    return runWithBudget(this.runner, job.reference, budgetMs, { pollMs: this.pollMs, logger: this.opts.logger });
+    return runWithBudget(this.runner, job.reference, budgetMs, {
+      pollMs: this.pollMs,
+      logger: this.opts.logger,
+      track: (attempt) => {
+        this.inFlight.add(attempt);
+        void attempt.finally(() => this.inFlight.delete(attempt));
+      },
+    });
+  }
+
+  /** Waits (up to `timeoutMs`) for attempts that outlived their budget, before the store closes. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   /** Whether this process knows how to deliver jobs of this type (e.g. a webhook is configured). */
@@ -74,13 +91,19 @@ export class Delivery {
  * Tries to finish the job within `budgetMs`. The attempt is not abandoned when the budget runs
  * out: it goes on in the background and records its own outcome; the caller just stops waiting.
  */
-export async function runWithBudget(runner: JobRunner, reference: string, budgetMs: number, opts: { pollMs?: number; logger?: Logger } = {}): Promise<Submitted> {
+export async function runWithBudget(
+  runner: JobRunner,
+  reference: string,
+  budgetMs: number,
+  opts: { pollMs?: number; logger?: Logger; track?(attempt: Promise<unknown>): void } = {},
+): Promise<Submitted> {
   if (budgetMs <= 0) return { state: 'queued', reference };
   const deadline = Date.now() + budgetMs;
   const run = runner.runNow(reference).catch((err: unknown): null => {
     opts.logger?.error('job attempt crashed', { reference, error: err });
     return null;
   });
+  opts.track?.(run);
   let timer: NodeJS.Timeout | undefined;
   const outOfTime = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), budgetMs)));
   try {

@@ -89,6 +89,7 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
       logger?.info('outbox relay started', { mode: 'amqp', role, queue: config.amqp.queue });
     },
     async stop() {
+      await delivery.drain(Math.min(config.leaseMs, 30_000));
       await consumer?.stop();
       await relay?.stop();
       await local?.stop();

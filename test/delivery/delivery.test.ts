@@ -107,6 +107,15 @@ describe('durable delivery of tickets to the Jira fake (PostgreSQL)', () => {
     expect(h.jira.issues.size).toBe(1);
   });
 
+  it('lets an attempt that outlived its budget finish before shutting down', async () => {
+    h = await startJiraDelivery({ config: { budgetMs: 100 }, policy: { attemptTimeoutMs: 3_000 } });
+    h.jira.delay({ ms: 600, match: CREATE });
+    const out = await h.runtime.delivery.submit(ticketJob(8));
+    expect(out.state).toBe('queued');
+    await h.runtime.stop();
+    expect(await h.runtime.outbox.get(out.reference)).toMatchObject({ status: 'done', result: { key: 'SUP-1' } });
+  });
+
   it('dead-letters a request the vendor refuses for good and tells the caller', async () => {
     h = await startJiraDelivery();
     const out = await h.runtime.delivery.submit({ ...ticketJob(7), payload: { ...ticketJob(7).payload, summary: 'two\nlines' } });
