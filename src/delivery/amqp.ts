@@ -42,10 +42,56 @@ export async function assertTopology(channel: Channel, queue: string): Promise<v
   });
 }
 
-export async function connectAmqp(url: string, logger?: Logger): Promise<ChannelModel> {
-  const conn = await amqp.connect(url);
-  conn.on('error', (err: Error) => logger?.warn('amqp connection error', { error: err.message }));
-  return conn;
+/**
+ * One connection to the broker per process, opened again on demand after it was lost (broker
+ * restart, network blip). Channels notice the loss through their own 'close' event.
+ */
+export class AmqpLink {
+  private conn: ChannelModel | null = null;
+  private connecting: Promise<ChannelModel> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly logger?: Logger,
+  ) {}
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  connection(): Promise<ChannelModel> {
+    if (this.closed) return Promise.reject(new Error('The RabbitMQ link is closed.'));
+    if (this.conn) return Promise.resolve(this.conn);
+    this.connecting ??= amqp.connect(this.url).then(
+      (conn) => {
+        this.connecting = null;
+        if (this.closed) {
+          void conn.close().catch(() => undefined);
+          throw new Error('The RabbitMQ link is closed.');
+        }
+        this.conn = conn;
+        conn.on('error', (err: Error) => this.logger?.warn('amqp connection error', { error: err.message }));
+        conn.on('close', () => {
+          if (this.conn === conn) this.conn = null;
+          if (!this.closed) this.logger?.warn('amqp connection lost; reconnecting on next use');
+        });
+        return conn;
+      },
+      (err: unknown) => {
+        this.connecting = null;
+        throw err;
+      },
+    );
+    return this.connecting;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const conn = this.conn ?? (await this.connecting?.catch(() => null));
+    this.conn = null;
+    await conn?.close().catch(() => undefined);
+  }
 }
 
 export interface RelayOptions {
@@ -64,7 +110,7 @@ export class AmqpRelay {
   published = 0;
 
   constructor(
-    private readonly conn: ChannelModel,
+    private readonly link: AmqpLink,
     private readonly outbox: Outbox,
     private readonly queue: string,
     private readonly opts: RelayOptions,
@@ -72,11 +118,21 @@ export class AmqpRelay {
     this.poller = new Poller(() => this.round(), { intervalMs: opts.pollMs, logger: opts.logger, name: 'outbox relay' });
   }
 
+  /** Opens the channel first, so an unreachable broker fails start-up. */
   async start(): Promise<void> {
-    this.channel = await this.conn.createConfirmChannel();
-    this.channel.on('error', (err: Error) => this.opts.logger?.warn('amqp relay channel error', { error: err.message }));
-    await assertTopology(this.channel, this.queue);
+    await this.open();
     this.poller.start();
+  }
+
+  private async open(): Promise<ConfirmChannel> {
+    const channel = await (await this.link.connection()).createConfirmChannel();
+    channel.on('error', (err: Error) => this.opts.logger?.warn('amqp relay channel error', { error: err.message }));
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = null;
+    });
+    await assertTopology(channel, this.queue);
+    this.channel = channel;
+    return channel;
   }
 
   wake(): void {
@@ -90,20 +146,22 @@ export class AmqpRelay {
   }
 
   private async round(): Promise<boolean> {
-    if (!this.channel || (this.opts.ready && !this.opts.ready())) return false;
+    if (this.opts.ready && !this.opts.ready()) return false;
+    if (!(await this.outbox.hasDue())) return false;
+    // Lost with the connection: open again (a failure here is logged and retried next tick).
+    const channel = this.channel ?? (await this.open());
     const batch = this.opts.batch ?? 100;
     const jobs = await this.outbox.claimForPublish(batch, this.opts.queueLeaseMs);
     if (jobs.length === 0) return false;
-    const channel = this.channel;
-    for (const job of jobs) {
-      channel.sendToQueue(this.queue, Buffer.from(JSON.stringify({ reference: job.reference, type: job.type })), {
-        persistent: true,
-        messageId: job.reference,
-        contentType: 'application/json',
-        type: job.type,
-      });
-    }
     try {
+      for (const job of jobs) {
+        channel.sendToQueue(this.queue, Buffer.from(JSON.stringify({ reference: job.reference, type: job.type })), {
+          persistent: true,
+          messageId: job.reference,
+          contentType: 'application/json',
+          type: job.type,
+        });
+      }
       await channel.waitForConfirms();
       this.published += jobs.length;
     } catch (err) {
@@ -120,18 +178,40 @@ export class AmqpWorker {
   private channel: Channel | null = null;
   private consumerTag: string | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+  private reopenTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly conn: ChannelModel,
+    private readonly link: AmqpLink,
     private readonly runner: JobRunner,
     private readonly settings: AmqpSettings,
     private readonly logger?: Logger,
   ) {}
 
+  /** Starts consuming; the first connection must succeed, later losses are reopened. */
   async start(): Promise<void> {
-    const channel = await this.conn.createChannel();
+    await this.consume();
+  }
+
+  private reopenLater(delayMs: number): void {
+    if (this.stopping || this.reopenTimer) return;
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = null;
+      this.consume().catch((err: unknown) => {
+        this.logger?.warn('amqp worker could not reconnect; trying again', { error: err instanceof Error ? err.message : String(err) });
+        this.reopenLater(Math.min(delayMs * 2, 30_000));
+      });
+    }, delayMs);
+  }
+
+  private async consume(): Promise<void> {
+    const channel = await (await this.link.connection()).createChannel();
     this.channel = channel;
     channel.on('error', (err: Error) => this.logger?.warn('amqp worker channel error', { error: err.message }));
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = null;
+      this.reopenLater(1_000);
+    });
     await assertTopology(channel, this.settings.queue);
     await channel.prefetch(this.settings.prefetch);
     const { consumerTag } = await channel.consume(
@@ -148,6 +228,8 @@ export class AmqpWorker {
 
   /** Stops taking messages and waits for the jobs in hand to finish (and be acked). */
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
     if (this.channel && this.consumerTag) await this.channel.cancel(this.consumerTag).catch(() => undefined);
     await Promise.all([...this.inFlight]);
     await this.channel?.close().catch(() => undefined);
@@ -167,10 +249,9 @@ export class AmqpWorker {
       channel.nack(msg, false, false);
       return;
     }
+    let outcome;
     try {
-      const outcome = await this.runner.runNow(reference, { steal: msg.fields.redelivered, onlyDue: true });
-      if (outcome.status === 'dead') channel.nack(msg, false, false);
-      else channel.ack(msg);
+      outcome = await this.runner.runNow(reference, { steal: msg.fields.redelivered, onlyDue: true });
     } catch (err) {
       // The store could not be reached: give the message back for another try.
       this.logger?.warn('job could not be run; message requeued', { reference, error: err instanceof Error ? err.message : String(err) });
@@ -179,6 +260,13 @@ export class AmqpWorker {
       } catch {
         // The channel is gone; the broker requeues unacked messages by itself.
       }
+      return;
+    }
+    try {
+      if (outcome.status === 'dead') channel.nack(msg, false, false);
+      else channel.ack(msg);
+    } catch {
+      // The channel closed meanwhile: the message comes back, and its job is found finished.
     }
   }
 }

@@ -5,11 +5,10 @@
  *   no AMQP_URL   server and `worker` processes poll the outbox and run due jobs themselves;
  *   AMQP_URL      servers relay due jobs to RabbitMQ; `worker` processes relay too and consume.
  */
-import type { ChannelModel } from 'amqplib';
 import type { Gateway } from './gateway';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store';
-import { AmqpRelay, AmqpWorker, connectAmqp } from './amqp';
+import { AmqpLink, AmqpRelay, AmqpWorker } from './amqp';
 import type { DeliveryConfig } from './config';
 import { Delivery } from './delivery';
 import { deliveryHandlers, type DeliveryPorts } from './handlers';
@@ -54,7 +53,7 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
     onOutcome: opts.onOutcome,
   });
 
-  let conn: ChannelModel | null = null;
+  let link: AmqpLink | null = null;
   let local: LocalWorker | null = null;
   let relay: AmqpRelay | null = null;
   let consumer: AmqpWorker | null = null;
@@ -79,11 +78,11 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
         logger?.info('outbox worker started', { mode: 'local', role });
         return;
       }
-      conn = await connectAmqp(config.amqp.url, logger);
-      relay = new AmqpRelay(conn, outbox, config.amqp.queue, { pollMs: config.pollMs, queueLeaseMs: Math.max(config.leaseMs, 60_000), logger, ready: opts.ready });
+      link = new AmqpLink(config.amqp.url, logger);
+      relay = new AmqpRelay(link, outbox, config.amqp.queue, { pollMs: config.pollMs, queueLeaseMs: Math.max(config.leaseMs, 60_000), logger, ready: opts.ready });
       await relay.start();
       if (role === 'worker') {
-        consumer = new AmqpWorker(conn, runner, config.amqp, logger);
+        consumer = new AmqpWorker(link, runner, config.amqp, logger);
         await consumer.start();
       }
       logger?.info('outbox relay started', { mode: 'amqp', role, queue: config.amqp.queue });
@@ -93,8 +92,8 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
       await consumer?.stop();
       await relay?.stop();
       await local?.stop();
-      await conn?.close().catch(() => undefined);
-      conn = null;
+      await link?.close();
+      link = null;
       consumer = relay = local = null;
     },
   };

@@ -1,4 +1,4 @@
-import { deadLetterQueue } from '../../src/delivery/amqp';
+import { AmqpLink, AmqpRelay, AmqpWorker, deadLetterQueue } from '../../src/delivery/amqp';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime';
 import { silentLogger } from '../../src/observability/logger';
 import { amqpUrl, deleteQueues, queueDepth, uniqueQueue } from './amqp-target';
@@ -45,6 +45,29 @@ describe('outbox over RabbitMQ (relay, quorum queue, workers, dead letters)', ()
     expect(h.jira.issues.size).toBe(N);
     expect(h.jira.requests.filter(CREATE)).toHaveLength(N);
     await eventually('queue drained (all acked)', async () => (await queueDepth(queue)) === 0);
+  });
+
+  it('reconnects the relay and the worker after the connection to the broker was lost', async () => {
+    h = await startJiraDelivery();
+    const link = new AmqpLink(amqpUrl());
+    const settings = { url: amqpUrl(), queue, prefetch: 4 };
+    const relay = new AmqpRelay(link, h.runtime.outbox, queue, { pollMs: 25, queueLeaseMs: 60_000 });
+    const consumer = new AmqpWorker(link, h.runtime.runner, settings);
+    try {
+      await relay.start();
+      await consumer.start();
+      await h.runtime.outbox.enqueue(h.store, ticketJob('before'));
+      await eventually('first job delivered', async () => (await h.runtime.outbox.counts()).done === 1);
+      // The broker connection drops (as on a broker restart).
+      await (await link.connection()).close();
+      await h.runtime.outbox.enqueue(h.store, ticketJob('after'));
+      await eventually('second job delivered after reconnecting', async () => (await h.runtime.outbox.counts()).done === 2);
+      expect(h.jira.issues.size).toBe(2);
+    } finally {
+      await consumer.stop();
+      await relay.stop();
+      await link.close();
+    }
   });
 
   it('moves a job that exhausted its attempts to the dead-letter queue', async () => {
