@@ -14,6 +14,10 @@ export interface RunningWorker {
 
 export async function runWorker(env: NodeJS.ProcessEnv = process.env, opts: { exitOnSignal?: boolean } = {}): Promise<RunningWorker> {
   const config = loadConfig(env);
+  if (!config.DATABASE_URL) {
+    // The embedded database belongs to one process; the server already delivers its jobs itself.
+    throw new Error('The worker needs DATABASE_URL (the PostgreSQL the servers use). With the embedded database, the server delivers jobs itself.');
+  }
   registerSecret(config.DATABASE_URL);
   const logger = createLogger(config.LOG_LEVEL);
   const built = await createServices(config, logger, env);

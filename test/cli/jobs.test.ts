@@ -74,6 +74,12 @@ describe('actionbridge jobs (PostgreSQL)', () => {
     expect(again.stderr[0]).toContain('already done');
   });
 
+  it('refuses to start a worker without a shared PostgreSQL', async () => {
+    const io = capture();
+    expect(await main(['worker'], io, {})).toBe(1);
+    expect(io.stderr[0]).toContain('DATABASE_URL');
+  });
+
   it('answers usage errors with exit code 2', async () => {
     for (const args of [['jobs'], ['jobs', 'show'], ['jobs', 'show', 'SUP-1'], ['jobs', 'list', '--status', 'lost'], ['jobs', 'list', '--limit', '0']]) {
       const io = capture();
