@@ -6,8 +6,9 @@
 import { AppError } from '../sdk/errors';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', 'EAI_AGAIN']);
-// SQLSTATE: class 08 = connection exception; 57P01-03 = shutting down / cannot connect now; 53300 = too many connections.
-const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+// SQLSTATE: class 08 = connection exception; 57P01-03 = shutting down / cannot connect now;
+// 53300 = too many connections; 57014 = cancelled, which is what statement_timeout does.
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300|57014)$/;
 
 export function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;

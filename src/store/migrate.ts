@@ -49,6 +49,8 @@ export function readMigrations(dir = defaultMigrationsDir()): Migration[] {
 /** Applies the pending migrations; returns the versions applied by this call. */
 export async function migrate(store: Store, migrations: Migration[] = readMigrations()): Promise<string[]> {
   return store.transaction(async (tx) => {
+    // Waiting for another process's migrations, or a long migration, is not a stuck query.
+    await tx.query('SET LOCAL statement_timeout = 0');
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await tx.exec(
       `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -9,6 +9,10 @@ export interface PgStoreOptions {
   max?: number;
   /** Schema search path for every connection (tests isolate themselves in their own schema). */
   searchPath?: string;
+  /** How long to wait for a connection before the call fails as unavailable (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Longest a statement may run on the server before it is cancelled (default 10 s). */
+  statementTimeoutMs?: number;
 }
 
 function quoteIdent(name: string): string {
@@ -21,7 +25,13 @@ export class PgStore implements Store {
   private closed = false;
 
   constructor(opts: PgStoreOptions) {
-    const config: PoolConfig = { connectionString: opts.connectionString, max: opts.max ?? 10 };
+    // Bounded waits: a chat user is waiting, and Rasa gives up on an action after a while anyway.
+    const config: PoolConfig = {
+      connectionString: opts.connectionString,
+      max: opts.max ?? 10,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
+      statement_timeout: opts.statementTimeoutMs ?? 10_000,
+    };
     // Set per connection at start-up rather than with SET, so it holds for every pooled client.
     if (opts.searchPath) config.options = `-c search_path=${quoteIdent(opts.searchPath)}`;
     this.pool = new Pool(config);

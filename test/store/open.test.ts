@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src/sdk/errors';
-import { LazyStore, PgStore, PgliteStore, openStore, readMigrations } from '../../src/store';
+import { createPgSchema, databaseUrl } from './targets';
+import { LazyStore, PgStore, PgliteStore, migrate, openStore, readMigrations } from '../../src/store';
 
 describe('openStore: embedded, persisted under DATA_DIR', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-store-'));
@@ -91,5 +92,21 @@ describe('embedded data folder lock', () => {
       await store.close();
     }
     expect(fs.existsSync(`${dir}.lock`)).toBe(false);
+  });
+});
+
+describe('PostgreSQL time limits', () => {
+  it('cancels a statement that runs past the statement timeout, as upstream_unavailable', async () => {
+    const schema = await createPgSchema();
+    const store = new PgStore({ connectionString: databaseUrl(), searchPath: schema.name, statementTimeoutMs: 200 });
+    try {
+      await expect(store.query('SELECT pg_sleep(5)')).rejects.toMatchObject({ kind: 'upstream_unavailable' });
+      expect((await store.query<{ ok: number }>('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+      // Migrations are exempt: they may wait for another process's, or take long themselves.
+      await expect(migrate(store, [{ version: '0001', name: 'slow', sql: 'SELECT pg_sleep(0.5)' }])).resolves.toEqual(['0001']);
+    } finally {
+      await store.close();
+      await schema.drop();
+    }
   });
 });
