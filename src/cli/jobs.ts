@@ -13,7 +13,7 @@ export const JOBS_USAGE = `  jobs list                  List outbox jobs, newest
       --status s               Only jobs in this status (${JOB_STATUSES.join(', ')}).
       --limit n                At most n jobs (default 50).
       --json                   One JSON array instead of a table.
-  jobs show <ref>            Everything about one job (REF-...).
+  jobs show <ref|key>        Everything about one job, by its reference (REF-...) or the key it got (SUP-12).
   jobs retry <ref>           Put a dead (or stuck) job back in line with fresh attempts.`;
 
 export class JobsUsageError extends Error {}
@@ -34,9 +34,11 @@ export async function jobsCommand(args: string[], io: Io, env: NodeJS.ProcessEnv
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit <= 0) throw new JobsUsageError('--limit must be a positive whole number');
   let reference: string | null = null;
+  let vendorKey: string | null = null;
   if (sub !== 'list') {
     reference = parseJobReference(positionals[0]);
-    if (!reference) throw new JobsUsageError(`jobs ${sub} needs a job reference such as REF-0A1B2C3D4E`);
+    if (!reference && sub === 'show' && /^[A-Za-z][A-Za-z0-9_]*-\d+$/.test(positionals[0] ?? '')) vendorKey = positionals[0]!.toUpperCase();
+    else if (!reference) throw new JobsUsageError(`jobs ${sub} needs a job reference such as REF-0A1B2C3D4E${sub === 'show' ? ' or a ticket key such as SUP-12' : ''}`);
   }
 
   const { store } = await openStore(loadConfig(env));
@@ -49,9 +51,9 @@ export async function jobsCommand(args: string[], io: Io, env: NodeJS.ProcessEnv
       else for (const j of jobs) io.out(line(j));
       return 0;
     }
-    const job = await outbox.get(reference!);
+    const job = reference ? await outbox.get(reference) : await outbox.findByResultKey(vendorKey!);
     if (!job) {
-      io.err(`No job ${reference}.`);
+      io.err(reference ? `No job ${reference}.` : `No job filed ${vendorKey}.`);
       return 1;
     }
     if (sub === 'show') {

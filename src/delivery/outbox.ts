@@ -144,6 +144,12 @@ export class Outbox {
     return rows[0] ? toJob(rows[0]) : null;
   }
 
+  /** The job whose result names this vendor key (e.g. the ticket SUP-12 it filed), newest first. */
+  async findByResultKey(key: string): Promise<Job | null> {
+    const { rows } = await this.store.query<JobRow>(`SELECT * FROM outbox_jobs WHERE upper(result->>'key') = upper($1) ORDER BY created_at DESC LIMIT 1`, [key]);
+    return rows[0] ? toJob(rows[0]) : null;
+  }
+
   async list(filter: { status?: JobStatus; limit?: number } = {}): Promise<Job[]> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 1000);
     const { rows } = filter.status

@@ -16,6 +16,7 @@ describe('actionbridge jobs (PostgreSQL)', () => {
   let env: NodeJS.ProcessEnv;
   let dead: string;
   let done: string;
+  let filed: string;
 
   beforeAll(async () => {
     schema = await createPgSchema();
@@ -32,6 +33,9 @@ describe('actionbridge jobs (PostgreSQL)', () => {
     dead = a.reference;
     const b = (await outbox.enqueue(store, { type: 'lead.upsert', payload: {}, idempotencyKey: 'cli-done' })).job;
     await outbox.complete((await outbox.claim(b.reference, 60_000))!, { id: 'lead-1' });
+    const c = (await outbox.enqueue(store, { type: 'ticket.create', payload: { summary: 'filed' }, idempotencyKey: 'cli-filed' })).job;
+    await outbox.complete((await outbox.claim(c.reference, 60_000))!, { key: 'SUP-12', url: 'https://jira.example/browse/SUP-12' });
+    filed = c.reference;
     done = b.reference;
     await outbox.enqueue(store, { type: 'kb.create', payload: {}, idempotencyKey: 'cli-pending' });
   });
@@ -43,7 +47,7 @@ describe('actionbridge jobs (PostgreSQL)', () => {
   it('lists jobs, and only the dead ones with --status dead', async () => {
     const all = capture();
     expect(await main(['jobs', 'list'], all, env)).toBe(0);
-    expect(all.stdout).toHaveLength(3);
+    expect(all.stdout).toHaveLength(4);
     const deadOnly = capture();
     expect(await main(['jobs', 'list', '--status', 'dead'], deadOnly, env)).toBe(0);
     expect(deadOnly.stdout).toHaveLength(1);
@@ -52,7 +56,9 @@ describe('actionbridge jobs (PostgreSQL)', () => {
     expect(deadOnly.stdout[0]).toContain('Jira did not answer in time.');
     const json = capture();
     expect(await main(['jobs', 'list', '--json', '--status', 'done'], json, env)).toBe(0);
-    expect(JSON.parse(json.stdout[0]!)).toEqual([expect.objectContaining({ reference: done, status: 'done', result: { id: 'lead-1' } })]);
+    const listed = JSON.parse(json.stdout[0]!) as { reference: string }[];
+    expect(listed).toHaveLength(2);
+    expect(listed).toContainEqual(expect.objectContaining({ reference: done, status: 'done', result: { id: 'lead-1' } }));
   });
 
   it('shows one job by its reference (any case)', async () => {
@@ -62,6 +68,11 @@ describe('actionbridge jobs (PostgreSQL)', () => {
     const missing = capture();
     expect(await main(['jobs', 'show', 'REF-0000000000'], missing, env)).toBe(1);
     expect(missing.stderr[0]).toBe('No job REF-0000000000.');
+    const byKey = capture();
+    expect(await main(['jobs', 'show', 'sup-12'], byKey, env)).toBe(0);
+    expect(JSON.parse(byKey.stdout.join('\n'))).toMatchObject({ reference: filed, result: { key: 'SUP-12' } });
+    const noKey = capture();
+    expect(await main(['jobs', 'show', 'SUP-99'], noKey, env)).toBe(1);
   });
 
   it('retries a dead job (pending again with fresh attempts) but not a done one', async () => {
@@ -81,7 +92,7 @@ describe('actionbridge jobs (PostgreSQL)', () => {
   });
 
   it('answers usage errors with exit code 2', async () => {
-    for (const args of [['jobs'], ['jobs', 'show'], ['jobs', 'show', 'SUP-1'], ['jobs', 'list', '--status', 'lost'], ['jobs', 'list', '--limit', '0']]) {
+    for (const args of [['jobs'], ['jobs', 'show'], ['jobs', 'show', 'not a key'], ['jobs', 'retry', 'SUP-1'], ['jobs', 'list', '--status', 'lost'], ['jobs', 'list', '--limit', '0']]) {
       const io = capture();
       expect(await main(args, io, env)).toBe(2);
       expect(io.stderr.join('\n')).toMatch(/jobs|--status|--limit/);
