@@ -13,5 +13,6 @@ module.exports = {
   // Two cores: one worker for the suite, one for the servers the tests start.
   maxWorkers: process.env.CI ? 2 : '50%',
   testTimeout: 30000,
+  globalSetup: '<rootDir>/scripts/jest-global-setup.js',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };
