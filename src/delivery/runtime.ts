@@ -14,7 +14,8 @@ import { Delivery } from './delivery';
 import { deliveryHandlers, type DeliveryPorts } from './handlers';
 import { JobRunner, type RunOutcome } from './job-runner';
 import { LocalWorker } from './local-worker';
-import { Outbox } from './outbox';
+import { Outbox, type OutboxCounts } from './outbox';
+import { Poller } from './poller';
 import { WorkflowWebhook } from './workflow-webhook';
 
 export type DeliveryRole = 'server' | 'worker';
@@ -28,6 +29,9 @@ export interface DeliveryRuntimeOptions {
   /** False while background work should leave the store alone (embedded store not yet open). */
   ready?(): boolean;
   onOutcome?(outcome: RunOutcome): void;
+  /** Outbox depth, oldest open job and dead letters, measured every `statsEveryMs` while started (metrics). */
+  onStats?(counts: OutboxCounts): void;
+  statsEveryMs?: number;
 }
 
 export interface DeliveryRuntime {
@@ -57,6 +61,16 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
   let local: LocalWorker | null = null;
   let relay: AmqpRelay | null = null;
   let consumer: AmqpWorker | null = null;
+  const onStats = opts.onStats;
+  const stats = onStats
+    ? new Poller(
+        async () => {
+          if (!opts.ready || opts.ready()) onStats(await outbox.counts());
+          return false;
+        },
+        { intervalMs: opts.statsEveryMs ?? 15_000, logger, name: 'outbox stats' },
+      )
+    : null;
 
   const delivery = new Delivery(outbox, runner, {
     budgetMs: config.budgetMs,
@@ -72,6 +86,7 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
     mode: config.amqp ? 'amqp' : 'local',
     config,
     async start(role) {
+      stats?.start();
       if (!config.amqp) {
         local = new LocalWorker(runner, { pollMs: config.pollMs, logger, ready: opts.ready });
         local.start();
@@ -88,6 +103,7 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
       logger?.info('outbox relay started', { mode: 'amqp', role, queue: config.amqp.queue });
     },
     async stop() {
+      await stats?.stop();
       await delivery.drain(Math.min(config.leaseMs, 30_000));
       await consumer?.stop();
       await relay?.stop();

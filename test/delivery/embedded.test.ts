@@ -50,4 +50,36 @@ describe('durable delivery on the embedded store', () => {
     expect(again).toMatchObject({ state: 'done', result: { key: expect.stringMatching(/^LOCAL-\d+$/) } });
     expect((await store.query<{ n: number }>('SELECT count(*)::int AS n FROM local_tickets')).rows[0]!.n).toBe(N);
   });
+
+  it('reports outbox depth, the oldest open job and dead letters for metrics', async () => {
+    const seen: { pending: number; dead: number; oldestOpenAgeSeconds: number }[] = [];
+    const failing: Ticketing = {
+      provider: 'local',
+      createTicket: () => Promise.reject(new AppError('validation', 'refused')),
+      getStatus: () => Promise.reject(new AppError('not_found', 'none')),
+      addComment: () => Promise.reject(new AppError('not_found', 'none')),
+    };
+    const observed = createDeliveryRuntime({
+      store,
+      ports: { ticketing: failing },
+      gateway: new Gateway(),
+      config: testDeliveryConfig({ budgetMs: 0, pollMs: 60_000 }),
+      onStats: (c) => seen.push(c),
+      statsEveryMs: 20,
+    });
+    try {
+      const before = (await observed.outbox.counts()).dead;
+      // Not due for a minute: the worker leaves it open while the stats are taken.
+      await observed.outbox.enqueue(store, { ...ticketJob('stats-open'), holdMs: 60_000 });
+      const refused = await observed.delivery.submit(ticketJob('stats-dead'), { budgetMs: 2_000 });
+      expect(refused.state).toBe('failed');
+      await observed.start('server');
+      await eventually('stats reported', () => seen.length > 0);
+      expect(seen[0]!.pending).toBeGreaterThanOrEqual(1);
+      expect(seen[0]!.dead).toBe(before + 1);
+      expect(seen[0]!.oldestOpenAgeSeconds).toBeGreaterThanOrEqual(0);
+    } finally {
+      await observed.stop();
+    }
+  });
 });
