@@ -112,6 +112,13 @@ describe('POST /hooks/:source on PostgreSQL', () => {
     expect(await jobCount()).toBe(before);
   });
 
+  it('answers an oversized body with 413 JSON, not a 500', async () => {
+    const huge = JSON.stringify({ job: 'ticket.create', data: { summary: 'x', description: 'y'.repeat(2 * 1024 * 1024), severity: 'low', reference: 'big' } });
+    const res = await post('zapier', huge, signed(huge));
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('payload_too_large');
+  });
+
   describe('from Jira (X-Hub-Signature)', () => {
     const hub = (body: string, secret = JIRA_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
     const resolvedIssue = (at = Date.now()) =>

@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { Outbox } from '../../src/delivery/outbox';
+import { signature } from '../../src/delivery/signature';
 import { FakeJira } from '../../src/connectors/jira/fake-server';
 import { migrate, type PgStore } from '../../src/store';
 import { ensureBuilt, runCli, type RunningProcess } from '../helpers/process';
@@ -104,6 +105,23 @@ describe('servers and workers as processes on PostgreSQL + RabbitMQ', () => {
     expect(done).toMatchObject({ attempts: 2, result: { key: 'SUP-1', found: true } });
     expect(jira.issues.size).toBe(1);
     expect(jira.requests.filter(CREATE)).toHaveLength(1);
+  });
+
+  it('accepts a signed webhook at a server process and a worker files its ticket', async () => {
+    const secret = 'zapier-process-secret';
+    const url = await server({ HOOK_SECRET_ZAPIER: secret });
+    await worker();
+    const body = JSON.stringify({ job: 'ticket.create', data: { summary: 'From Zapier', description: 'A Zap asked for this.', severity: 'low', reference: 'zap-77' } });
+    const ts = Math.floor(Date.now() / 1000);
+    const headers = { 'Content-Type': 'application/json', 'X-ActionBridge-Timestamp': String(ts), 'X-ActionBridge-Signature': signature(secret, ts, body), 'X-ActionBridge-Delivery': 'zap-77' };
+    const accepted = await request(url).post('/hooks/zapier').set(headers).send(body);
+    expect(accepted.status).toBe(202);
+    const forged = await request(url).post('/hooks/zapier').set({ ...headers, 'X-ActionBridge-Delivery': 'zap-78' }).send(body.replace('low', 'high'));
+    expect(forged.status).toBe(401);
+    const outbox = new Outbox(store);
+    await eventually('ticket filed', async () => (await outbox.get(accepted.body.reference as string))?.status === 'done', 30_000);
+    expect(jira.issues.size).toBe(1);
+    expect([...jira.issues.values()][0]!.fields.summary).toBe('From Zapier');
   });
 
   it('two servers and two workers file a burst of 300 tickets, each exactly once', async () => {
