@@ -15,6 +15,8 @@ export interface DeliveryConfig {
   pollMs: number;
   /** How long a claimed job is held before another process may take it over. */
   leaseMs: number;
+  /** Delivered jobs are kept this long (their reference still answers), then deleted. */
+  retentionDays?: number;
   amqp?: { url: string; queue: string; prefetch: number };
   workflow?: { url: string; secret: string; timeoutMs: number };
   hooks: {
@@ -31,6 +33,7 @@ export const DELIVERY_ENV = [
   'OUTBOX_RETRY_MAX_MS',
   'OUTBOX_POLL_MS',
   'OUTBOX_LEASE_MS',
+  'OUTBOX_RETENTION_DAYS',
   'AMQP_URL',
   'AMQP_QUEUE',
   'AMQP_PREFETCH',
@@ -51,6 +54,7 @@ export function loadDeliveryConfig(envVars: NodeJS.ProcessEnv = process.env): De
     retryMaxMs: env.positiveInt('OUTBOX_RETRY_MAX_MS', 5 * 60_000),
     pollMs: env.positiveInt('OUTBOX_POLL_MS', 1_000),
     leaseMs: env.positiveInt('OUTBOX_LEASE_MS', 120_000),
+    retentionDays: env.positiveInt('OUTBOX_RETENTION_DAYS', 30),
     hooks: { secrets: {}, toleranceSeconds: env.positiveInt('HOOK_TOLERANCE_SECONDS', 300) },
   };
   const amqpUrl = env.get('AMQP_URL', { secret: true });

@@ -252,6 +252,18 @@ export class Outbox {
     return rowCount > 0;
   }
 
+  /**
+   * Deletes delivered jobs completed more than `olderThanMs` ago; returns how many. Dead jobs stay
+   * until someone looks at them.
+   */
+  async purgeDone(olderThanMs: number): Promise<number> {
+    const { rowCount } = await this.store.query(
+      `DELETE FROM outbox_jobs WHERE status = 'done' AND completed_at < now() - ($1::bigint * interval '1 millisecond')`,
+      [Math.round(olderThanMs)],
+    );
+    return rowCount;
+  }
+
   /** Jobs that could be claimed right now (for a relay deciding whether to wake up). */
   async hasDue(): Promise<boolean> {
     const { rows } = await this.store.query<{ due: boolean }>(`SELECT EXISTS (SELECT 1 FROM outbox_jobs WHERE ${CLAIMABLE}) AS due`);

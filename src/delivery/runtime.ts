@@ -62,15 +62,27 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
   let relay: AmqpRelay | null = null;
   let consumer: AmqpWorker | null = null;
   const onStats = opts.onStats;
-  const stats = onStats
-    ? new Poller(
-        async () => {
-          if (!opts.ready || opts.ready()) onStats(await outbox.counts());
-          return false;
-        },
-        { intervalMs: opts.statsEveryMs ?? 15_000, logger, name: 'outbox stats' },
-      )
-    : null;
+  const statsEveryMs = opts.statsEveryMs ?? 15_000;
+  const retentionMs = config.retentionDays !== undefined ? config.retentionDays * 86_400_000 : null;
+  let sincePurge = Infinity;
+  // Housekeeping: stats for metrics, and delivered jobs past their retention removed (hourly).
+  const stats =
+    onStats || retentionMs !== null
+      ? new Poller(
+          async () => {
+            if (opts.ready && !opts.ready()) return false;
+            if (onStats) onStats(await outbox.counts());
+            sincePurge += statsEveryMs;
+            if (retentionMs !== null && sincePurge >= 3_600_000) {
+              sincePurge = 0;
+              const purged = await outbox.purgeDone(retentionMs);
+              if (purged > 0) logger?.info('outbox: delivered jobs past retention deleted', { purged });
+            }
+            return false;
+          },
+          { intervalMs: statsEveryMs, logger, name: 'outbox housekeeping' },
+        )
+      : null;
 
   const delivery = new Delivery(outbox, runner, {
     budgetMs: config.budgetMs,

@@ -74,6 +74,20 @@ describe.each(STORE_TARGETS)('Outbox on the $name store', (target) => {
     expect((await outbox.claimDue(10, 60_000)).map((j) => j.reference)).toContain(job.reference);
   });
 
+  it('purges delivered jobs past their retention and keeps the rest', async () => {
+    const { job } = await outbox.enqueue(store, { type: 't', payload: {}, idempotencyKey: 'k-purge' });
+    const open = (await outbox.enqueue(store, { type: 't', payload: {}, idempotencyKey: 'k-purge-open' })).job;
+    const dead = (await outbox.enqueue(store, { type: 't', payload: {}, idempotencyKey: 'k-purge-dead' })).job;
+    await outbox.fail((await outbox.claim(dead.reference, 60_000))!, 'validation: no', null);
+    await outbox.complete((await outbox.claim(job.reference, 60_000))!, {});
+    expect(await outbox.purgeDone(60_000)).toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await outbox.purgeDone(5)).toBeGreaterThanOrEqual(1);
+    expect(await outbox.get(job.reference)).toBeNull();
+    expect(await outbox.get(open.reference)).toMatchObject({ status: 'pending' });
+    expect(await outbox.get(dead.reference)).toMatchObject({ status: 'dead' });
+  });
+
   it('dead-letters at once when the failure may not be retried', async () => {
     const { job } = await outbox.enqueue(store, { type: 't', payload: {}, idempotencyKey: 'k-permanent' });
     const claimed = await outbox.claim(job.reference, 60_000);
