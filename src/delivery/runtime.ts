@@ -84,12 +84,7 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
         )
       : null;
 
-  const delivery = new Delivery(outbox, runner, {
-    budgetMs: config.budgetMs,
-    logger,
-    // A job that the action could not finish is due after its hold; nudging the loop then is
-    // not needed, the poll interval covers it.
-  });
+  const delivery = new Delivery(outbox, runner, { budgetMs: config.budgetMs, logger });
 
   return {
     delivery,
