@@ -130,6 +130,15 @@ export class AmqpRelay {
     channel.on('close', () => {
       if (this.channel === channel) this.channel = null;
     });
+    // Published as mandatory: if the queue is gone (deleted by hand), the broker returns the
+    // message instead of dropping it; the job is handed back and the queue declared again.
+    channel.on('return', (msg: { properties: { messageId?: string } }) => {
+      const reference = msg.properties.messageId;
+      this.opts.logger?.warn('amqp message returned unroutable; job handed back', { reference });
+      if (reference) void this.outbox.unqueue(reference).catch(() => undefined);
+      if (this.channel === channel) this.channel = null;
+      void channel.close().catch(() => undefined);
+    });
     await assertTopology(channel, this.queue);
     this.channel = channel;
     return channel;
@@ -157,6 +166,7 @@ export class AmqpRelay {
       for (const job of jobs) {
         channel.sendToQueue(this.queue, Buffer.from(JSON.stringify({ reference: job.reference, type: job.type })), {
           persistent: true,
+          mandatory: true,
           messageId: job.reference,
           contentType: 'application/json',
           type: job.type,

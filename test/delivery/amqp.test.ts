@@ -70,6 +70,24 @@ describe('outbox over RabbitMQ (relay, quorum queue, workers, dead letters)', ()
     }
   });
 
+  it('hands a job back when its message could not be routed (queue deleted) and publishes it again', async () => {
+    h = await startJiraDelivery({ config: { amqp: { url: amqpUrl(), queue, prefetch: 4 } } });
+    await h.runtime.start('server');
+    await deleteQueues(queue);
+    const { job } = await h.runtime.outbox.enqueue(h.store, ticketJob('unroutable'));
+    await eventually('queue declared again and the job published into it', async () => {
+      try {
+        return (await queueDepth(queue)) === 1;
+      } catch {
+        return false;
+      }
+    });
+    expect(await h.runtime.outbox.get(job.reference)).toMatchObject({ status: 'queued' });
+    await worker().start('worker');
+    await eventually('delivered', async () => (await h.runtime.outbox.get(job.reference))?.status === 'done');
+    expect(h.jira.issues.size).toBe(1);
+  });
+
   it('moves a job that exhausted its attempts to the dead-letter queue', async () => {
     h = await startJiraDelivery({ config: { amqp: { url: amqpUrl(), queue, prefetch: 4 }, maxAttempts: 2 } });
     h.jira.fail({ status: 503, times: Infinity, body: { errorMessages: ['down'] } });
