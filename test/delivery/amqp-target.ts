@@ -16,13 +16,16 @@ export function uniqueQueue(): string {
 
 export async function queueDepth(queue: string): Promise<number> {
   const conn = await amqp.connect(amqpUrl());
+  // A missing queue closes the channel with an error event as well as rejecting checkQueue.
+  conn.on('error', () => undefined);
   try {
     const ch = await conn.createChannel();
+    ch.on('error', () => undefined);
     const { messageCount } = await ch.checkQueue(queue);
     await ch.close();
     return messageCount;
   } finally {
-    await conn.close();
+    await conn.close().catch(() => undefined);
   }
 }
 
