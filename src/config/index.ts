@@ -2,6 +2,7 @@
  * One validated configuration, read from environment variables once at start. An invalid
  * environment stops start-up with a message naming every bad variable at once.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -68,16 +69,28 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads the configuration; `env` is injectable for tests. */
+/**
+ * Reads the configuration; `env` is injectable for tests. Any variable may instead be given as
+ * `<NAME>_FILE`, the path of a file holding it (container secrets); the variable itself wins.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input: Record<string, string> = {};
+  const problems: string[] = [];
   for (const key of Object.keys(ConfigSchema.shape)) {
     const v = env[key];
+    const file = env[`${key}_FILE`];
     if (v !== undefined && v !== '') input[key] = v;
+    else if (file) {
+      try {
+        // Secret files usually end with a newline that is not part of the secret.
+        input[key] = fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      } catch (err) {
+        problems.push(`${key}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
   }
   const parsed = ConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
-  }
-  return parsed.data;
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed.data!;
 }

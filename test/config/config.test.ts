@@ -75,3 +75,27 @@ describe('loadConfig', () => {
     expect(configErrorOf({ SHUTDOWN_TIMEOUT_MS: '0' }).problems).toEqual([expect.stringMatching(/^SHUTDOWN_TIMEOUT_MS: /)]);
   });
 });
+
+describe('<NAME>_FILE (container secrets)', () => {
+  const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+  const os = jest.requireActual<typeof import('node:os')>('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-config-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a variable from the file named by <NAME>_FILE, without the trailing newline', () => {
+    const file = path.join(dir, 'token');
+    fs.writeFileSync(file, 's3cret-token-value\n');
+    expect(loadConfig({ ACTION_SERVER_TOKEN_FILE: file }).ACTION_SERVER_TOKEN).toBe('s3cret-token-value');
+  });
+
+  it('the variable itself wins over its _FILE', () => {
+    const file = path.join(dir, 'port');
+    fs.writeFileSync(file, '7000');
+    expect(loadConfig({ PORT: '6000', PORT_FILE: file }).PORT).toBe(6000);
+  });
+
+  it('an unreadable file is reported with the other problems', () => {
+    const err = configErrorOf({ ACTION_SERVER_TOKEN_FILE: path.join(dir, 'missing'), PORT: 'abc' });
+    expect(err.problems).toEqual([expect.stringMatching(/^ACTION_SERVER_TOKEN_FILE: cannot read .*missing \(ENOENT\)$/), expect.stringMatching(/^PORT: /)]);
+  });
+});
