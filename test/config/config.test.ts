@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 
@@ -77,8 +79,6 @@ describe('loadConfig', () => {
 });
 
 describe('<NAME>_FILE (container secrets)', () => {
-  const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
-  const os = jest.requireActual<typeof import('node:os')>('node:os');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-config-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
