@@ -2,7 +2,7 @@
  * action_create_lead: puts the lead from the lead form into the CRM, deduplicated by email
  * (a known email updates the existing lead), and logs the conversation as an activity on it.
  */
-import { z } from 'zod';
+import { leadSlots } from './shared/lead-slots';
 import { explainFailure, systemName } from '../src/enterprise/replies';
 import { conversationExcerpt, requestReference } from '../src/enterprise/conversation';
 import { deliver, resultField } from '../src/enterprise/delivered';
@@ -14,12 +14,7 @@ const NAME = 'action_create_lead';
 
 export const createLead = defineAction({
   name: NAME,
-  slots: z.object({
-    lead_name: z.string().trim().min(1).describe('your name'),
-    lead_email: z.email().describe('your email address'),
-    lead_company: z.string().trim().min(1).describe('your company').optional(),
-    lead_interest: z.string().trim().min(1).describe('what you are interested in').optional(),
-  }),
+  slots: leadSlots,
   async run({ slots, services, dispatcher, tracker }) {
     const crm = services.crm;
     if (!crm) {

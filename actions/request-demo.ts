@@ -3,7 +3,7 @@
  * demo, by a signed webhook to WORKFLOW_WEBHOOK_URL sent through the outbox, so the request is
  * not lost when the workflow platform is down. The event is `demo.requested`.
  */
-import { z } from 'zod';
+import { leadSlots } from './shared/lead-slots';
 import { conversationExcerpt, requestReference } from '../src/enterprise/conversation';
 import { JOB_TYPES } from '../src/delivery/handlers';
 import '../src/delivery/action-services';
@@ -14,12 +14,7 @@ const NAME = 'action_request_demo';
 
 export const requestDemo = defineAction({
   name: NAME,
-  slots: z.object({
-    lead_name: z.string().trim().min(1).describe('your name'),
-    lead_email: z.email().describe('your email address'),
-    lead_company: z.string().trim().min(1).describe('your company').optional(),
-    lead_interest: z.string().trim().min(1).describe('what you are interested in').optional(),
-  }),
+  slots: leadSlots,
   async run({ slots, services, dispatcher, tracker }) {
     const delivery = services.delivery;
     if (!delivery || !delivery.supports(JOB_TYPES.workflow)) {
