@@ -1,24 +1,51 @@
 /** Structured JSON logs (winston) with personal data and secrets redacted before output. */
-import { Writable } from 'node:stream';
+import os from 'node:os';
 import winston from 'winston';
+import type TransportStream from 'winston-transport';
 import { redact } from './redact';
 
 export type Logger = winston.Logger;
 
-const redactFormat = winston.format((info) => {
-  for (const key of Object.keys(info)) {
+const MESSAGE = Symbol.for('message');
+/** logform's serializer (keys sorted, bigint as string), for lines with nested values. */
+const nestedJson = winston.format.json();
+
+/**
+ * Redaction, timestamp and JSON in one pass: the server writes a line per call, and three
+ * chained formats plus a serializer configured anew for every line cost more than the call.
+ * A flat line (every value a string, number, boolean or null, like the per-call line) is
+ * serialized here with sorted keys, exactly as logform's json format writes it.
+ */
+const lineFormat = winston.format((info) => {
+  const fields = info as Record<string, unknown>;
+  let flat = true;
+  for (const key of Object.keys(fields)) {
     if (key === 'level') continue;
-    (info as Record<string, unknown>)[key] = redact((info as Record<string, unknown>)[key]);
+    const value = redact(fields[key]);
+    fields[key] = value;
+    if (typeof value === 'object' ? value !== null : typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') flat = false;
   }
+  if (!fields.timestamp) fields.timestamp = new Date().toISOString();
+  if (!flat) return nestedJson.transform(info, nestedJson.options);
+  const keys = Object.keys(fields).sort();
+  let line = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const value = fields[keys[i]!];
+    const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : 'null') : JSON.stringify(value);
+    line += `${i === 0 ? '' : ','}${JSON.stringify(keys[i])}:${text}`;
+  }
+  (info as Record<symbol, unknown>)[MESSAGE] = `${line}}`;
   return info;
 });
 
+const Transport = (winston as unknown as { Transport: typeof TransportStream }).Transport;
+
 /**
- * Log lines for stdout, gathered into one write per event-loop turn. The server logs a line per
- * call, and one write per line (a synchronous syscall when stdout is a file) costs more than the
- * rest of a small call. Lines still pending when the process exits are written on 'exit'.
+ * Log lines for stdout, gathered into one write per event-loop turn: one write per line (a
+ * synchronous syscall when stdout is a file) cost more than the rest of a small call. Lines
+ * still pending when the process exits are written on 'exit'.
  */
-class BatchedStdout extends Writable {
+class BatchedStdout extends Transport {
   private static pending: string[] = [];
   private static scheduled = false;
   private static exitHooked = false;
@@ -32,28 +59,29 @@ class BatchedStdout extends Writable {
   }
 
   constructor() {
-    super({ decodeStrings: false });
+    super();
     if (!BatchedStdout.exitHooked) {
       BatchedStdout.exitHooked = true;
       process.once('exit', BatchedStdout.flush);
     }
   }
 
-  override _write(line: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    BatchedStdout.pending.push(String(line));
+  override log(info: { [MESSAGE]?: unknown }, next: () => void): void {
+    BatchedStdout.pending.push(`${String(info[MESSAGE])}${os.EOL}`);
     if (!BatchedStdout.scheduled) {
       BatchedStdout.scheduled = true;
       setImmediate(BatchedStdout.flush);
     }
-    done();
+    this.emit('logged', info);
+    next();
   }
 }
 
 export function createLogger(level = 'info', stream?: NodeJS.WritableStream): Logger {
-  const transport = new winston.transports.Stream({ stream: stream ?? new BatchedStdout() });
+  const transport = stream ? new winston.transports.Stream({ stream }) : new BatchedStdout();
   return winston.createLogger({
     level,
-    format: winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json()),
+    format: lineFormat(),
     defaultMeta: { service: 'actionbridge' },
     transports: [transport],
   });

@@ -6,7 +6,7 @@
  */
 const MIN_CLASS = 64 * 1024;
 /** Free buffers kept for reuse, all size classes together. */
-const MAX_POOLED_BYTES = 16 * 1024 * 1024;
+const MAX_POOLED_BYTES = 8 * 1024 * 1024;
 
 const free = new Map<number, ArrayBuffer[]>();
 /** Buffers handed out and not yet given back (only these may be released, and only once). */

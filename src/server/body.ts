@@ -11,7 +11,7 @@ import { acquireBody } from './body-pool';
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  const raw = await collect(req, limit, Number.isFinite(declared) && declared >= 0 ? declared : Infinity);
+  const raw = await collect(req, limit);
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   switch (encoding) {
     case 'identity':
@@ -31,55 +31,40 @@ function tooLarge(limit: number): AppError {
   return new AppError('too_large', `Request body is larger than the limit of ${limit} bytes.`);
 }
 
-/**
- * A body that declared its length (up to this size) is copied into one buffer as it arrives:
- * the socket's read buffers are let go at once instead of being held until the last byte, and no
- * concatenation is needed. Larger or chunked bodies are gathered as a list; the cap keeps a
- * caller that declares a big body and sends one byte from reserving much memory.
- */
-const PREALLOCATE_MAX = 4 * 1024 * 1024;
+/** Bodies up to this size are put together in a reusable buffer (see body-pool.ts). */
+const POOLED_MAX = 4 * 1024 * 1024;
 
-function collect(req: IncomingMessage, limit: number, declared: number): Promise<Buffer> {
+function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    let whole: Buffer | null = null;
-    let chunks: Buffer[] | null = null;
+    let chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
-      const at = size;
       size += chunk.length;
       if (size > limit) {
         failed = true;
-        whole = null;
-        chunks = null;
+        chunks = [];
         // Keep reading (and discarding) so the 413 can still be written on this connection.
         reject(tooLarge(limit));
         return;
       }
-      if (at === 0 && (chunk.length >= declared || !(declared <= PREALLOCATE_MAX))) {
-        // The whole body in one read, or a size we do not reserve up front.
-        if (chunk.length >= declared) whole = chunk;
-        else chunks = [chunk];
-        return;
-      }
-      if (at === 0) whole = acquireBody(declared);
-      if (whole !== null && size <= whole.length && whole.length === declared) {
-        chunk.copy(whole, at);
-        return;
-      }
-      if (chunks === null) chunks = whole === null ? [] : [whole.subarray(0, at)];
-      whole = null;
       chunks.push(chunk);
     });
     req.on('end', () => {
       if (failed) return;
-      if (chunks !== null) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-      else resolve(whole === null ? Buffer.alloc(0) : whole.length === size ? whole : whole.subarray(0, size));
+      if (chunks.length <= 1) return resolve(chunks[0] ?? Buffer.alloc(0));
+      // One copy into a reused buffer: no concatenation garbage, and the chunks go at once.
+      const whole = size <= POOLED_MAX ? acquireBody(size) : Buffer.allocUnsafe(size);
+      let at = 0;
+      for (const c of chunks) at += c.copy(whole, at);
+      chunks = [];
+      resolve(whole);
     });
     req.on('error', (err) => {
       if (!failed) {
         failed = true;
+        chunks = [];
         // The caller hung up mid-upload: its fault, not a server error (no 500, no error log).
         reject(new AppError('validation', 'The request body ended before it was complete.', { cause: err }));
       }
