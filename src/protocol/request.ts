@@ -107,3 +107,81 @@ export interface WebhookRequest {
   domain_digest?: string | null;
   version?: string | null;
 }
+
+/*
+ * The same checks as WebhookEnvelopeSchema and WebhookBodySchema, by hand, for the hot path:
+ * zod builds a copy of every object it checks, and on small calls that costs as much as the rest
+ * of the call. These predicates only say "certainly valid"; when one answers false the server
+ * runs the zod schema, which gives the exact issues. They must never accept what the schemas
+ * reject (test/protocol/request-fast-check.test.ts compares them field by field).
+ */
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A plain object, judged as zod's record check judges it (by its constructor, any realm). */
+const isRecord = (v: unknown): boolean => {
+  if (!isObj(v)) return false;
+  const ctor: unknown = v.constructor;
+  if (ctor === undefined) return true;
+  if (typeof ctor !== 'function') return false;
+  const proto: unknown = (ctor as { prototype?: unknown }).prototype;
+  return isObj(proto) && Object.prototype.hasOwnProperty.call(proto, 'isPrototypeOf');
+};
+const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+const maybe = (v: unknown, check: (v: unknown) => boolean): boolean => v === undefined || v === null || check(v);
+const isStr = (v: unknown): boolean => typeof v === 'string';
+const isBool = (v: unknown): boolean => typeof v === 'boolean';
+
+const isIntentLike = (v: unknown): boolean => isObj(v) && maybe(v.name, isStr) && (v.confidence === undefined || isNum(v.confidence));
+const isEntityLike = (v: unknown): boolean => isObj(v) && isStr(v.entity);
+const isLoop = (v: unknown): boolean =>
+  isObj(v) && maybe(v.name, isStr) && (v.is_interrupted === undefined || isBool(v.is_interrupted)) && (v.rejected === undefined || isBool(v.rejected));
+const everyOf = (v: unknown, check: (e: unknown) => boolean): boolean => Array.isArray(v) && v.every(check);
+const isEvent = (e: unknown): boolean => isObj(e) && isStr(e.event);
+
+function isLatestMessage(m: unknown): boolean {
+  return (
+    isObj(m) &&
+    maybe(m.text, isStr) &&
+    maybe(m.intent, isIntentLike) &&
+    maybe(m.intent_ranking, (r) => everyOf(r, isIntentLike)) &&
+    maybe(m.entities, (r) => everyOf(r, isEntityLike)) &&
+    maybe(m.message_id, isStr) &&
+    maybe(m.metadata, isRecord)
+  );
+}
+
+function isTrackerState(t: unknown): boolean {
+  return (
+    isObj(t) &&
+    isStr(t.sender_id) &&
+    maybe(t.slots, isRecord) &&
+    maybe(t.latest_message, isLatestMessage) &&
+    maybe(t.latest_event_time, isNum) &&
+    maybe(t.followup_action, isStr) &&
+    maybe(t.paused, isBool) &&
+    maybe(t.events, (e) => everyOf(e, isEvent)) &&
+    maybe(t.latest_input_channel, isStr) &&
+    maybe(t.active_loop, isLoop) &&
+    maybe(t.active_form, isLoop) &&
+    maybe(t.latest_action, isRecord) &&
+    maybe(t.latest_action_name, isStr) &&
+    maybe(t.stack, Array.isArray) &&
+    maybe(t.user_id, isStr)
+  );
+}
+
+/** True only when WebhookEnvelopeSchema accepts `v` (false: ask the schema). */
+export function isPlainValidEnvelope(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    maybe(v.next_action, (a) => isStr(a) || isNum(a) || isBool(a)) &&
+    maybe(v.sender_id, isStr) &&
+    maybe(v.version, isStr) &&
+    maybe(v.domain_digest, isStr)
+  );
+}
+
+/** True only when WebhookBodySchema accepts `v` (false: ask the schema). */
+export function isPlainValidBody(v: unknown): boolean {
+  return isObj(v) && isTrackerState(v.tracker) && maybe(v.domain, isRecord);
+}

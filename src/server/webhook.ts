@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { WebhookBodySchema, WebhookEnvelopeSchema, type Domain, type TrackerState } from '../protocol/request';
+import { isPlainValidBody, isPlainValidEnvelope, WebhookBodySchema, WebhookEnvelopeSchema, type Domain, type TrackerState } from '../protocol/request';
 import { AppError } from '../sdk/errors';
 import type { Executor } from '../sdk/executor';
 import type { Logger } from '../observability/logger';
@@ -59,7 +59,8 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
     if (parsed === null || parsed === undefined) return { status: 400, body: { error: 'Invalid body request' }, action, senderId };
     if (!isPlainObject(parsed)) throw new AppError('validation', 'The request body must be a JSON object.');
 
-    const envelope = WebhookEnvelopeSchema.safeParse(parsed);
+    // The hand-written checks answer the common (valid) case without zod's copies; zod decides otherwise.
+    const envelope = isPlainValidEnvelope(parsed) ? { success: true as const, data: parsed as z.output<typeof WebhookEnvelopeSchema> } : WebhookEnvelopeSchema.safeParse(parsed);
     if (!envelope.success) throw new AppError('validation', 'Invalid action call.', { issues: issuesOf(envelope.error) });
     const next = envelope.data.next_action;
     // rasa_sdk treats any falsy next_action as "nothing to run" and answers 200 null.
@@ -67,7 +68,7 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
     action = String(next);
     const target = deps.executor.lookup(action);
 
-    const body = WebhookBodySchema.safeParse(parsed);
+    const body = isPlainValidBody(parsed) ? { success: true as const, data: parsed as z.output<typeof WebhookBodySchema> } : WebhookBodySchema.safeParse(parsed);
     if (!body.success) throw new AppError('validation', `Invalid action call for '${action}'.`, { issues: issuesOf(body.error) });
     const tracker = body.data.tracker as TrackerState;
     senderId = tracker.sender_id;
