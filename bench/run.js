@@ -198,6 +198,7 @@ async function main() {
       if (res.status !== 200 || res.text !== ANSWER) throw new Error(`${s.name} answered ${res.status} ${res.text.slice(0, 200)} for ${n} events`);
     }
   }
+  const memStart = { ours: memoryOf(ours.pid), bare: memoryOf(bare.pid) };
   process.stdout.write(`bench: ${SIZES.length * CONNECTIONS.length} cells × ${RUNS} runs × ${DURATION}s per server; taskset ${hasTaskset ? 'on' : 'NOT available'}\n`);
 
   const cells = [];
@@ -241,13 +242,13 @@ async function main() {
   stopAll();
   const validation = runValidationBench();
   const endedAt = new Date();
-  fs.writeFileSync(OUT, report({ cells, mem, info, bodies, startedAt, endedAt, logLines, served, validation }));
+  fs.writeFileSync(OUT, report({ cells, mem, memStart, info, bodies, startedAt, endedAt, logLines, served, validation }));
   fs.writeFileSync(path.join(tmp, 'raw.json'), JSON.stringify({ cells, mem, info }, null, 1));
   process.stdout.write(`ours RSS after the run: ${f1(mem.ours?.rssMb ?? null)} MB (peak ${f1(mem.ours?.peakMb ?? null)} MB); bare ${f1(mem.bare?.rssMb ?? null)} MB\n`);
   process.stdout.write(`wrote ${path.relative(process.cwd(), OUT)} (raw runs: ${path.join(tmp, 'raw.json')}) in ${Math.round((endedAt - startedAt) / 1000)} s\n`);
 }
 
-function report({ cells, mem, info, bodies, startedAt, endedAt, logLines, served, validation }) {
+function report({ cells, mem, memStart, info, bodies, startedAt, endedAt, logLines, served, validation }) {
   const cellOf = (n, c) => cells.find((x) => x.events === n && x.connections === c);
   const lines = [];
   const push = (...l) => lines.push(...l);
@@ -288,7 +289,13 @@ function report({ cells, mem, info, bodies, startedAt, endedAt, logLines, served
   }
   const big = cellOf(1000, 50);
   check('p99 < 1 s at 1000 events, 50 connections', big ? `ours ${f1(big.ours.p99)} ms (bare ${f1(big.bare.p99)} ms)` : 'not run', big ? big.ours.p99 < 1000 : null);
-  check('RSS of ActionBridge after the run < 150 MB (/proc/<pid>/status VmRSS)', mem.ours ? `${f1(mem.ours.rssMb)} MB (peak VmHWM ${f1(mem.ours.peakMb)} MB; bare ${f1(mem.bare?.rssMb ?? null)} MB)` : 'n/a', mem.ours ? mem.ours.rssMb < 150 : null);
+  check(
+    'RSS of ActionBridge after the run < 150 MB (/proc/<pid>/status VmRSS, read right after the last load run)',
+    mem.ours
+      ? `${f1(mem.ours.rssMb)} MB (${f1(memStart.ours?.rssMb ?? null)} MB at start, peak VmHWM ${f1(mem.ours.peakMb)} MB; bare: ${f1(memStart.bare?.rssMb ?? null)} MB at start, ${f1(mem.bare?.rssMb ?? null)} MB after)`
+      : 'n/a',
+    mem.ours ? mem.ours.rssMb < 150 : null,
+  );
   push('');
 
   if (big) {
