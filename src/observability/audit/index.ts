@@ -1,0 +1,3 @@
+export * from './chain';
+export { appendAudit, verifyAudit, exportAudit } from './store-log';
+export { AuditRecorder, type AuditRecorderOptions } from './recorder';
