@@ -16,6 +16,7 @@ import { silentLogger } from '../observability/logger';
 import { createServices } from '../server/services';
 import { checkDomain } from './check';
 import { JOBS_USAGE, JobsUsageError, jobsCommand } from './jobs';
+import { AUDIT_USAGE, AuditUsageError, auditCommand } from './audit';
 import { readDomain } from './domain-file';
 
 const USAGE = `Usage: actionbridge <command> [options]
@@ -36,6 +37,7 @@ Commands:
       --domain path            Domain file or folder (default: rasa-project/domain.yml).
   worker                     Deliver outbox jobs (from RabbitMQ when AMQP_URL is set, else by polling the database).
 ${JOBS_USAGE}
+${AUDIT_USAGE}
 
 Common option: --actions dir   Folder of actions (default: ACTIONS_DIR or the built-in actions).
 `;
@@ -99,6 +101,8 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
       }
       case 'jobs':
         return await jobsCommand(rest, io, env);
+      case 'audit':
+        return await auditCommand(rest, io, env);
       case undefined:
       case 'help':
       case '--help':
@@ -110,7 +114,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return 2;
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof JobsUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
