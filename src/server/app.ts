@@ -17,6 +17,8 @@ import { isAuthorized, UNAUTHORIZED_BODY } from './middleware/auth';
 import { actionsRoutes } from './routes/actions';
 import { dialogflowRoutes, type DialogflowConfig } from './adapters/dialogflow/router';
 import { healthRoutes } from './routes/health';
+import { readyRoutes } from './routes/ready';
+import type { ReadinessCheck } from '../observability/readiness';
 import { hooksRoutes } from './routes/hooks';
 import type { InboundHooks } from '../delivery/inbound-hooks';
 import { webhookHandler, type CallRecord } from './webhook';
@@ -29,6 +31,8 @@ export interface ServerOptions {
   /** Signed inbound webhooks (`POST /hooks/:source`); absent = no such route. */
   hooks?: InboundHooks;
   onCall?(call: CallRecord): void;
+  /** What `GET /ready` checks (store, migrations, queue); none = ready whenever alive. */
+  readiness?: readonly ReadinessCheck[];
 }
 
 export interface ActionServer {
@@ -49,6 +53,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(healthRoutes());
+  app.use(readyRoutes(opts.readiness ?? []));
   app.use(actionsRoutes(registry));
   app.all('/webhook', (req, res, next) => {
     // A POST only gets here when its path differs from the hot path's (e.g. `/WEBHOOK`): not ours.

@@ -5,6 +5,7 @@ import { registerSecret } from '../observability/redact';
 import { loadActionsDir } from '../sdk/load-actions';
 import { createActionServer, type ActionServer } from './app';
 import { createServices } from './services';
+import { storeReadiness } from '../observability/readiness';
 import { InboundHooks } from '../delivery/inbound-hooks';
 
 export interface Started {
@@ -23,7 +24,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const registry = loadActionsDir(config.ACTIONS_DIR);
   const built = await createServices(config, logger, env);
   const hooks = new InboundHooks(built.delivery.outbox, built.delivery.config.hooks);
-  const server = createActionServer({ config, registry, logger, services: built.services, hooks });
+  // The embedded store opens on first use; only a configured database is a readiness dependency.
+  const readiness = config.DATABASE_URL ? storeReadiness(built.store) : [];
+  const server = createActionServer({ config, registry, logger, services: built.services, hooks, readiness });
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
   server.shutdown = () => closeServer().finally(() => built.close());
