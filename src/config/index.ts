@@ -33,6 +33,8 @@ export const ConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   /** Shared secret callers must present (Bearer, basic auth, X-Action-Token or ?token=); unset = no auth. */
   ACTION_SERVER_TOKEN: z.string().min(1).optional(),
+  /** Token protecting /metrics and /status; unset = open (scrapers on a private network). */
+  METRICS_TOKEN: z.string().min(1).optional(),
   /** Dialogflow intent/tag → action mapping (JSON); default `dialogflow.mapping.json` in the working folder when present. */
   DIALOGFLOW_MAPPING_FILE: z.string().min(1).optional(),
   /** Time an action gets before the Dialogflow adapter answers "still working" (ES hard limit is 5 s). */

@@ -20,11 +20,13 @@ import { healthRoutes } from './routes/health';
 import { readyRoutes } from './routes/ready';
 import type { ReadinessCheck } from '../observability/readiness';
 import { hooksRoutes } from './routes/hooks';
+import { metricsRoutes } from './routes/metrics';
+import type { Metrics } from '../observability/metrics';
 import type { InboundHooks } from '../delivery/inbound-hooks';
 import { webhookHandler, type CallRecord } from './webhook';
 
 export interface ServerOptions {
-  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & DialogflowConfig;
+  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & Partial<Pick<Config, 'METRICS_TOKEN'>> & DialogflowConfig;
   registry: ActionRegistry;
   logger: Logger;
   services?: ActionServices;
@@ -33,6 +35,8 @@ export interface ServerOptions {
   onCall?(call: CallRecord): void;
   /** What `GET /ready` checks (store, migrations, queue); none = ready whenever alive. */
   readiness?: readonly ReadinessCheck[];
+  /** Prometheus metrics; present = `GET /metrics` served and every /webhook call counted. */
+  metrics?: Metrics;
 }
 
 export interface ActionServer {
@@ -44,16 +48,27 @@ export interface ActionServer {
   shutdown(): Promise<void>;
 }
 
+function callHook(opts: ServerOptions): ((call: CallRecord) => void) | undefined {
+  const { onCall, metrics } = opts;
+  if (!metrics) return onCall;
+  if (!onCall) return metrics.recordCall;
+  return (call) => {
+    metrics.recordCall(call);
+    onCall(call);
+  };
+}
+
 export function createActionServer(opts: ServerOptions): ActionServer {
   const { logger, registry } = opts;
   const executor = new Executor(registry, opts.services ?? {});
-  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, onCall: opts.onCall });
+  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, onCall: callHook(opts) });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(healthRoutes());
   app.use(readyRoutes(opts.readiness ?? []));
+  if (opts.metrics) app.use(metricsRoutes(opts.metrics, opts.config.METRICS_TOKEN));
   app.use(actionsRoutes(registry));
   app.all('/webhook', (req, res, next) => {
     // A POST only gets here when its path differs from the hot path's (e.g. `/WEBHOOK`): not ours.

@@ -20,6 +20,7 @@ import { LazyStore, openStore, type Store } from '../store';
 import '../delivery/action-services';
 import { loadDeliveryConfig } from '../delivery/config';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../delivery/runtime';
+import { outboxSample, type Metrics } from '../observability/metrics';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -47,7 +48,7 @@ export interface BuiltServices {
   close(): Promise<void>;
 }
 
-export async function createServices(config: ServicesConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<BuiltServices> {
+export async function createServices(config: ServicesConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env, metrics?: Metrics): Promise<BuiltServices> {
   // First: a chosen vendor with a missing credential refuses start-up before anything opens.
   const enterprise = loadEnterpriseConfig(env);
   const deliveryConfig = loadDeliveryConfig(env);
@@ -74,6 +75,7 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
     config: deliveryConfig,
     logger,
     ready: () => leftovers || store.isOpen,
+    onStats: metrics ? (c) => metrics.outbox(outboxSample(c)) : undefined,
   });
   logger.info('enterprise connectors', { crm: crm.provider, ticketing: ticketing.provider, knowledgeBase: knowledgeBase.provider });
 

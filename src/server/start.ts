@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../observability/logger';
 import { registerSecret } from '../observability/redact';
 import { loadActionsDir } from '../sdk/load-actions';
 import { createActionServer, type ActionServer } from './app';
+import { Metrics } from '../observability/metrics';
 import { createServices } from './services';
 import { storeReadiness } from '../observability/readiness';
 import { InboundHooks } from '../delivery/inbound-hooks';
@@ -22,11 +23,12 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   registerSecret(config.DATABASE_URL);
   const logger = createLogger(config.LOG_LEVEL);
   const registry = loadActionsDir(config.ACTIONS_DIR);
-  const built = await createServices(config, logger, env);
+  const metrics = new Metrics();
+  const built = await createServices(config, logger, env, metrics);
   const hooks = new InboundHooks(built.delivery.outbox, built.delivery.config.hooks);
   // The embedded store opens on first use; only a configured database is a readiness dependency.
   const readiness = config.DATABASE_URL ? storeReadiness(built.store) : [];
-  const server = createActionServer({ config, registry, logger, services: built.services, hooks, readiness });
+  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness });
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
   server.shutdown = () => closeServer().finally(() => built.close());

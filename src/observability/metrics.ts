@@ -1,0 +1,98 @@
+/**
+ * Prometheus metrics. Each server owns its Registry (not prom-client's global one) so tests can
+ * run several servers in one process without duplicate-metric errors.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CallRecord } from '../server/webhook';
+import type { OutboxCounts } from '../delivery/outbox';
+
+export type ActionOutcome = 'success' | 'rejected' | 'unknown_action' | 'domain_needed' | 'invalid_request' | 'error';
+
+/** Maps a finished /webhook call's status to an outcome label (a small fixed set keeps cardinality bounded). */
+export function actionOutcome(status: number, action: string | null): ActionOutcome {
+  if (status >= 200 && status < 300) return 'success';
+  if (status === 400 && action) return 'rejected';
+  if (status === 404) return 'unknown_action';
+  if (status === 449) return 'domain_needed';
+  if (status >= 400 && status < 500) return 'invalid_request';
+  return 'error';
+}
+
+export type CircuitState = 'closed' | 'half-open' | 'open';
+const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+export interface OutboxStatsSample {
+  depth: number;
+  oldestAgeSeconds: number | null;
+  deadLetters: number;
+}
+
+/** Open jobs are the ones not yet done or dead. */
+export function outboxSample(c: OutboxCounts): OutboxStatsSample {
+  return { depth: c.pending + c.queued + c.running, oldestAgeSeconds: c.oldestOpenAgeSeconds, deadLetters: c.dead };
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly actionRequests = new Counter({ name: 'actionbridge_action_requests_total', help: 'Action calls by action and outcome.', labelNames: ['action', 'outcome'], registers: [this.registry] });
+  private readonly actionDuration = new Histogram({
+    name: 'actionbridge_action_duration_seconds',
+    help: 'Action call latency by action and outcome.',
+    labelNames: ['action', 'outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly connectorCalls = new Counter({ name: 'actionbridge_connector_calls_total', help: 'Outbound connector calls.', labelNames: ['connector', 'operation', 'outcome'], registers: [this.registry] });
+  private readonly connectorErrors = new Counter({ name: 'actionbridge_connector_errors_total', help: 'Outbound connector errors by kind.', labelNames: ['connector', 'kind'], registers: [this.registry] });
+  private readonly connectorDuration = new Histogram({
+    name: 'actionbridge_connector_duration_seconds',
+    help: 'Outbound connector call latency.',
+    labelNames: ['connector', 'operation'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  private readonly connectorRetries = new Counter({ name: 'actionbridge_connector_retries_total', help: 'Outbound connector retries.', labelNames: ['connector'], registers: [this.registry] });
+  private readonly circuitState = new Gauge({ name: 'actionbridge_connector_circuit_state', help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open.', labelNames: ['connector'], registers: [this.registry] });
+  private readonly outboxDepth = new Gauge({ name: 'actionbridge_outbox_depth', help: 'Open outbox jobs.', registers: [this.registry] });
+  private readonly outboxOldest = new Gauge({ name: 'actionbridge_outbox_oldest_age_seconds', help: 'Age of the oldest open outbox job.', registers: [this.registry] });
+  private readonly deadLetters = new Gauge({ name: 'actionbridge_dead_letters', help: 'Jobs that exhausted their retries.', registers: [this.registry] });
+
+  constructor(opts: { defaultMetrics?: boolean } = {}) {
+    if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The server's `onCall` hook: label lookups and two observations, cheap enough for the hot path. */
+  readonly recordCall = (call: CallRecord): void => {
+    const labels = { action: call.action ?? '', outcome: actionOutcome(call.status, call.action) };
+    this.actionRequests.inc(labels);
+    this.actionDuration.observe(labels, call.durationMs / 1000);
+  };
+
+  connectorCall(connector: string, operation: string, outcome: 'success' | 'failure', durationMs: number, errorKind?: string): void {
+    this.connectorCalls.inc({ connector, operation, outcome });
+    this.connectorDuration.observe({ connector, operation }, durationMs / 1000);
+    if (outcome === 'failure') this.connectorErrors.inc({ connector, kind: errorKind ?? 'unknown' });
+  }
+
+  connectorRetry(connector: string): void {
+    this.connectorRetries.inc({ connector });
+  }
+
+  circuit(connector: string, state: CircuitState): void {
+    this.circuitState.set({ connector }, CIRCUIT_VALUE[state]);
+  }
+
+  outbox(stats: OutboxStatsSample): void {
+    this.outboxDepth.set(stats.depth);
+    this.outboxOldest.set(stats.oldestAgeSeconds ?? 0);
+    this.deadLetters.set(stats.deadLetters);
+  }
+
+  contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
