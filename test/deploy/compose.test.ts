@@ -82,6 +82,8 @@ describe('docker-compose.yml', () => {
     for (const name of ['postgres', 'rabbitmq', 'actions']) expect(services[name]!.healthcheck?.test).toBeDefined();
     expect(JSON.stringify(services.postgres!.healthcheck!.test)).toContain('pg_isready');
     expect(JSON.stringify(services.rabbitmq!.healthcheck!.test)).toContain('rabbitmq-diagnostics');
+    // Ready, not merely alive: the server's health check waits for the database and its migrations.
+    expect(JSON.stringify(services.actions!.healthcheck!.test)).toContain('/ready');
     expect(services.worker!.command).toEqual(expect.arrayContaining(['worker']));
     expect(services.worker!.deploy?.replicas).toBeGreaterThanOrEqual(2);
     for (const name of ['actions', 'worker']) {
