@@ -6,6 +6,7 @@ import { loadActionsDir } from '../sdk/load-actions';
 import { createActionServer, type ActionServer } from './app';
 import { Metrics } from '../observability/metrics';
 import { createServices } from './services';
+import { exposureWarning } from './exposure';
 import { storeReadiness } from '../observability/readiness';
 import { InboundHooks } from '../delivery/inbound-hooks';
 
@@ -42,6 +43,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     throw err;
   });
   logger.info('ActionBridge listening', { ...address, actions: registry.list().map((a) => a.name) });
+  const warning = exposureWarning(config.HOST, config.ACTION_SERVER_TOKEN);
+  if (warning) logger.warn(warning);
 
   let stopping = false;
   const stop = (signal: string) => {
