@@ -3,7 +3,7 @@
  * vendor adapter that was chosen, or the local one on the store. All vendor adapters share one
  * gateway, so every outbound call gets the same resilience policies.
  */
-import { Gateway } from '../delivery/gateway';
+import { Gateway, type GatewayObserver } from '../delivery/gateway';
 import type { Logger } from '../observability/logger';
 import type { Crm } from '../ports/crm';
 import type { KnowledgeBase } from '../ports/knowledge-base';
@@ -44,10 +44,12 @@ export interface EnterprisePortsOptions {
   logger?: Logger;
   /** Share a gateway with other connectors; by default one is made from the config. */
   gateway?: Gateway;
+  /** Metrics hook for the gateway made here. */
+  observer?: GatewayObserver;
 }
 
 export function createEnterprisePorts(config: EnterpriseConfig, opts: EnterprisePortsOptions): EnterprisePorts {
-  const gateway = opts.gateway ?? new Gateway({ logger: opts.logger, defaults: { attemptTimeoutMs: config.timeoutMs }, policies: config.policies });
+  const gateway = opts.gateway ?? new Gateway({ logger: opts.logger, observer: opts.observer, defaults: { attemptTimeoutMs: config.timeoutMs }, policies: config.policies });
   const crm: Crm =
     config.crm.provider === 'salesforce'
       ? new (vendor.salesforce())(config.crm.salesforce, gateway)

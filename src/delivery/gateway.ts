@@ -92,6 +92,14 @@ export interface GatewayOptions {
   random?: () => number;
   /** Observes each retry decision (metrics, tests). */
   onRetry?(event: RetryEvent): void;
+  /** Sees every finished call and breaker change (metrics, the status page). */
+  observer?: GatewayObserver;
+}
+
+export interface GatewayObserver {
+  callFinished(event: { connector: string; operation: string; durationMs: number; errorKind?: string }): void;
+  retried(connector: string): void;
+  breakerChanged(connector: string, state: BreakerState): void;
 }
 
 export interface RetryEvent {
@@ -118,7 +126,10 @@ export class Gateway {
       handleWhen((e) => e instanceof ConnectorError && e.kind === 'upstream_unavailable'),
       { halfOpenAfter: merged.halfOpenAfterMs, breaker: new ConsecutiveBreaker(merged.breakerThreshold) },
     );
-    breaker.onStateChange((state) => this.opts.logger?.warn('connector circuit changed', { connector, state: stateName(state) }));
+    breaker.onStateChange((state) => {
+      this.opts.logger?.warn('connector circuit changed', { connector, state: stateName(state) });
+      this.opts.observer?.breakerChanged(connector, stateName(state));
+    });
     this.lanes.set(connector, {
       policy: merged,
       normalize,
@@ -157,6 +168,7 @@ export class Gateway {
     retryPolicy.onRetry((r) => {
       const error = 'error' in r ? r.error : undefined;
       this.opts.onRetry?.({ connector, operation, attempt: r.attempt, delayMs: r.delay, error });
+      this.opts.observer?.retried(connector);
       this.opts.logger?.warn('retrying connector call', {
         connector,
         operation,
@@ -179,13 +191,17 @@ export class Gateway {
         }
       }, signal);
 
+    const started = performance.now();
     try {
-      return await lane.bulkhead.execute(
+      const result = await lane.bulkhead.execute(
         () => lane.deadline.execute((_ctx, deadlineSignal) => retryPolicy.execute(({ signal }) => attempt(signal), deadlineSignal), opts.signal),
         opts.signal,
       );
+      this.opts.observer?.callFinished({ connector, operation, durationMs: performance.now() - started });
+      return result;
     } catch (err) {
       const failure = this.normalize(connector, operation, lane, err);
+      this.opts.observer?.callFinished({ connector, operation, durationMs: performance.now() - started, errorKind: failure.kind });
       // The action tells the user; this tells the operator (a refused token shows up only here).
       this.opts.logger?.[failure.kind === 'auth' || failure.kind === 'forbidden' ? 'error' : 'warn']('connector call failed', {
         connector,

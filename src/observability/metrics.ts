@@ -5,6 +5,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallRecord } from '../server/webhook';
 import type { OutboxCounts } from '../delivery/outbox';
+import type { BreakerState, GatewayObserver } from '../delivery/gateway';
 
 export type ActionOutcome = 'success' | 'rejected' | 'unknown_action' | 'domain_needed' | 'invalid_request' | 'error';
 
@@ -20,6 +21,8 @@ export function actionOutcome(status: number, action: string | null): ActionOutc
 
 export type CircuitState = 'closed' | 'half-open' | 'open';
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+/** An isolated breaker (held open by hand) refuses calls like an open one. */
+const FROM_BREAKER: Record<BreakerState, CircuitState> = { closed: 'closed', half_open: 'half-open', open: 'open', isolated: 'open' };
 
 export interface OutboxStatsSample {
   depth: number;
@@ -86,6 +89,15 @@ export class Metrics {
     this.outboxDepth.set(stats.depth);
     this.outboxOldest.set(stats.oldestAgeSeconds ?? 0);
     this.deadLetters.set(stats.deadLetters);
+  }
+
+  /** Pass as `GatewayOptions.observer`. */
+  gatewayObserver(): GatewayObserver {
+    return {
+      callFinished: (e) => this.connectorCall(e.connector, e.operation, e.errorKind ? 'failure' : 'success', e.durationMs, e.errorKind),
+      retried: (connector) => this.connectorRetry(connector),
+      breakerChanged: (connector, state) => this.circuit(connector, FROM_BREAKER[state]),
+    };
   }
 
   contentType(): string {

@@ -65,7 +65,7 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
   if (config.DATABASE_URL) await store.get();
   else logger.info('embedded database opens on first use', { dataDir: config.DATA_DIR });
 
-  const { crm, ticketing, knowledgeBase, gateway } = createEnterprisePorts(enterprise, { store, logger });
+  const { crm, ticketing, knowledgeBase, gateway } = createEnterprisePorts(enterprise, { store, logger, observer: metrics?.gatewayObserver() });
   // Jobs left by an earlier run of the embedded store are picked up without waiting for a chat.
   const leftovers = !config.DATABASE_URL && fs.existsSync(path.join(path.resolve(config.DATA_DIR), 'pglite'));
   const delivery = createDeliveryRuntime({
