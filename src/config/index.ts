@@ -33,6 +33,10 @@ export const ConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   /** Shared secret callers must present (Bearer, basic auth, X-Action-Token or ?token=); unset = no auth. */
   ACTION_SERVER_TOKEN: z.string().min(1).optional(),
+  /** Query parameter carrying the token (Rasa's `token_name` in endpoints.yml). */
+  ACTION_SERVER_TOKEN_NAME: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -').default('token'),
+  /** One more header that may carry the bare token (a name from endpoints.yml `headers`). */
+  ACTION_SERVER_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name').optional(),
   /** Token protecting /metrics and /status; unset = open (scrapers on a private network). */
   METRICS_TOKEN: z.string().min(1).optional(),
   /** Dialogflow intent/tag → action mapping (JSON); default `dialogflow.mapping.json` in the working folder when present. */

@@ -26,7 +26,7 @@ import type { InboundHooks } from '../delivery/inbound-hooks';
 import { webhookHandler, type CallRecord } from './webhook';
 
 export interface ServerOptions {
-  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & Partial<Pick<Config, 'METRICS_TOKEN'>> & DialogflowConfig;
+  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & Partial<Pick<Config, 'METRICS_TOKEN' | 'ACTION_SERVER_TOKEN_NAME' | 'ACTION_SERVER_TOKEN_HEADER'>> & DialogflowConfig;
   registry: ActionRegistry;
   logger: Logger;
   services?: ActionServices;
@@ -61,6 +61,7 @@ function callHook(opts: ServerOptions): ((call: CallRecord) => void) | undefined
 export function createActionServer(opts: ServerOptions): ActionServer {
   const { logger, registry } = opts;
   const executor = new Executor(registry, opts.services ?? {});
+  const tokenSources = { queryName: opts.config.ACTION_SERVER_TOKEN_NAME, header: opts.config.ACTION_SERVER_TOKEN_HEADER };
   const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, onCall: callHook(opts) });
 
   const app = express();
@@ -76,7 +77,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     res.set('Allow', 'POST');
     res.status(405).json({ error: 'Use POST for /webhook.', code: 'method_not_allowed' });
   });
-  app.use(dialogflowRoutes({ executor, logger, config: opts.config }));
+  app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources }));
   if (opts.hooks) app.use(hooksRoutes(opts.hooks));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });
@@ -102,7 +103,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     const path = url === '/webhook' || url === '/webhook/' || url.startsWith('/webhook?') || url.startsWith('/webhook/?') ? '/webhook' : null;
     if (path && req.method === 'POST') {
       // ACTION_SERVER_TOKEN guards Rasa's calls too (endpoints.yml sends it as ?token=).
-      if (!isAuthorized(req, opts.config.ACTION_SERVER_TOKEN)) {
+      if (!isAuthorized(req, opts.config.ACTION_SERVER_TOKEN, tokenSources)) {
         sendJson(res, 401, UNAUTHORIZED_BODY, { 'WWW-Authenticate': 'Bearer realm="actionbridge", Basic realm="actionbridge"' });
         return;
       }

@@ -16,17 +16,28 @@ export const TOKEN_HEADERS = ['x-action-token', 'x-actionbridge-token'] as const
 
 const headerValues = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-function queryToken(url: string | undefined): string[] {
+/**
+ * Where else a caller may put the token: Rasa's endpoints.yml can rename the query parameter
+ * (`token_name`) and send arbitrary `headers`.
+ */
+export interface TokenSources {
+  /** Query parameter name (ACTION_SERVER_TOKEN_NAME); default `token`. */
+  queryName?: string;
+  /** One more header carrying the bare token (ACTION_SERVER_TOKEN_HEADER). */
+  header?: string;
+}
+
+function queryToken(url: string | undefined, name: string): string[] {
   if (!url || !url.includes('?')) return [];
   try {
-    return new URL(url, 'http://localhost').searchParams.getAll('token');
+    return new URL(url, 'http://localhost').searchParams.getAll(name);
   } catch {
     return [];
   }
 }
 
 /** Every candidate secret the request carries, in no particular order. */
-export function presentedTokens(req: Pick<IncomingMessage, 'headers' | 'url'>): string[] {
+export function presentedTokens(req: Pick<IncomingMessage, 'headers' | 'url'>, sources: TokenSources = {}): string[] {
   const out: string[] = [];
   for (const auth of headerValues(req.headers.authorization)) {
     const m = /^\s*(\w+)\s+(.+?)\s*$/.exec(auth);
@@ -41,7 +52,8 @@ export function presentedTokens(req: Pick<IncomingMessage, 'headers' | 'url'>): 
     }
   }
   for (const name of TOKEN_HEADERS) out.push(...headerValues(req.headers[name]));
-  out.push(...queryToken(req.url));
+  if (sources.header) out.push(...headerValues(req.headers[sources.header.toLowerCase()]));
+  out.push(...queryToken(req.url, sources.queryName ?? 'token'));
   return out.filter((t) => t.length > 0);
 }
 
@@ -55,11 +67,11 @@ export function tokenMatches(presented: string, expected: string): boolean {
   return crypto.timingSafeEqual(digest(presented), digest(expected));
 }
 
-export function isAuthorized(req: Pick<IncomingMessage, 'headers' | 'url'>, token: string | undefined): boolean {
+export function isAuthorized(req: Pick<IncomingMessage, 'headers' | 'url'>, token: string | undefined, sources?: TokenSources): boolean {
   if (!token) return true;
   let ok = false;
   // Check every candidate (no early exit) so timing does not reveal which form matched.
-  for (const t of presentedTokens(req)) ok = tokenMatches(t, token) || ok;
+  for (const t of presentedTokens(req, sources)) ok = tokenMatches(t, token) || ok;
   return ok;
 }
 
@@ -69,9 +81,9 @@ export const UNAUTHORIZED_BODY = {
 } as const;
 
 /** Express middleware; a no-op when no token is configured. */
-export function requireToken(token: string | undefined) {
+export function requireToken(token: string | undefined, sources?: TokenSources) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (isAuthorized(req, token)) {
+    if (isAuthorized(req, token, sources)) {
       next();
       return;
     }

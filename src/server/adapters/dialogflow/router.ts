@@ -10,7 +10,7 @@ import { AppError } from '../../../sdk/errors';
 import type { Executor } from '../../../sdk/executor';
 import { toHttpError } from '../../error-mapping';
 import { requestIdOf } from '../../http';
-import { requireToken } from '../../middleware/auth';
+import { requireToken, type TokenSources } from '../../middleware/auth';
 import { handleCx } from './cx';
 import { handleEs } from './es';
 import { loadMapping, type DialogflowMapping } from './mapping';
@@ -25,6 +25,8 @@ export interface DialogflowRouteOptions {
   config: DialogflowConfig;
   /** Overrides the mapping file (tests, embedding). */
   mapping?: DialogflowMapping;
+  /** Renamed query parameter / extra header the token may come in (same as /webhook). */
+  tokenSources?: TokenSources;
   /** Dialogflow's requests are small; this keeps a stray huge body from being buffered. */
   bodyLimit?: string | number;
 }
@@ -54,7 +56,7 @@ export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
     domain: mapping.domainFile ? readDomain(mapping.domainFile) : null,
   };
   const json = express.json({ limit: opts.bodyLimit ?? '1mb' });
-  const auth = requireToken(opts.config.ACTION_SERVER_TOKEN);
+  const auth = requireToken(opts.config.ACTION_SERVER_TOKEN, opts.tokenSources);
 
   const route = (edition: string, handle: Handler) => async (req: Request, res: Response) => {
     const started = performance.now();
