@@ -39,6 +39,8 @@ export const ConfigSchema = z.object({
   ACTION_SERVER_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name').optional(),
   /** Token protecting /metrics and /status; unset = open (scrapers on a private network). */
   METRICS_TOKEN: z.string().min(1).optional(),
+  /** Hash-chained audit log of action executions and outbound calls: auto = on with DATABASE_URL. */
+  AUDIT_LOG: z.enum(['auto', 'on', 'off']).default('auto'),
   /** Dialogflow intent/tag → action mapping (JSON); default `dialogflow.mapping.json` in the working folder when present. */
   DIALOGFLOW_MAPPING_FILE: z.string().min(1).optional(),
   /** Time an action gets before the Dialogflow adapter answers "still working" (ES hard limit is 5 s). */

@@ -21,6 +21,7 @@ import '../delivery/action-services';
 import { loadDeliveryConfig } from '../delivery/config';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../delivery/runtime';
 import { outboxSample, type Metrics } from '../observability/metrics';
+import { AuditRecorder, auditGatewayObserver, combineObservers } from '../observability/audit';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -37,7 +38,8 @@ export type ServicesConfig = Pick<
   | 'IDENTITY_MAX_FAILURES'
   | 'IDENTITY_FAILURE_WINDOW_MS'
   | 'IDENTITY_MAX_FAILURES_PER_ORDER'
->;
+> &
+  Partial<Pick<Config, 'AUDIT_LOG'>>;
 
 export interface BuiltServices {
   services: ActionServices;
@@ -45,6 +47,8 @@ export interface BuiltServices {
   store: Store;
   /** The outbox and its background work; `start` it in long-running processes only. */
   delivery: DeliveryRuntime;
+  /** The audit log's writer; absent when AUDIT_LOG is off (or auto without DATABASE_URL). */
+  audit?: AuditRecorder;
   close(): Promise<void>;
 }
 
@@ -65,7 +69,10 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
   if (config.DATABASE_URL) await store.get();
   else logger.info('embedded database opens on first use', { dataDir: config.DATA_DIR });
 
-  const { crm, ticketing, knowledgeBase, gateway } = createEnterprisePorts(enterprise, { store, logger, observer: metrics?.gatewayObserver() });
+  // The embedded store would be opened (and its memory paid) just for the log: opt-in there.
+  const auditOn = config.AUDIT_LOG === 'on' || (config.AUDIT_LOG !== 'off' && !!config.DATABASE_URL);
+  const audit = auditOn ? new AuditRecorder(store, { onError: (err) => logger.error('audit log write failed; will retry', { error: err }) }) : undefined;
+  const { crm, ticketing, knowledgeBase, gateway } = createEnterprisePorts(enterprise, { store, logger, observer: combineObservers(metrics?.gatewayObserver(), audit && auditGatewayObserver(audit)) });
   // Jobs left by an earlier run of the embedded store are picked up without waiting for a chat.
   const leftovers = !config.DATABASE_URL && fs.existsSync(path.join(path.resolve(config.DATA_DIR), 'pglite'));
   const delivery = createDeliveryRuntime({
@@ -97,7 +104,17 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
       onBlocked: (key) => logger.warn('identity verification throttled', { order: key.replace(/^order:/, ''), failures: config.IDENTITY_MAX_FAILURES_PER_ORDER }),
     }),
   };
-  return { services, store, delivery, close: () => delivery.stop().finally(() => store.close()) };
+  return {
+    services,
+    store,
+    delivery,
+    audit,
+    close: () =>
+      delivery
+        .stop()
+        .then(() => audit?.close())
+        .finally(() => store.close()),
+  };
 }
 
 /** The order ports over a given store; tests and embedders use it with a store they opened. */

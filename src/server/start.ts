@@ -7,6 +7,7 @@ import { createActionServer, type ActionServer } from './app';
 import { Metrics } from '../observability/metrics';
 import { createServices } from './services';
 import { exposureWarning } from './exposure';
+import { auditCallHook } from '../observability/audit';
 import { storeReadiness } from '../observability/readiness';
 import { InboundHooks } from '../delivery/inbound-hooks';
 
@@ -29,7 +30,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const hooks = new InboundHooks(built.delivery.outbox, built.delivery.config.hooks);
   // The embedded store opens on first use; only a configured database is a readiness dependency.
   const readiness = config.DATABASE_URL ? storeReadiness(built.store) : [];
-  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness });
+  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, onCall: built.audit && auditCallHook(built.audit) });
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
   server.shutdown = () => closeServer().finally(() => built.close());
