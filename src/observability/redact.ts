@@ -14,6 +14,33 @@ const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 
 const secrets = new Set<string>();
 
+/** Environment variables whose values are credentials by their name (vendor keys, passwords). */
+const SECRET_ENV_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|CLIENT_KEY|_URL$/;
+
+/**
+ * Registers every configured credential: the value of each variable named like one. URLs are
+ * included because connection strings carry passwords; a short or empty value is ignored.
+ */
+export function registerSecretsFromEnv(env: NodeJS.ProcessEnv): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (!value || !SECRET_ENV_NAME.test(name)) continue;
+    if (name.endsWith('_URL')) {
+      // Only the credential part of a URL is secret; the host is useful in logs.
+      try {
+        const u = new URL(value);
+        registerSecret(u.password ? decodeURIComponent(u.password) : undefined);
+      } catch {
+        /* not a URL: nothing to register */
+      }
+      continue;
+    }
+    registerSecret(value);
+  }
+}
+
+/** `?token=...`, `&api_key=...` and the like inside logged URLs. */
+const URL_CREDENTIAL = /([?&](?:token|access_token|auth|key|api_key|apikey|password|secret)=)[^&\s"']+/gi;
+
 /** Values (tokens, passwords) that must never reach a log line, whatever key they sit under. */
 export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) secrets.add(value);
@@ -35,6 +62,7 @@ export function redactString(s: string): string {
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[secret]');
   // Every log line goes through here: skip each pattern when a cheap test shows it cannot match
   // (the email pattern in particular backtracks over every word of a string without an `@`).
+  if (out.includes('=')) out = out.replace(URL_CREDENTIAL, '$1[secret]');
   if (out.includes('eyJ')) out = out.replace(JWT, '[token]');
   if (MAY_BE_BEARER.test(out)) out = out.replace(BEARER, '$1 [token]');
   if (out.includes('@')) out = out.replace(EMAIL, '[email]');

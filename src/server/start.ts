@@ -1,7 +1,7 @@
 /** Starts the server from the environment: config → logger → actions → listen, with graceful shutdown. */
 import { loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../observability/logger';
-import { registerSecret } from '../observability/redact';
+import { registerSecret, registerSecretsFromEnv } from '../observability/redact';
 import { loadActionsDir } from '../sdk/load-actions';
 import { createActionServer, type ActionServer } from './app';
 import { Metrics } from '../observability/metrics';
@@ -23,6 +23,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   registerSecret(config.ACTION_SERVER_TOKEN);
   registerSecret(config.IDENTITY_JWT_SECRET);
   registerSecret(config.DATABASE_URL);
+  registerSecret(config.METRICS_TOKEN);
+  registerSecretsFromEnv(env);
   const logger = createLogger(config.LOG_LEVEL);
   const registry = loadActionsDir(config.ACTIONS_DIR);
   const metrics = new Metrics();

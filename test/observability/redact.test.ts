@@ -1,4 +1,4 @@
-import { redact, redactString, registerSecret } from '../../src/observability/redact';
+import { redact, redactString, registerSecret, registerSecretsFromEnv } from '../../src/observability/redact';
 import { captureLogs } from '../helpers/log-capture';
 
 describe('redactString', () => {
@@ -107,5 +107,21 @@ describe('createLogger', () => {
     logs.logger.warn('loud');
     await logs.waitFor((l) => l.message === 'loud');
     expect(logs.lines().map((l) => l.message)).toEqual(['loud']);
+  });
+});
+
+describe('credentials from the environment and in URLs', () => {
+  it('registers values of variables named like credentials, and URL passwords', () => {
+    const scrub = redactString;
+    registerSecretsFromEnv({ JIRA_API_TOKEN: 'jira-tok-1f2e3d', HUBSPOT_ACCESS_TOKEN: 'hs-tok-9a8b7c', DATABASE_URL: 'postgres://app:pw-77x1@db:5432/app', HOST: '0.0.0.0' });
+    expect(scrub('calling jira with jira-tok-1f2e3d and hs-tok-9a8b7c')).toBe('calling jira with [secret] and [secret]');
+    expect(scrub('db postgres://app:pw-77x1@db:5432/app')).not.toContain('pw-77x1');
+    expect(scrub('listening on 0.0.0.0')).toBe('listening on 0.0.0.0');
+  });
+
+  it('hides token query parameters in logged URLs', () => {
+    const scrub = redactString;
+    expect(scrub('POST /webhook?token=abc123xyz&x=1')).toBe('POST /webhook?token=[secret]&x=1');
+    expect(scrub('GET /metrics?api_key=k-1')).toBe('GET /metrics?api_key=[secret]');
   });
 });
