@@ -35,8 +35,42 @@ export function outboxSample(c: OutboxCounts): OutboxStatsSample {
   return { depth: c.pending + c.queued + c.running, oldestAgeSeconds: c.oldestOpenAgeSeconds, deadLetters: c.dead };
 }
 
+export interface Failure {
+  at: string;
+  /** `connector` or `action`. */
+  source: string;
+  name: string;
+  kind: string;
+}
+
+interface ConnectorStatus {
+  calls: number;
+  errors: number;
+  breaker: CircuitState;
+  /** Recent latencies (ms) for the status page's p95; a small ring, not the histogram. */
+  recent: number[];
+}
+
+export interface StatusSnapshot {
+  connectors: { name: string; breaker: CircuitState; calls: number; errors: number; errorRate: number; p95Ms: number | null }[];
+  outbox: OutboxStatsSample | null;
+  failures: Failure[];
+}
+
+const RECENT = 200;
+const FAILURES = 20;
+
+function p95(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)]!;
+}
+
 export class Metrics {
   readonly registry = new Registry();
+  private readonly connectors = new Map<string, ConnectorStatus>();
+  private readonly failures: Failure[] = [];
+  private lastOutbox: OutboxStatsSample | null = null;
   private readonly actionRequests = new Counter({ name: 'actionbridge_action_requests_total', help: 'Action calls by action and outcome.', labelNames: ['action', 'outcome'], registers: [this.registry] });
   private readonly actionDuration = new Histogram({
     name: 'actionbridge_action_duration_seconds',
@@ -69,12 +103,48 @@ export class Metrics {
     const labels = { action: call.action ?? '', outcome: actionOutcome(call.status, call.action) };
     this.actionRequests.inc(labels);
     this.actionDuration.observe(labels, call.durationMs / 1000);
+    if (labels.outcome === 'error') this.failed('action', labels.action, `http_${call.status}`);
   };
+
+  private failed(source: string, name: string, kind: string): void {
+    this.failures.push({ at: new Date().toISOString(), source, name, kind });
+    if (this.failures.length > FAILURES) this.failures.shift();
+  }
+
+  private connector(name: string): ConnectorStatus {
+    let c = this.connectors.get(name);
+    if (!c) this.connectors.set(name, (c = { calls: 0, errors: 0, breaker: 'closed', recent: [] }));
+    return c;
+  }
+
+  /** What the ops status page shows. */
+  snapshot(): StatusSnapshot {
+    return {
+      connectors: [...this.connectors].map(([name, c]) => ({
+        name,
+        breaker: c.breaker,
+        calls: c.calls,
+        errors: c.errors,
+        errorRate: c.calls === 0 ? 0 : c.errors / c.calls,
+        p95Ms: p95(c.recent),
+      })),
+      outbox: this.lastOutbox,
+      failures: [...this.failures].reverse(),
+    };
+  }
 
   connectorCall(connector: string, operation: string, outcome: 'success' | 'failure', durationMs: number, errorKind?: string): void {
     this.connectorCalls.inc({ connector, operation, outcome });
     this.connectorDuration.observe({ connector, operation }, durationMs / 1000);
     if (outcome === 'failure') this.connectorErrors.inc({ connector, kind: errorKind ?? 'unknown' });
+    const c = this.connector(connector);
+    c.calls++;
+    c.recent.push(durationMs);
+    if (c.recent.length > RECENT) c.recent.shift();
+    if (outcome === 'failure') {
+      c.errors++;
+      this.failed('connector', `${connector}.${operation}`, errorKind ?? 'unknown');
+    }
   }
 
   connectorRetry(connector: string): void {
@@ -83,12 +153,14 @@ export class Metrics {
 
   circuit(connector: string, state: CircuitState): void {
     this.circuitState.set({ connector }, CIRCUIT_VALUE[state]);
+    this.connector(connector).breaker = state;
   }
 
   outbox(stats: OutboxStatsSample): void {
     this.outboxDepth.set(stats.depth);
     this.outboxOldest.set(stats.oldestAgeSeconds ?? 0);
     this.deadLetters.set(stats.deadLetters);
+    this.lastOutbox = stats;
   }
 
   /** Pass as `GatewayOptions.observer`. */

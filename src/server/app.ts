@@ -21,6 +21,7 @@ import { readyRoutes } from './routes/ready';
 import type { ReadinessCheck } from '../observability/readiness';
 import { hooksRoutes } from './routes/hooks';
 import { metricsRoutes } from './routes/metrics';
+import { statusRoutes } from './routes/status';
 import type { Metrics } from '../observability/metrics';
 import type { InboundHooks } from '../delivery/inbound-hooks';
 import { webhookHandler, type CallRecord } from './webhook';
@@ -69,7 +70,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   app.set('etag', false);
   app.use(healthRoutes());
   app.use(readyRoutes(opts.readiness ?? []));
-  if (opts.metrics) app.use(metricsRoutes(opts.metrics, opts.config.METRICS_TOKEN));
+  if (opts.metrics) app.use(metricsRoutes(opts.metrics, opts.config.METRICS_TOKEN), statusRoutes(opts.metrics, opts.config.METRICS_TOKEN));
   app.use(actionsRoutes(registry));
   app.all('/webhook', (req, res, next) => {
     // A POST only gets here when its path differs from the hot path's (e.g. `/WEBHOOK`): not ours.
