@@ -29,6 +29,8 @@ export interface DialogflowRouteOptions {
   tokenSources?: TokenSources;
   /** Dialogflow's requests are small; this keeps a stray huge body from being buffered. */
   bodyLimit?: string | number;
+  /** Same hook as /webhook's (metrics): one record per Dialogflow call. */
+  onCall?(call: { requestId: string; action: string | null; senderId: string | null; status: number; durationMs: number }): void;
 }
 
 const DEFAULT_DEADLINE_MS = 4500;
@@ -69,7 +71,9 @@ export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
     }
     const result = await handle(req.body, deps, requestId);
     res.status(result.status).json(result.body);
-    opts.logger.info('dialogflow call', { requestId, edition, action: result.action, status: result.status, durationMs: Math.round(performance.now() - started) });
+    const durationMs = performance.now() - started;
+    opts.onCall?.({ requestId, action: result.action ?? null, senderId: null, status: result.status, durationMs });
+    opts.logger.info('dialogflow call', { requestId, edition, action: result.action, status: result.status, durationMs: Math.round(durationMs) });
   };
 
   const router = Router();
