@@ -41,6 +41,8 @@ export const ConfigSchema = z.object({
   METRICS_TOKEN: z.string().min(1).optional(),
   /** Hash-chained audit log of action executions and outbound calls: auto = on with DATABASE_URL. */
   AUDIT_LOG: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** /webhook requests per client IP per minute before 429; unset = no limit. */
+  RATE_LIMIT_IP_PER_MINUTE: positiveInt.optional(),
   /** Dialogflow intent/tag → action mapping (JSON); default `dialogflow.mapping.json` in the working folder when present. */
   DIALOGFLOW_MAPPING_FILE: z.string().min(1).optional(),
   /** Time an action gets before the Dialogflow adapter answers "still working" (ES hard limit is 5 s). */

@@ -14,6 +14,7 @@ import { DomainCache } from './domain-cache';
 import { toHttpError } from './error-mapping';
 import { requestIdOf, sendJson } from './http';
 import { isAuthorized, UNAUTHORIZED_BODY } from './middleware/auth';
+import { RATE_LIMITED_BODY, WindowLimiter } from './middleware/rate-limit';
 import { actionsRoutes } from './routes/actions';
 import { dialogflowRoutes, type DialogflowConfig } from './adapters/dialogflow/router';
 import { healthRoutes } from './routes/health';
@@ -27,7 +28,7 @@ import type { InboundHooks } from '../delivery/inbound-hooks';
 import { webhookHandler, type CallRecord } from './webhook';
 
 export interface ServerOptions {
-  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & Partial<Pick<Config, 'METRICS_TOKEN' | 'ACTION_SERVER_TOKEN_NAME' | 'ACTION_SERVER_TOKEN_HEADER'>> & DialogflowConfig;
+  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & Partial<Pick<Config, 'METRICS_TOKEN' | 'ACTION_SERVER_TOKEN_NAME' | 'ACTION_SERVER_TOKEN_HEADER' | 'RATE_LIMIT_IP_PER_MINUTE'>> & DialogflowConfig;
   registry: ActionRegistry;
   logger: Logger;
   services?: ActionServices;
@@ -62,9 +63,10 @@ function callHook(opts: ServerOptions): ((call: CallRecord) => void) | undefined
 export function createActionServer(opts: ServerOptions): ActionServer {
   const { logger, registry } = opts;
   const executor = new Executor(registry, opts.services ?? {});
+  const ipLimit = opts.config.RATE_LIMIT_IP_PER_MINUTE;
+  const ipLimiter = ipLimit ? new WindowLimiter(ipLimit, 60_000) : null;
   const tokenSources = { queryName: opts.config.ACTION_SERVER_TOKEN_NAME, header: opts.config.ACTION_SERVER_TOKEN_HEADER };
-  const onCall = callHook(opts);
-  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, onCall });
+  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, onCall: callHook(opts) });
 
   const app = express();
   app.disable('x-powered-by');
@@ -79,7 +81,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     res.set('Allow', 'POST');
     res.status(405).json({ error: 'Use POST for /webhook.', code: 'method_not_allowed' });
   });
-  app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources, onCall }));
+  app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources }));
   if (opts.hooks) app.use(hooksRoutes(opts.hooks));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });
@@ -108,6 +110,15 @@ export function createActionServer(opts: ServerOptions): ActionServer {
       if (!isAuthorized(req, opts.config.ACTION_SERVER_TOKEN, tokenSources)) {
         sendJson(res, 401, UNAUTHORIZED_BODY, { 'WWW-Authenticate': 'Bearer realm="actionbridge", Basic realm="actionbridge"' });
         return;
+      }
+      // Before the body is read: a flooding client costs us no buffering or parsing.
+      if (ipLimiter) {
+        const decision = ipLimiter.hit(req.socket.remoteAddress ?? 'unknown');
+        if (!decision.allowed) {
+          sendJson(res, 429, RATE_LIMITED_BODY, { 'Retry-After': String(decision.retryAfterSeconds) });
+          req.resume();
+          return;
+        }
       }
       webhook(req, res).catch((err) => {
         logger.error('webhook handler crashed', { error: err });
