@@ -66,7 +66,8 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   const ipLimit = opts.config.RATE_LIMIT_IP_PER_MINUTE;
   const ipLimiter = ipLimit ? new WindowLimiter(ipLimit, 60_000) : null;
   const tokenSources = { queryName: opts.config.ACTION_SERVER_TOKEN_NAME, header: opts.config.ACTION_SERVER_TOKEN_HEADER };
-  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, onCall: callHook(opts) });
+  const onCall = callHook(opts);
+  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, onCall });
 
   const app = express();
   app.disable('x-powered-by');
@@ -81,7 +82,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     res.set('Allow', 'POST');
     res.status(405).json({ error: 'Use POST for /webhook.', code: 'method_not_allowed' });
   });
-  app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources }));
+  app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources, onCall }));
   if (opts.hooks) app.use(hooksRoutes(opts.hooks));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });
