@@ -1,10 +1,16 @@
 /** Reads a Rasa domain: one YAML file, or a folder of them merged as Rasa merges split domains. */
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
+import type { parse } from 'yaml';
 import type { Domain } from '../protocol/request';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The YAML parser is loaded on the first domain file read: `serve` never reads one. */
+function parseYaml(text: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('yaml') as { parse: typeof parse }).parse(text);
+}
 
 function merge(into: Domain, part: Domain): Domain {
   for (const [key, value] of Object.entries(part)) {
@@ -28,7 +34,7 @@ export function readDomain(file: string): Domain {
     : [file];
   const domain: Domain = {};
   for (const f of files) {
-    const parsed: unknown = YAML.parse(fs.readFileSync(f, 'utf8'));
+    const parsed: unknown = parseYaml(fs.readFileSync(f, 'utf8'));
     if (parsed !== null && !isObject(parsed)) throw new Error(`${f} is not a YAML mapping`);
     if (parsed) merge(domain, parsed);
   }

@@ -11,7 +11,7 @@
  *
  * A message only carries the job's reference; the payload stays in the store.
  */
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, connect } from 'amqplib';
 import type { Logger } from '../observability/logger';
 import type { JobRunner } from './job-runner';
 import type { Outbox } from './outbox';
@@ -21,6 +21,12 @@ export interface AmqpSettings {
   url: string;
   queue: string;
   prefetch: number;
+}
+
+/** amqplib is loaded on the first connection: a server without AMQP_URL never pays for it. */
+function amqpConnect(): typeof connect {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('amqplib') as { connect: typeof connect }).connect;
 }
 
 export function deadLetterQueue(queue: string): string {
@@ -63,7 +69,7 @@ export class AmqpLink {
   connection(): Promise<ChannelModel> {
     if (this.closed) return Promise.reject(new Error('The RabbitMQ link is closed.'));
     if (this.conn) return Promise.resolve(this.conn);
-    this.connecting ??= amqp.connect(this.url).then(
+    this.connecting ??= amqpConnect()(this.url).then(
       (conn) => {
         this.connecting = null;
         if (this.closed) {

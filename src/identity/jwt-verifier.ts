@@ -3,8 +3,17 @@
  * login system, HS256 with a shared secret or RS256/ES256 with keys from a JWKS URL. Issuer,
  * audience and expiry are always checked; the `sub` claim is the customer id.
  */
-import { createRemoteJWKSet, jwtVerify, type JWTHeaderParameters, type JWTVerifyGetKey, type FlattenedJWSInput } from 'jose';
+import type { createRemoteJWKSet, jwtVerify, JWTHeaderParameters, JWTVerifyGetKey, FlattenedJWSInput } from 'jose';
 import type { IdentityVerifier, TokenCheck } from '../ports/identity';
+
+/**
+ * jose is loaded when a verifier is built, i.e. only when IDENTITY_JWT_SECRET or IDENTITY_JWKS_URL
+ * is configured; the default server (no token keys) never loads it.
+ */
+function jose(): { createRemoteJWKSet: typeof createRemoteJWKSet; jwtVerify: typeof jwtVerify } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('jose') as { createRemoteJWKSet: typeof createRemoteJWKSet; jwtVerify: typeof jwtVerify };
+}
 
 export const DEFAULT_METADATA_KEY = 'identity_token';
 /** Real tokens are a few hundred bytes; anything far larger is not worth parsing. */
@@ -29,11 +38,12 @@ export class JwtIdentityVerifier implements IdentityVerifier {
   private readonly secret?: Uint8Array;
   private readonly keySet?: JWTVerifyGetKey;
   private readonly algorithms: string[];
+  private readonly jose = jose();
 
   constructor(private readonly opts: JwtVerifierOptions) {
     this.metadataKey = opts.metadataKey ?? DEFAULT_METADATA_KEY;
     if (opts.secret) this.secret = new TextEncoder().encode(opts.secret);
-    this.keySet = opts.keySet ?? (opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl)) : undefined);
+    this.keySet = opts.keySet ?? (opts.jwksUrl ? this.jose.createRemoteJWKSet(new URL(opts.jwksUrl)) : undefined);
     this.algorithms = [...(this.secret ? ['HS256'] : []), ...(this.keySet ? ['RS256', 'ES256'] : [])];
     if (this.algorithms.length === 0) throw new Error('JwtIdentityVerifier needs a secret or a key set');
   }
@@ -43,7 +53,7 @@ export class JwtIdentityVerifier implements IdentityVerifier {
     if (token === undefined || token === null || token === '') return { kind: 'none' };
     if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { kind: 'invalid', reason: 'malformed token' };
     try {
-      const { payload } = await jwtVerify(token, (header: JWTHeaderParameters, input: FlattenedJWSInput) => this.keyFor(header, input), {
+      const { payload } = await this.jose.jwtVerify(token, (header: JWTHeaderParameters, input: FlattenedJWSInput) => this.keyFor(header, input), {
         algorithms: this.algorithms,
         issuer: this.opts.issuer,
         audience: this.opts.audience,

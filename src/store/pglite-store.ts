@@ -6,7 +6,7 @@
  * transaction here never sees another caller's statements in between.
  */
 import fs from 'node:fs';
-import { PGlite, type Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import { lockDataDir, type DirLock } from './dir-lock';
 import type { QueryResult, Store, Transaction } from './store';
 
@@ -31,15 +31,18 @@ export class PgliteStore implements Store {
    * A folder another live process has open is refused.
    */
   static async open(dataDir?: string): Promise<PgliteStore> {
+    // Required on first opening, not at load: the store opens lazily, and so does its library.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PGlite: Db } = require('@electric-sql/pglite') as { PGlite: typeof PGlite };
     if (!dataDir) {
-      const db = new PGlite();
+      const db = new Db();
       await db.waitReady;
       return new PgliteStore(db, null);
     }
     fs.mkdirSync(dataDir, { recursive: true });
     const lock = lockDataDir(dataDir);
     try {
-      const db = new PGlite(dataDir);
+      const db = new Db(dataDir);
       await db.waitReady;
       return new PgliteStore(db, lock);
     } catch (err) {
