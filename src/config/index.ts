@@ -29,6 +29,11 @@ export const ConfigSchema = z.object({
   ACTIONS_DIR: z.string().min(1).default(DEFAULT_ACTIONS_DIR),
   /** Largest accepted /webhook body, after decompression. Long conversations are big. */
   BODY_LIMIT: bytes.pipe(z.number().min(1024, 'at least 1kb')).default(20 * 1024 * 1024),
+  /**
+   * Deepest array/object nesting accepted in a JSON body (/webhook, Dialogflow, /hooks); deeper
+   * gets a 400 before parsing. Capped: what reads the parsed body recurses.
+   */
+  JSON_MAX_DEPTH: positiveInt.max(1000, 'at most 1000').default(64),
   /** How long SIGTERM waits for in-flight calls before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   /** Shared secret callers must present (Bearer, basic auth, X-Action-Token or ?token=); unset = no auth. */

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { Queryable } from '../store';
 import { ArticleJob, JOB_TYPES, LeadJob, TicketJob } from './handlers';
 import type { JobSpec, Outbox } from './outbox';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../server/json-depth';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSignature, verifySignature } from './signature';
 
 export interface HookSettings {
@@ -28,6 +29,8 @@ export interface HookRequest {
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
   nowMs?: number;
+  /** Deepest array/object nesting accepted (JSON_MAX_DEPTH); default 64. */
+  maxJsonDepth?: number;
 }
 
 export type HookResult =
@@ -83,13 +86,15 @@ export class InboundHooks {
     const nowMs = req.nowMs ?? Date.now();
     const hubSignature = header(req.headers, 'x-hub-signature');
 
+    const maxDepth = req.maxJsonDepth ?? DEFAULT_JSON_MAX_DEPTH;
     let receiptId: string;
     let json: unknown;
     if (source === 'jira' && hubSignature !== undefined) {
       if (!verifyHubSignature(secret, hubSignature, req.body)) return unauthorized('bad_signature');
-      json = parseJson(req.body);
+      json = parseJson(req.body, maxDepth);
       const ts = (json as { timestamp?: unknown } | undefined)?.timestamp;
-      if (typeof ts !== 'number' || Math.abs(nowMs - ts) > this.settings.toleranceSeconds * 1000) return unauthorized('stale_timestamp');
+      // A too deep body has no timestamp to read; it is refused as such below, not as stale.
+      if (json !== TOO_DEEP && (typeof ts !== 'number' || Math.abs(nowMs - ts) > this.settings.toleranceSeconds * 1000)) return unauthorized('stale_timestamp');
       receiptId = header(req.headers, 'x-atlassian-webhook-identifier') ?? hubSignature;
     } else {
       const signature = header(req.headers, SIGNATURE_HEADER);
@@ -98,10 +103,11 @@ export class InboundHooks {
         nowMs,
       });
       if (!verdict.ok) return unauthorized(verdict.reason);
-      json = parseJson(req.body);
+      json = parseJson(req.body, maxDepth);
       receiptId = header(req.headers, DELIVERY_HEADER) ?? signature!;
     }
     if (json === undefined) return { status: 400, body: { error: 'The webhook body is not JSON.', code: 'invalid_json' } };
+    if (json === TOO_DEEP) return { status: 400, body: { error: tooDeepMessage(maxDepth), code: 'invalid_json' } };
 
     const spec = source === 'jira' && hubSignature !== undefined ? jiraJob(json) : genericJob(json);
     if ('error' in spec) return spec.error;
@@ -190,7 +196,12 @@ function textOf(value: unknown): string {
   return out.join('').trim();
 }
 
-function parseJson(body: Buffer): unknown {
+/** Stands for a body nested deeper than allowed (checked after the signature, like every body problem). */
+const TOO_DEEP = Symbol('too deep');
+
+function parseJson(body: Buffer, maxDepth: number): unknown {
+  // Before parsing: textOf() and zod recurse, and a signed body is still untrusted input.
+  if (exceedsJsonDepth(body, maxDepth)) return TOO_DEEP;
   try {
     return JSON.parse(body.toString('utf8')) as unknown;
   } catch {

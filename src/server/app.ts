@@ -28,7 +28,7 @@ import type { InboundHooks } from '../delivery/inbound-hooks';
 import { webhookHandler, type CallRecord } from './webhook';
 
 export interface ServerOptions {
-  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & Partial<Pick<Config, 'METRICS_TOKEN' | 'ACTION_SERVER_TOKEN_NAME' | 'ACTION_SERVER_TOKEN_HEADER' | 'RATE_LIMIT_IP_PER_MINUTE'>> & DialogflowConfig;
+  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & Partial<Pick<Config, 'METRICS_TOKEN' | 'ACTION_SERVER_TOKEN_NAME' | 'ACTION_SERVER_TOKEN_HEADER' | 'JSON_MAX_DEPTH' | 'RATE_LIMIT_IP_PER_MINUTE'>> & DialogflowConfig;
   registry: ActionRegistry;
   logger: Logger;
   services?: ActionServices;
@@ -67,7 +67,8 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   const ipLimiter = ipLimit ? new WindowLimiter(ipLimit, 60_000) : null;
   const tokenSources = { queryName: opts.config.ACTION_SERVER_TOKEN_NAME, header: opts.config.ACTION_SERVER_TOKEN_HEADER };
   const onCall = callHook(opts);
-  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, onCall });
+  const jsonMaxDepth = opts.config.JSON_MAX_DEPTH;
+  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, jsonMaxDepth, onCall });
 
   const app = express();
   app.disable('x-powered-by');
@@ -82,8 +83,8 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     res.set('Allow', 'POST');
     res.status(405).json({ error: 'Use POST for /webhook.', code: 'method_not_allowed' });
   });
-  app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources, onCall }));
-  if (opts.hooks) app.use(hooksRoutes(opts.hooks));
+  app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources, onCall, jsonMaxDepth }));
+  if (opts.hooks) app.use(hooksRoutes(opts.hooks, { jsonMaxDepth }));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });
   });

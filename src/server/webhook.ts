@@ -18,6 +18,7 @@ import type { DomainCache } from './domain-cache';
 import { DomainNotFound } from '../sdk/errors';
 import { toHttpError } from './error-mapping';
 import { requestIdOf, sendJson } from './http';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from './json-depth';
 import { TurnQueue } from './turn-queue';
 
 export interface WebhookDeps {
@@ -25,6 +26,8 @@ export interface WebhookDeps {
   domainCache: DomainCache;
   logger: Logger;
   bodyLimit: number;
+  /** Deepest array/object nesting accepted (JSON_MAX_DEPTH); deeper bodies get a 400 before parsing. */
+  jsonMaxDepth?: number;
   /** Called after every finished call (metrics, audit hooks). */
   onCall?(call: CallRecord): void;
 }
@@ -86,9 +89,13 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
   }
 }
 
-/** Parses the raw body; JSON syntax errors become a 400 that says where. */
-function parseJson(raw: Buffer): unknown {
+/** Parses the raw body; JSON syntax errors and too deep nesting become a 400 that says where or how deep. */
+function parseJson(raw: Buffer, maxDepth: number): unknown {
   if (raw.length === 0) return null;
+  if (exceedsJsonDepth(raw, maxDepth)) {
+    releaseBody(raw);
+    throw new AppError('validation', tooDeepMessage(maxDepth));
+  }
   const text = raw.toString('utf8');
   releaseBody(raw);
   try {
@@ -104,6 +111,7 @@ function parseJson(raw: Buffer): unknown {
 export function webhookHandler(deps: WebhookDeps) {
   // Parsing and validation wait their turn here, so a burst of big trackers cannot starve reads.
   const turns = new TurnQueue();
+  const maxDepth = deps.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     const requestId = requestIdOf(req.headers['x-request-id']);
@@ -114,7 +122,7 @@ export function webhookHandler(deps: WebhookDeps) {
       res.once('close', () => {
         if (!res.writableFinished) abort.abort();
       });
-      outcome = await turns.run(() => processWebhook(parseJson(raw), deps, requestId, abort.signal));
+      outcome = await turns.run(() => processWebhook(parseJson(raw, maxDepth), deps, requestId, abort.signal));
     } catch (err) {
       const mapped = toHttpError(err, { requestId });
       outcome = { ...mapped, action: null, senderId: null };

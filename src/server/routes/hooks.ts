@@ -5,12 +5,12 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { InboundHooks } from '../../delivery/inbound-hooks';
 
-export function hooksRoutes(hooks: InboundHooks, opts: { limit?: string | number; onAccepted?(): void } = {}): Router {
+export function hooksRoutes(hooks: InboundHooks, opts: { limit?: string | number; onAccepted?(): void; jsonMaxDepth?: number } = {}): Router {
   const router = Router();
   router.post('/hooks/:source', express.raw({ type: () => true, limit: opts.limit ?? '1mb' }), (req: Request, res: Response, next: NextFunction) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     hooks
-      .handle({ source: String(req.params.source), headers: req.headers, body })
+      .handle({ source: String(req.params.source), headers: req.headers, body, maxJsonDepth: opts.jsonMaxDepth })
       .then((result) => {
         if (result.status === 202) opts.onAccepted?.();
         res.status(result.status).json(result.body);

@@ -10,6 +10,7 @@ import { AppError } from '../../../sdk/errors';
 import type { Executor } from '../../../sdk/executor';
 import { toHttpError } from '../../error-mapping';
 import { requestIdOf } from '../../http';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../../json-depth';
 import { requireToken, type TokenSources } from '../../middleware/auth';
 import { handleCx } from './cx';
 import { handleEs } from './es';
@@ -29,6 +30,8 @@ export interface DialogflowRouteOptions {
   tokenSources?: TokenSources;
   /** Dialogflow's requests are small; this keeps a stray huge body from being buffered. */
   bodyLimit?: string | number;
+  /** Deepest array/object nesting accepted (JSON_MAX_DEPTH); checked on the raw bytes before parsing. */
+  jsonMaxDepth?: number;
   /** Same hook as /webhook's (metrics): one record per Dialogflow call. */
   onCall?(call: { requestId: string; action: string | null; senderId: string | null; status: number; durationMs: number }): void;
 }
@@ -39,12 +42,36 @@ type Handler = (body: unknown, deps: AdapterDeps, requestId: string) => Promise<
 
 /** Body-parser failures carry a `type`; they become our usual 4xx JSON bodies. */
 function bodyError(err: unknown): AppError | null {
+  // Thrown by our own `verify` (too deep); body-parser only decorated it.
+  if (err instanceof AppError) return err;
   const type = (err as { type?: unknown } | null)?.type;
   if (type === 'entity.parse.failed') return new AppError('validation', `Malformed JSON body: ${(err as Error).message}`);
   if (type === 'entity.too.large') return new AppError('too_large', 'Request body is too large for a Dialogflow webhook call.');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported', (err as Error).message);
   if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') return new AppError('validation', (err as Error).message);
   return null;
+}
+
+/**
+ * body-parser's `verify` sees the raw bytes before JSON.parse does; what it throws reaches the
+ * error handler below. A charset other than UTF-8 (rare; Dialogflow sends UTF-8) is re-encoded
+ * first, since the byte scan reads ASCII brackets and quotes.
+ */
+function depthGuard(maxDepth: number) {
+  return (_req: unknown, _res: unknown, buf: Buffer, encoding: string | null): void => {
+    const utf8 = !encoding || /^utf-?8$/i.test(encoding) ? buf : reencode(buf, encoding);
+    if (exceedsJsonDepth(utf8, maxDepth)) throw new AppError('validation', tooDeepMessage(maxDepth));
+  };
+}
+
+function reencode(buf: Buffer, encoding: string): Buffer {
+  let text: string;
+  try {
+    text = new TextDecoder(encoding).decode(buf);
+  } catch {
+    throw new AppError('unsupported', `Unsupported charset '${encoding}'; send UTF-8.`);
+  }
+  return Buffer.from(text, 'utf8');
 }
 
 export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
@@ -57,7 +84,7 @@ export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
     pending: new PendingRuns(),
     domain: mapping.domainFile ? readDomain(mapping.domainFile) : null,
   };
-  const json = express.json({ limit: opts.bodyLimit ?? '1mb' });
+  const json = express.json({ limit: opts.bodyLimit ?? '1mb', verify: depthGuard(opts.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH) });
   const auth = requireToken(opts.config.ACTION_SERVER_TOKEN, opts.tokenSources);
 
   const route = (edition: string, handle: Handler) => async (req: Request, res: Response) => {

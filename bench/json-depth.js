@@ -1,0 +1,35 @@
+/**
+ * What the JSON_MAX_DEPTH guard costs on the hot path: one scan of the raw bytes of a 1000-event
+ * tracker body (443 KiB) per call, against what the server does with that body anyway (decode to
+ * a string, JSON.parse). Median of many runs, microseconds per body.
+ *
+ * Usage: node bench/json-depth.js [events]   (after `npm run build`)
+ */
+'use strict';
+const { performance } = require('node:perf_hooks');
+const { makeBody } = require('./generate');
+const { exceedsJsonDepth, DEFAULT_JSON_MAX_DEPTH } = require('../dist/src/server/json-depth');
+
+const events = Number(process.argv.find((a) => /^\d+$/.test(a)) || 1000);
+const body = Buffer.from(makeBody(events));
+
+function median(label, fn, iterations) {
+  for (let i = 0; i < 50; i++) fn();
+  const samples = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { label, us: Math.round(samples[samples.length >> 1] * 1000) };
+}
+
+const rows = [
+  median(`depth scan (limit ${DEFAULT_JSON_MAX_DEPTH})`, () => {
+    if (exceedsJsonDepth(body, DEFAULT_JSON_MAX_DEPTH)) throw new Error('a generated body is never too deep');
+  }, 1000),
+  median('toString + JSON.parse (for scale)', () => JSON.parse(body.toString('utf8')), 300),
+];
+console.log(`${events} events, ${(body.length / 1024).toFixed(1)} KiB`);
+for (const r of rows) console.log(`${r.label}: ${r.us} µs`);
