@@ -48,6 +48,12 @@ export const ConfigSchema = z.object({
   AUDIT_LOG: z.enum(['auto', 'on', 'off']).default('auto'),
   /** /webhook requests per client IP per minute before 429; unset = no limit. */
   RATE_LIMIT_IP_PER_MINUTE: positiveInt.optional(),
+  /** /webhook calls per conversation (sender_id) per minute before 429; unset = no limit. */
+  RATE_LIMIT_SENDER_PER_MINUTE: positiveInt.optional(),
+  /** Redis shared by every process for rate limits (inbound and per connector); unset = per process. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  /** Prefix of the rate-limit keys in Redis (separates deployments sharing one Redis). */
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('actionbridge:rl'),
   /** Dialogflow intent/tag → action mapping (JSON); default `dialogflow.mapping.json` in the working folder when present. */
   DIALOGFLOW_MAPPING_FILE: z.string().min(1).optional(),
   /** Time an action gets before the Dialogflow adapter answers "still working" (ES hard limit is 5 s). */

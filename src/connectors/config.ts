@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../config';
 import type { ConnectorPolicy } from '../delivery/gateway';
+import { parseRateRule } from '../ratelimit';
 import { EnvReader } from './env';
 import { readHubspotConfig, type HubspotConfig } from './hubspot/config';
 import { readJiraConfig, type JiraConfig } from './jira/config';
@@ -25,20 +26,26 @@ export interface EnterpriseConfig {
   kb: KbConfig;
   /** Per-attempt timeout for vendor calls (the gateway's attempt timeout). */
   timeoutMs: number;
-  /** Gateway overrides per connector, from `<VENDOR>_TIMEOUT_MS`, `_MAX_ATTEMPTS`, `_MAX_CONCURRENT`. */
+  /** Gateway overrides per connector, from `<VENDOR>_TIMEOUT_MS`, `_MAX_ATTEMPTS`, `_MAX_CONCURRENT`, `_RATE_LIMIT`. */
   policies: Record<string, Partial<ConnectorPolicy>>;
 }
 
-const VENDORS = ['salesforce', 'hubspot', 'jira', 'notion'] as const;
+/** Gateway connector name → environment prefix of its policy overrides. */
+const POLICY_PREFIXES = { salesforce: 'SALESFORCE', hubspot: 'HUBSPOT', jira: 'JIRA', notion: 'NOTION', workflow: 'WORKFLOW_WEBHOOK' } as const;
 
 function readPolicies(env: EnvReader): Record<string, Partial<ConnectorPolicy>> {
   const out: Record<string, Partial<ConnectorPolicy>> = {};
-  for (const vendor of VENDORS) {
-    const prefix = vendor.toUpperCase();
+  for (const [vendor, prefix] of Object.entries(POLICY_PREFIXES)) {
     const policy: Partial<ConnectorPolicy> = {};
     if (env.get(`${prefix}_TIMEOUT_MS`) !== undefined) policy.attemptTimeoutMs = env.positiveInt(`${prefix}_TIMEOUT_MS`, 0);
     if (env.get(`${prefix}_MAX_ATTEMPTS`) !== undefined) policy.maxAttempts = env.positiveInt(`${prefix}_MAX_ATTEMPTS`, 0);
     if (env.get(`${prefix}_MAX_CONCURRENT`) !== undefined) policy.maxConcurrent = env.positiveInt(`${prefix}_MAX_CONCURRENT`, 0);
+    const rate = env.get(`${prefix}_RATE_LIMIT`);
+    if (rate !== undefined) {
+      const rule = parseRateRule(rate);
+      if (rule === undefined) env.problems.push(`${prefix}_RATE_LIMIT: '${rate}' is not a rate such as 100/10s, 3/1s, 5000/1h or off`);
+      else policy.rateLimit = rule;
+    }
     if (Object.keys(policy).length > 0) out[vendor] = policy;
   }
   return out;

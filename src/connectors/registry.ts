@@ -5,6 +5,7 @@
  */
 import { Gateway, type GatewayObserver } from '../delivery/gateway';
 import type { Logger } from '../observability/logger';
+import type { RateLimiters } from '../ratelimit';
 import type { Crm } from '../ports/crm';
 import type { KnowledgeBase } from '../ports/knowledge-base';
 import type { Ticketing } from '../ports/ticketing';
@@ -46,10 +47,12 @@ export interface EnterprisePortsOptions {
   gateway?: Gateway;
   /** Metrics hook for the gateway made here. */
   observer?: GatewayObserver;
+  /** Where the gateway made here counts connector quotas (Redis-shared or in process). */
+  rateLimiters?: RateLimiters;
 }
 
 export function createEnterprisePorts(config: EnterpriseConfig, opts: EnterprisePortsOptions): EnterprisePorts {
-  const gateway = opts.gateway ?? new Gateway({ logger: opts.logger, observer: opts.observer, defaults: { attemptTimeoutMs: config.timeoutMs }, policies: config.policies });
+  const gateway = opts.gateway ?? new Gateway({ logger: opts.logger, observer: opts.observer, rateLimiters: opts.rateLimiters, defaults: { attemptTimeoutMs: config.timeoutMs }, policies: config.policies });
   const crm: Crm =
     config.crm.provider === 'salesforce'
       ? new (vendor.salesforce())(config.crm.salesforce, gateway)

@@ -4,10 +4,13 @@
  * a circuit breaker, and a per-attempt timeout. The SDKs' own retries are turned off by each
  * adapter so that this is the only layer that retries.
  *
- * Order, outside in: bulkhead → deadline → retry → breaker → attempt timeout → fn.
+ * Order, outside in: bulkhead → deadline → retry → quota → breaker → attempt timeout → fn.
  * The breaker sits inside the retry so each attempt counts and an open breaker fails the call
- * at once instead of being retried.
+ * at once instead of being retried. The quota (the connector's rate limit) is taken per attempt,
+ * because every attempt is a request the vendor counts; waiting for it is not a vendor failure,
+ * so it stays outside the breaker.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BrokenCircuitError,
   BulkheadRejectedError,
@@ -28,6 +31,7 @@ import {
   type TimeoutPolicy,
 } from 'cockatiel';
 import type { Logger } from '../observability/logger';
+import { createRateLimiters, type RateLimiter, type RateLimiters, type RateRule } from '../ratelimit';
 import { ConnectorError, fromNetworkError } from './connector-error';
 
 export interface ConnectorPolicy {
@@ -47,6 +51,10 @@ export interface ConnectorPolicy {
   halfOpenAfterMs: number;
   maxConcurrent: number;
   maxQueued: number;
+  /** Requests per window the vendor allows us (shared by every process when REDIS_URL is set); null = none. */
+  rateLimit: RateRule | null;
+  /** How long a call may wait for quota before failing with rate_limited (users are waiting). */
+  maxQuotaWaitMs: number;
 }
 
 export const DEFAULT_POLICY: ConnectorPolicy = {
@@ -60,6 +68,8 @@ export const DEFAULT_POLICY: ConnectorPolicy = {
   halfOpenAfterMs: 30_000,
   maxConcurrent: 10,
   maxQueued: 100,
+  rateLimit: null,
+  maxQuotaWaitMs: 5_000,
 };
 
 /** Turns whatever a connector's SDK threw into our taxonomy; one per connector. */
@@ -78,6 +88,7 @@ interface ConnectorLane {
   breaker: CircuitBreakerPolicy;
   attemptTimeout: TimeoutPolicy;
   deadline: TimeoutPolicy;
+  quota?: RateLimiter;
 }
 
 export type BreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
@@ -94,12 +105,16 @@ export interface GatewayOptions {
   onRetry?(event: RetryEvent): void;
   /** Sees every finished call and breaker change (metrics, the status page). */
   observer?: GatewayObserver;
+  /** Where connector quotas count; default in this process. */
+  rateLimiters?: RateLimiters;
 }
 
 export interface GatewayObserver {
   callFinished(event: { connector: string; operation: string; durationMs: number; errorKind?: string }): void;
   retried(connector: string): void;
   breakerChanged(connector: string, state: BreakerState): void;
+  /** A call waited for the connector's quota. */
+  throttled?(connector: string): void;
 }
 
 export interface RetryEvent {
@@ -113,6 +128,7 @@ export interface RetryEvent {
 export class Gateway {
   private readonly lanes = new Map<string, ConnectorLane>();
   private readonly random: () => number;
+  private rateLimiters?: RateLimiters;
 
   constructor(private readonly opts: GatewayOptions = {}) {
     this.random = opts.random ?? Math.random;
@@ -138,7 +154,12 @@ export class Gateway {
       // abortOnReturn off: an aborted attempt signal then means "timed out", nothing else.
       attemptTimeout: timeout(merged.attemptTimeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
       deadline: timeout(merged.deadlineMs, TimeoutStrategy.Aggressive),
+      quota: merged.rateLimit ? this.limiters().limiter(`connector:${connector}:${merged.rateLimit.points}/${merged.rateLimit.durationSeconds}s`, merged.rateLimit) : undefined,
     });
+  }
+
+  private limiters(): RateLimiters {
+    return (this.rateLimiters ??= this.opts.rateLimiters ?? createRateLimiters({ logger: this.opts.logger }));
   }
 
   policyOf(connector: string): ConnectorPolicy {
@@ -178,8 +199,9 @@ export class Gateway {
       });
     });
 
-    const attempt = (signal: AbortSignal) =>
-      lane.breaker.execute(async () => {
+    const attempt = async (signal: AbortSignal) => {
+      await this.takeQuota(connector, lane, signal);
+      return lane.breaker.execute(async () => {
         let attemptSignal: AbortSignal | undefined;
         try {
           return await lane.attemptTimeout.execute((_ctx, s) => fn((attemptSignal = s)), signal);
@@ -190,6 +212,7 @@ export class Gateway {
           throw this.normalize(connector, operation, lane, timedOut ? new TaskCancelledError() : err);
         }
       }, signal);
+    };
 
     const started = performance.now();
     try {
@@ -212,6 +235,31 @@ export class Gateway {
         reason: failure.message,
       });
       throw failure;
+    }
+  }
+
+  /**
+   * Waits for a point of the connector's quota, as long as that fits in `maxQuotaWaitMs`; past
+   * that the call fails with rate_limited (and the outbox tries a queued job again later).
+   */
+  private async takeQuota(connector: string, lane: ConnectorLane, signal: AbortSignal): Promise<void> {
+    if (!lane.quota) return;
+    const giveUpAt = performance.now() + lane.policy.maxQuotaWaitMs;
+    for (;;) {
+      const decision = await lane.quota.consume(connector);
+      if (decision.allowed) return;
+      if (performance.now() + decision.retryAfterMs > giveUpAt) {
+        const { points, durationSeconds } = lane.quota.rule;
+        throw new ConnectorError('rate_limited', `Our request quota for ${connector} (${points} per ${durationSeconds} s) is used up for now.`, {
+          connector,
+          vendorCode: 'quota_exhausted',
+          retry: 'never',
+          retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
+        });
+      }
+      this.opts.observer?.throttled?.(connector);
+      // Waiters spread out a little so they do not all hit the new window in the same tick.
+      await sleep(decision.retryAfterMs + this.random() * 25, undefined, { signal });
     }
   }
 

@@ -27,7 +27,8 @@ export function explainFailure(err: unknown, system: string, doing: string): str
     case 'upstream_unavailable':
       return `Sorry, ${system} isn't answering right now, so I couldn't ${doing}. Please try again in a few minutes.`;
     case 'rate_limited':
-      return `${system} is busy right now, so I couldn't ${doing}. ${userMessage('rate_limited')}`;
+      // Our own quota or the vendor's: either way the user did nothing wrong and can simply wait.
+      return `${system} is handling a lot of requests right now, so I couldn't ${doing} just yet. Please try again ${waitHint(err.retryAfterSeconds)}.`;
     case 'validation': {
       const fields = [...new Set((err.issues ?? []).map((i) => i.path).filter(Boolean))];
       const detail = fields.length > 0 ? ` It had a problem with: ${fields.join(', ')}.` : ` It said: ${trimDetail(err.message)}`;
@@ -39,6 +40,12 @@ export function explainFailure(err: unknown, system: string, doing: string): str
     default:
       return `Sorry, I couldn't ${doing}. ${userMessage(err.kind)}`;
   }
+}
+
+function waitHint(seconds: number | undefined): string {
+  if (seconds === undefined || seconds > 3600) return 'in a little while';
+  if (seconds <= 60) return 'in a minute';
+  return `in about ${Math.ceil(seconds / 60)} minutes`;
 }
 
 function trimDetail(message: string): string {

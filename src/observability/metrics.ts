@@ -7,7 +7,7 @@ import type { CallRecord } from '../server/webhook';
 import type { OutboxCounts } from '../delivery/outbox';
 import type { BreakerState, GatewayObserver } from '../delivery/gateway';
 
-export type ActionOutcome = 'success' | 'rejected' | 'unknown_action' | 'domain_needed' | 'invalid_request' | 'error';
+export type ActionOutcome = 'success' | 'rejected' | 'unknown_action' | 'domain_needed' | 'rate_limited' | 'invalid_request' | 'error';
 
 /** Maps a finished /webhook call's status to an outcome label (a small fixed set keeps cardinality bounded). */
 export function actionOutcome(status: number, action: string | null): ActionOutcome {
@@ -15,6 +15,7 @@ export function actionOutcome(status: number, action: string | null): ActionOutc
   if (status === 400 && action) return 'rejected';
   if (status === 404) return 'unknown_action';
   if (status === 449) return 'domain_needed';
+  if (status === 429) return 'rate_limited';
   if (status >= 400 && status < 500) return 'invalid_request';
   return 'error';
 }
@@ -90,6 +91,8 @@ export class Metrics {
   });
   private readonly connectorRetries = new Counter({ name: 'actionbridge_connector_retries_total', help: 'Outbound connector retries.', labelNames: ['connector'], registers: [this.registry] });
   private readonly circuitState = new Gauge({ name: 'actionbridge_connector_circuit_state', help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open.', labelNames: ['connector'], registers: [this.registry] });
+  private readonly rateLimited = new Counter({ name: 'actionbridge_rate_limited_total', help: 'Inbound requests refused by a rate limit, by scope (ip, sender).', labelNames: ['scope'], registers: [this.registry] });
+  private readonly connectorThrottled = new Counter({ name: 'actionbridge_connector_throttled_total', help: 'Outbound calls that waited for the connector quota.', labelNames: ['connector'], registers: [this.registry] });
   private readonly outboxDepth = new Gauge({ name: 'actionbridge_outbox_depth', help: 'Open outbox jobs.', registers: [this.registry] });
   private readonly outboxOldest = new Gauge({ name: 'actionbridge_outbox_oldest_age_seconds', help: 'Age of the oldest open outbox job.', registers: [this.registry] });
   private readonly deadLetters = new Gauge({ name: 'actionbridge_dead_letters', help: 'Jobs that exhausted their retries.', registers: [this.registry] });
@@ -103,6 +106,7 @@ export class Metrics {
     const labels = { action: call.action ?? '', outcome: actionOutcome(call.status, call.action) };
     this.actionRequests.inc(labels);
     this.actionDuration.observe(labels, call.durationMs / 1000);
+    if (labels.outcome === 'rate_limited') this.rateLimited.inc({ scope: 'sender' });
     if (labels.outcome === 'error') this.failed('action', labels.action, `http_${call.status}`);
   };
 
@@ -147,6 +151,11 @@ export class Metrics {
     }
   }
 
+  /** A request refused before its body was read (the per-IP limit). */
+  readonly refusedByIpLimit = (): void => {
+    this.rateLimited.inc({ scope: 'ip' });
+  };
+
   connectorRetry(connector: string): void {
     this.connectorRetries.inc({ connector });
   }
@@ -169,6 +178,7 @@ export class Metrics {
       callFinished: (e) => this.connectorCall(e.connector, e.operation, e.errorKind ? 'failure' : 'success', e.durationMs, e.errorKind),
       retried: (connector) => this.connectorRetry(connector),
       breakerChanged: (connector, state) => this.circuit(connector, FROM_BREAKER[state]),
+      throttled: (connector) => this.connectorThrottled.inc({ connector }),
     };
   }
 

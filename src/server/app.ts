@@ -14,7 +14,8 @@ import { DomainCache } from './domain-cache';
 import { toHttpError } from './error-mapping';
 import { requestIdOf, sendJson } from './http';
 import { isAuthorized, UNAUTHORIZED_BODY } from './middleware/auth';
-import { RATE_LIMITED_BODY, WindowLimiter } from './middleware/rate-limit';
+import { inboundLimits, RATE_LIMITED_BODY, retryAfterSeconds } from './middleware/rate-limit';
+import { createRateLimiters, type RateLimiters } from '../ratelimit';
 import { actionsRoutes } from './routes/actions';
 import { dialogflowRoutes, type DialogflowConfig } from './adapters/dialogflow/router';
 import { healthRoutes } from './routes/health';
@@ -28,7 +29,7 @@ import type { InboundHooks } from '../delivery/inbound-hooks';
 import { webhookHandler, type CallRecord } from './webhook';
 
 export interface ServerOptions {
-  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & Partial<Pick<Config, 'METRICS_TOKEN' | 'ACTION_SERVER_TOKEN_NAME' | 'ACTION_SERVER_TOKEN_HEADER' | 'JSON_MAX_DEPTH' | 'RATE_LIMIT_IP_PER_MINUTE'>> & DialogflowConfig;
+  config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & Partial<Pick<Config, 'METRICS_TOKEN' | 'ACTION_SERVER_TOKEN_NAME' | 'ACTION_SERVER_TOKEN_HEADER' | 'JSON_MAX_DEPTH' | 'RATE_LIMIT_IP_PER_MINUTE' | 'RATE_LIMIT_SENDER_PER_MINUTE'>> & DialogflowConfig;
   registry: ActionRegistry;
   logger: Logger;
   services?: ActionServices;
@@ -39,6 +40,8 @@ export interface ServerOptions {
   readiness?: readonly ReadinessCheck[];
   /** Prometheus metrics; present = `GET /metrics` served and every /webhook call counted. */
   metrics?: Metrics;
+  /** Where inbound limits count (shared through Redis when configured); default in this process. */
+  rateLimiters?: RateLimiters;
 }
 
 export interface ActionServer {
@@ -63,12 +66,11 @@ function callHook(opts: ServerOptions): ((call: CallRecord) => void) | undefined
 export function createActionServer(opts: ServerOptions): ActionServer {
   const { logger, registry } = opts;
   const executor = new Executor(registry, opts.services ?? {});
-  const ipLimit = opts.config.RATE_LIMIT_IP_PER_MINUTE;
-  const ipLimiter = ipLimit ? new WindowLimiter(ipLimit, 60_000) : null;
+  const limits = inboundLimits(opts.config, opts.rateLimiters ?? createRateLimiters());
   const tokenSources = { queryName: opts.config.ACTION_SERVER_TOKEN_NAME, header: opts.config.ACTION_SERVER_TOKEN_HEADER };
   const onCall = callHook(opts);
   const jsonMaxDepth = opts.config.JSON_MAX_DEPTH;
-  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, jsonMaxDepth, onCall });
+  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, jsonMaxDepth, onCall, senderLimiter: limits.sender });
 
   const app = express();
   app.disable('x-powered-by');
@@ -114,17 +116,23 @@ export function createActionServer(opts: ServerOptions): ActionServer {
         return;
       }
       // Before the body is read: a flooding client costs us no buffering or parsing.
-      if (ipLimiter) {
-        const decision = ipLimiter.hit(req.socket.remoteAddress ?? 'unknown');
-        if (!decision.allowed) {
-          sendJson(res, 429, RATE_LIMITED_BODY, { 'Retry-After': String(decision.retryAfterSeconds) });
-          req.resume();
-          return;
-        }
+      const run = () =>
+        webhook(req, res).catch((err) => {
+          logger.error('webhook handler crashed', { error: err });
+          if (!res.headersSent) sendJson(res, 500, { error: 'Internal error', code: 'internal_error' });
+        });
+      if (!limits.ip) {
+        void run();
+        return;
       }
-      webhook(req, res).catch((err) => {
-        logger.error('webhook handler crashed', { error: err });
-        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error', code: 'internal_error' });
+      limits.ip.consume(req.socket.remoteAddress ?? 'unknown').then((decision) => {
+        if (decision.allowed) return run();
+        opts.metrics?.refusedByIpLimit();
+        sendJson(res, 429, RATE_LIMITED_BODY, { 'Retry-After': String(retryAfterSeconds(decision)) });
+        req.resume();
+      }, (err: unknown) => {
+        logger.error('rate limit check crashed', { error: err });
+        return run();
       });
       return;
     }

@@ -22,6 +22,7 @@ import { loadDeliveryConfig } from '../delivery/config';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../delivery/runtime';
 import { outboxSample, type Metrics } from '../observability/metrics';
 import { AuditRecorder, auditGatewayObserver, combineObservers } from '../observability/audit';
+import { createRateLimiters, type RateLimiters } from '../ratelimit';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -39,7 +40,7 @@ export type ServicesConfig = Pick<
   | 'IDENTITY_FAILURE_WINDOW_MS'
   | 'IDENTITY_MAX_FAILURES_PER_ORDER'
 > &
-  Partial<Pick<Config, 'AUDIT_LOG'>>;
+  Partial<Pick<Config, 'AUDIT_LOG' | 'REDIS_URL' | 'RATE_LIMIT_KEY_PREFIX'>>;
 
 export interface BuiltServices {
   services: ActionServices;
@@ -49,6 +50,8 @@ export interface BuiltServices {
   delivery: DeliveryRuntime;
   /** The audit log's writer; absent when AUDIT_LOG is off (or auto without DATABASE_URL). */
   audit?: AuditRecorder;
+  /** Rate-limit counters (connector quotas here, inbound limits in the server); in Redis with REDIS_URL. */
+  rateLimiters: RateLimiters;
   close(): Promise<void>;
 }
 
@@ -72,7 +75,9 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
   // The embedded store would be opened (and its memory paid) just for the log: opt-in there.
   const auditOn = config.AUDIT_LOG === 'on' || (config.AUDIT_LOG !== 'off' && !!config.DATABASE_URL);
   const audit = auditOn ? new AuditRecorder(store, { onError: (err) => logger.error('audit log write failed; will retry', { error: err }) }) : undefined;
-  const { crm, ticketing, knowledgeBase, gateway } = createEnterprisePorts(enterprise, { store, logger, observer: combineObservers(metrics?.gatewayObserver(), audit && auditGatewayObserver(audit)) });
+  const rateLimiters = createRateLimiters({ redisUrl: config.REDIS_URL, keyPrefix: config.RATE_LIMIT_KEY_PREFIX, logger });
+  if (config.REDIS_URL && !(await rateLimiters.connected())) logger.warn('Redis for rate limits did not answer at start-up; limits count per process until it does');
+  const { crm, ticketing, knowledgeBase, gateway } = createEnterprisePorts(enterprise, { store, logger, rateLimiters, observer: combineObservers(metrics?.gatewayObserver(), audit && auditGatewayObserver(audit)) });
   // Jobs left by an earlier run of the embedded store are picked up without waiting for a chat.
   const leftovers = !config.DATABASE_URL && fs.existsSync(path.join(path.resolve(config.DATA_DIR), 'pglite'));
   const delivery = createDeliveryRuntime({
@@ -109,11 +114,12 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
     store,
     delivery,
     audit,
+    rateLimiters,
     close: () =>
       delivery
         .stop()
         .then(() => audit?.close())
-        .finally(() => store.close()),
+        .finally(() => Promise.all([store.close(), rateLimiters.close()]).then(() => undefined)),
   };
 }
 

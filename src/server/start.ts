@@ -24,6 +24,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   registerSecret(config.IDENTITY_JWT_SECRET);
   registerSecret(config.DATABASE_URL);
   registerSecret(config.METRICS_TOKEN);
+  registerSecret(config.REDIS_URL);
   registerSecretsFromEnv(env);
   const logger = createLogger(config.LOG_LEVEL);
   const registry = loadActionsDir(config.ACTIONS_DIR);
@@ -32,7 +33,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const hooks = new InboundHooks(built.delivery.outbox, built.delivery.config.hooks);
   // The embedded store opens on first use; only a configured database is a readiness dependency.
   const readiness = config.DATABASE_URL ? storeReadiness(built.store) : [];
-  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, onCall: built.audit && auditCallHook(built.audit) });
+  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit) });
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
   server.shutdown = () => closeServer().finally(() => built.close());

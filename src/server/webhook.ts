@@ -20,6 +20,8 @@ import { toHttpError } from './error-mapping';
 import { requestIdOf, sendJson } from './http';
 import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from './json-depth';
 import { TurnQueue } from './turn-queue';
+import type { RateLimiter } from '../ratelimit';
+import { senderThrottled } from './middleware/rate-limit';
 
 export interface WebhookDeps {
   executor: Executor;
@@ -28,6 +30,8 @@ export interface WebhookDeps {
   bodyLimit: number;
   /** Deepest array/object nesting accepted (JSON_MAX_DEPTH); deeper bodies get a 400 before parsing. */
   jsonMaxDepth?: number;
+  /** Calls per conversation (RATE_LIMIT_SENDER_PER_MINUTE); absent = unlimited. */
+  senderLimiter?: RateLimiter;
   /** Called after every finished call (metrics, audit hooks). */
   onCall?(call: CallRecord): void;
 }
@@ -78,6 +82,11 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
 
     const domain = deps.domainCache.resolve(body.data.domain as Domain | null | undefined, envelope.data.domain_digest);
     if (domain === undefined) throw new DomainNotFound(action);
+    // After the 449 handshake, so Rasa's retry with the full domain is not counted twice.
+    if (deps.senderLimiter) {
+      const decision = await deps.senderLimiter.consume(senderId);
+      if (!decision.allowed) throw senderThrottled(decision);
+    }
 
     const result = await deps.executor.execute(target, { tracker, domain, signal });
     if (result.dropped > 0) deps.logger.warn('action returned values that are not events; they were dropped', { requestId, action, dropped: result.dropped });

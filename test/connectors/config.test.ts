@@ -83,4 +83,10 @@ describe('gateway policies per connector', () => {
     expect(c.policies).toEqual({ jira: { attemptTimeoutMs: 2500, maxAttempts: 5 }, hubspot: { maxConcurrent: 3 } });
     expect(problemsOf({ NOTION_MAX_ATTEMPTS: 'many' })).toEqual(["NOTION_MAX_ATTEMPTS: 'many' is not a positive whole number"]);
   });
+
+  it('reads <VENDOR>_RATE_LIMIT (and WORKFLOW_WEBHOOK_RATE_LIMIT) as a quota, `off` as none', () => {
+    const c = loadEnterpriseConfig({ HUBSPOT_RATE_LIMIT: '190/10s', NOTION_RATE_LIMIT: 'off', WORKFLOW_WEBHOOK_RATE_LIMIT: '20/1m' });
+    expect(c.policies).toEqual({ hubspot: { rateLimit: { points: 190, durationSeconds: 10 } }, notion: { rateLimit: null }, workflow: { rateLimit: { points: 20, durationSeconds: 60 } } });
+    expect(problemsOf({ JIRA_RATE_LIMIT: 'fast' })).toEqual(["JIRA_RATE_LIMIT: 'fast' is not a rate such as 100/10s, 3/1s, 5000/1h or off"]);
+  });
 });

@@ -54,7 +54,8 @@ export class HubspotCrm implements Crm {
     config: HubspotConfig,
     private readonly gateway: Gateway,
   ) {
-    gateway.register(HUBSPOT, normalizeHubspotError);
+    // HubSpot's private-app limit on the smallest plans: 100 requests per 10 seconds.
+    gateway.register(HUBSPOT, normalizeHubspotError, { rateLimit: { points: 100, durationSeconds: 10 } });
     this.client = new Client({ accessToken: config.accessToken, basePath: config.baseUrl });
   }
 

@@ -73,7 +73,8 @@ export class NotionKnowledgeBase implements KnowledgeBase {
     private readonly config: NotionConfig,
     private readonly gateway: Gateway,
   ) {
-    gateway.register(NOTION, normalizeNotionError);
+    // Notion allows an average of three requests per second per integration.
+    gateway.register(NOTION, normalizeNotionError, { rateLimit: { points: 3, durationSeconds: 1 } });
     this.client = new Client({
       auth: config.token,
       baseUrl: config.baseUrl,

@@ -59,5 +59,6 @@ export function combineObservers(...observers: (GatewayObserver | undefined)[]):
     callFinished: (e) => present.forEach((o) => o.callFinished(e)),
     retried: (c) => present.forEach((o) => o.retried(c)),
     breakerChanged: (c, s) => present.forEach((o) => o.breakerChanged(c, s)),
+    throttled: (c) => present.forEach((o) => o.throttled?.(c)),
   };
 }

@@ -1,36 +1,36 @@
 /**
- * Fixed-window request limits per key (client IP, sender), in memory. Cheap enough for the
- * /webhook hot path: one Map lookup and an integer compare per request. Windows are swept lazily
- * so a flood of distinct keys cannot grow the map without bound.
+ * Inbound limits on POST /webhook: per client IP (checked before the body is read, so a flooding
+ * client costs no buffering or parsing) and per sender (checked once the tracker names the
+ * conversation, before the action runs). Both are off unless configured: behind a Rasa server
+ * every call comes from one IP, and the right per-conversation budget depends on the assistant.
  */
-export interface RateDecision {
-  allowed: boolean;
-  /** Seconds until the window resets (for Retry-After). */
-  retryAfterSeconds: number;
+import type { RateDecision, RateLimiter, RateLimiters } from '../../ratelimit';
+import { AppError } from '../../sdk/errors';
+
+export interface InboundLimitsConfig {
+  RATE_LIMIT_IP_PER_MINUTE?: number;
+  RATE_LIMIT_SENDER_PER_MINUTE?: number;
 }
 
-export class WindowLimiter {
-  private windowStart = 0;
-  private counts = new Map<string, number>();
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  hit(key: string): RateDecision {
-    const t = this.now();
-    if (t - this.windowStart >= this.windowMs) {
-      // A new window: every key starts over, and the old keys go with the old map.
-      this.windowStart = t;
-      this.counts = new Map();
-    }
-    const n = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, n);
-    const retryAfterSeconds = Math.max(1, Math.ceil((this.windowStart + this.windowMs - t) / 1000));
-    return { allowed: n <= this.limit, retryAfterSeconds };
-  }
+export interface InboundLimits {
+  ip?: RateLimiter;
+  sender?: RateLimiter;
 }
+
+export function inboundLimits(config: InboundLimitsConfig, limiters: RateLimiters): InboundLimits {
+  return {
+    ip: config.RATE_LIMIT_IP_PER_MINUTE ? limiters.limiter('ip', { points: config.RATE_LIMIT_IP_PER_MINUTE, durationSeconds: 60 }) : undefined,
+    sender: config.RATE_LIMIT_SENDER_PER_MINUTE ? limiters.limiter('sender', { points: config.RATE_LIMIT_SENDER_PER_MINUTE, durationSeconds: 60 }) : undefined,
+  };
+}
+
+export const retryAfterSeconds = (d: RateDecision): number => Math.max(1, Math.ceil(d.retryAfterMs / 1000));
 
 export const RATE_LIMITED_BODY = { error: 'Too many requests: slow down and retry after the time in Retry-After.', code: 'rate_limited' } as const;
+
+/** Thrown (and mapped to 429 with Retry-After) when one conversation calls faster than allowed. */
+export function senderThrottled(decision: RateDecision): AppError {
+  return new AppError('rate_limited', "This conversation is sending requests faster than allowed; it can go on in a moment.", {
+    retryAfterSeconds: retryAfterSeconds(decision),
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * Rate limits for inbound requests (per client IP, per sender) and outbound calls (per connector),
+ * counted by rate-limiter-flexible: in this process by default, in Redis when REDIS_URL is set so
+ * that every server and worker process draws from the same quota.
+ *
+ * A Redis outage must not take the bot down with it: each Redis limiter has an in-memory
+ * insurance limiter that counts while Redis is unreachable (limits then hold per process).
+ */
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Logger } from '../observability/logger';
+
+/** `points` requests per `durationSeconds` window. */
+export interface RateRule {
+  points: number;
+  durationSeconds: number;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Until the window frees a point (0 when allowed). */
+  retryAfterMs: number;
+}
+
+export interface RateLimiter {
+  readonly rule: RateRule;
+  consume(key: string): Promise<RateDecision>;
+}
+
+export interface RateLimiters {
+  readonly store: 'memory' | 'redis';
+  /** One limiter per `name` (e.g. `ip`, `sender`, `connector`); the same name returns the same limiter. */
+  limiter(name: string, rule: RateRule): RateLimiter;
+  /**
+   * Resolves once Redis answers, or after `timeoutMs` (limits then count in process until it
+   * does). Start-up awaits it so the first requests already count against the shared quota.
+   */
+  connected(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface RateLimitersOptions {
+  /** redis:// or rediss:// URL; absent = in-process counting. */
+  redisUrl?: string;
+  /** Prefix of every Redis key, so deployments (or tests) sharing a Redis do not share quotas. */
+  keyPrefix?: string;
+  logger?: Logger;
+}
+
+const ALLOWED: RateDecision = { allowed: true, retryAfterMs: 0 };
+
+class FlexibleLimiter implements RateLimiter {
+  constructor(
+    readonly rule: RateRule,
+    private readonly impl: RateLimiterAbstract,
+    private readonly logger?: Logger,
+  ) {}
+
+  async consume(key: string): Promise<RateDecision> {
+    try {
+      await this.impl.consume(key);
+      return ALLOWED;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
+      // Only a store failure without insurance lands here; a limiter must not turn into an outage.
+      this.logger?.warn('rate limiter failed; request let through', { error: rejection });
+      return ALLOWED;
+    }
+  }
+}
+
+/** rate-limiter-flexible counts in whole seconds for Redis TTLs. */
+function checkRule(name: string, rule: RateRule): void {
+  if (!Number.isInteger(rule.points) || rule.points < 1) throw new Error(`rate limit '${name}': points must be a positive integer`);
+  if (!Number.isInteger(rule.durationSeconds) || rule.durationSeconds < 1) throw new Error(`rate limit '${name}': duration must be a whole number of seconds`);
+}
+
+export function createRateLimiters(opts: RateLimitersOptions = {}): RateLimiters {
+  const made = new Map<string, RateLimiter>();
+  const keyPrefix = opts.keyPrefix ?? 'actionbridge:rl';
+  let redis: Redis | undefined;
+  if (opts.redisUrl) {
+    // Loaded only when asked for: most single-process deployments never need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Redis: IORedis } = require('ioredis') as { Redis: typeof Redis };
+    // No offline queue: while Redis is away a limit check fails at once (to the insurance
+    // limiter) instead of piling up behind a reconnect.
+    redis = new IORedis(opts.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+    let warned = false;
+    redis.on('error', (err: Error) => {
+      if (warned) return;
+      warned = true;
+      opts.logger?.warn('Redis for rate limits is unreachable; limits count per process until it is back', { error: err.message });
+    });
+    redis.on('ready', () => (warned = false));
+  }
+  const store = redis;
+  return {
+    store: store ? 'redis' : 'memory',
+    limiter(name, rule) {
+      const existing = made.get(name);
+      if (existing) return existing;
+      checkRule(name, rule);
+      const memory = new RateLimiterMemory({ points: rule.points, duration: rule.durationSeconds, keyPrefix: name });
+      const impl: RateLimiterAbstract = store
+        ? new RateLimiterRedis({
+            storeClient: store,
+            points: rule.points,
+            duration: rule.durationSeconds,
+            keyPrefix: `${keyPrefix}:${name}`,
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: memory,
+          })
+        : memory;
+      const limiter = new FlexibleLimiter(rule, impl, opts.logger);
+      made.set(name, limiter);
+      return limiter;
+    },
+    async connected(timeoutMs = 2_000) {
+      if (!store) return true;
+      if (store.status === 'ready') return true;
+      return new Promise<boolean>((resolve) => {
+        const done = (ok: boolean) => {
+          clearTimeout(timer);
+          store.off('ready', onReady);
+          resolve(ok);
+        };
+        const onReady = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        store.on('ready', onReady);
+      });
+    },
+    async close() {
+      if (!store) return;
+      // quit() waits for a reply, so only a connected client gets one; the rest stop reconnecting.
+      if (store.status === 'ready') await store.quit().catch(() => store.disconnect());
+      else store.disconnect();
+    },
+  };
+}
+
+/** `100/10s`, `3/1s`, `60/1m`, `off`: how operators write a rule in the environment. */
+export function parseRateRule(text: string): RateRule | null | undefined {
+  const s = text.trim().toLowerCase();
+  if (s === 'off' || s === 'none' || s === '0') return null;
+  const m = /^(\d+)\s*\/\s*(\d*)\s*(s|m|h)?$/.exec(s);
+  if (!m) return undefined;
+  const count = m[2] ? Number(m[2]) : 1;
+  const unit = { s: 1, m: 60, h: 3600 }[(m[3] ?? 's') as 's' | 'm' | 'h'];
+  const rule = { points: Number(m[1]), durationSeconds: count * unit };
+  return rule.points > 0 && rule.durationSeconds > 0 ? rule : undefined;
+}
