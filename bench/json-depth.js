@@ -1,17 +1,19 @@
 /**
- * What the JSON_MAX_DEPTH guard costs on the hot path: one scan of the raw bytes of a 1000-event
- * tracker body (443 KiB) per call, against what the server does with that body anyway (decode to
- * a string, JSON.parse). Median of many runs, microseconds per body.
+ * What the JSON_MAX_DEPTH guard costs: one scan of the raw bytes of a 1000-event tracker body
+ * (443 KiB, what the Dialogflow and /hooks routes do) and one walk of the parsed value (what the
+ * /webhook hot path does), against what the server does with that body anyway (decode to a
+ * string, JSON.parse). Median of many runs, microseconds per body.
  *
  * Usage: node bench/json-depth.js [events]   (after `npm run build`)
  */
 'use strict';
 const { performance } = require('node:perf_hooks');
 const { makeBody } = require('./generate');
-const { exceedsJsonDepth, DEFAULT_JSON_MAX_DEPTH } = require('../dist/src/server/json-depth');
+const { exceedsJsonDepth, nestsDeeperThan, DEFAULT_JSON_MAX_DEPTH } = require('../dist/src/server/json-depth');
 
 const events = Number(process.argv.find((a) => /^\d+$/.test(a)) || 1000);
 const body = Buffer.from(makeBody(events));
+const parsed = JSON.parse(body.toString('utf8'));
 
 function median(label, fn, iterations) {
   for (let i = 0; i < 50; i++) fn();
@@ -28,6 +30,9 @@ function median(label, fn, iterations) {
 const rows = [
   median(`depth scan (limit ${DEFAULT_JSON_MAX_DEPTH})`, () => {
     if (exceedsJsonDepth(body, DEFAULT_JSON_MAX_DEPTH)) throw new Error('a generated body is never too deep');
+  }, 1000),
+  median(`walk of the parsed value (limit ${DEFAULT_JSON_MAX_DEPTH}; what /webhook uses)`, () => {
+    if (nestsDeeperThan(parsed, DEFAULT_JSON_MAX_DEPTH)) throw new Error('a generated body is never too deep');
   }, 1000),
   median('toString + JSON.parse (for scale)', () => JSON.parse(body.toString('utf8')), 300),
 ];

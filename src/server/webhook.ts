@@ -18,7 +18,7 @@ import type { DomainCache } from './domain-cache';
 import { DomainNotFound } from '../sdk/errors';
 import { toHttpError } from './error-mapping';
 import { requestIdOf, sendJson } from './http';
-import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from './json-depth';
+import { DEFAULT_JSON_MAX_DEPTH, nestsDeeperThan, tooDeepMessage } from './json-depth';
 import { TurnQueue } from './turn-queue';
 import type { RateLimiter } from '../ratelimit';
 import { senderThrottled } from './middleware/rate-limit';
@@ -101,19 +101,19 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
 /** Parses the raw body; JSON syntax errors and too deep nesting become a 400 that says where or how deep. */
 function parseJson(raw: Buffer, maxDepth: number): unknown {
   if (raw.length === 0) return null;
-  if (exceedsJsonDepth(raw, maxDepth)) {
-    releaseBody(raw);
-    throw new AppError('validation', tooDeepMessage(maxDepth));
-  }
   const text = raw.toString('utf8');
   releaseBody(raw);
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (err) {
     // V8's message quotes part of the body; say only where parsing stopped.
     const at = /position (\d+)/.exec((err as Error).message)?.[1];
     throw new AppError('validation', at ? `Malformed JSON body (parsing stopped at byte ${at}).` : 'Malformed JSON body.');
   }
+  // Checked on the parsed value (cheaper than a byte scan on big trackers), before anything reads it.
+  if (nestsDeeperThan(parsed, maxDepth)) throw new AppError('validation', tooDeepMessage(maxDepth));
+  return parsed;
 }
 
 /** The node-level handler: read, parse, process, answer, log. */

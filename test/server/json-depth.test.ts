@@ -9,7 +9,7 @@ import { Outbox } from '../../src/delivery/outbox';
 import { signature } from '../../src/delivery/signature';
 import { silentLogger } from '../../src/observability/logger';
 import { createActionServer, type ActionServer } from '../../src/server/app';
-import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth } from '../../src/server/json-depth';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, nestsDeeperThan } from '../../src/server/json-depth';
 import { migrate, type PgStore } from '../../src/store';
 import { echoAction } from '../helpers/actions';
 import { postWebhook, request, type RawResponse } from '../helpers/http';
@@ -52,6 +52,14 @@ describe('exceedsJsonDepth', () => {
     expect(depthOf(JSON.parse(text))).toBe(depth);
     expect(exceedsJsonDepth(bytes(text), depth)).toBe(false);
     expect(exceedsJsonDepth(bytes(text), depth - 1)).toBe(true);
+    // The parsed-value check /webhook uses agrees with the byte scan.
+    expect(nestsDeeperThan(JSON.parse(text), depth)).toBe(false);
+    expect(nestsDeeperThan(JSON.parse(text), depth - 1)).toBe(true);
+  });
+
+  it('counts nothing for scalars, and walks a 100k-deep value without overflowing the stack', () => {
+    for (const scalar of [null, 1, 'x', true]) expect(nestsDeeperThan(scalar, 1)).toBe(false);
+    expect(nestsDeeperThan(JSON.parse(nestedArrays(100_000)), 64)).toBe(true);
   });
 
   it('stops at the first level past the limit without reading the rest', () => {
