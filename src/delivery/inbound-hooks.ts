@@ -113,6 +113,7 @@ export class InboundHooks {
     if ('error' in spec) return spec.error;
     if ('ignore' in spec && spec.ignore !== undefined) return { status: 200, body: { ignored: true, reason: spec.ignore } };
     if (!('job' in spec)) return { status: 200, body: { ignored: true, reason: 'nothing to do' } };
+    if (hasUnstorableText(spec.job.payload)) return invalid('The webhook body contains text that cannot be stored (a \\u0000 character or an unpaired surrogate).').error;
     const jobSpec: JobSpec = { ...spec.job, idempotencyKey: `hook:${source}:${receiptId}` };
 
     const outcome = await this.outbox.store.transaction(async (tx) => {
@@ -194,6 +195,18 @@ function textOf(value: unknown): string {
   };
   walk(value);
   return out.join('').trim();
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * PostgreSQL's jsonb refuses U+0000 and unpaired surrogates (both valid in JSON text): a job
+ * carrying one would fail at the INSERT, a 500 for what is bad input. Depth is bounded by then.
+ */
+function hasUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0') || LONE_SURROGATE.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([k, v]) => hasUnstorableText(k) || hasUnstorableText(v));
 }
 
 /** Stands for a body nested deeper than allowed (checked after the signature, like every body problem). */

@@ -19,8 +19,10 @@ export function hooksRoutes(hooks: InboundHooks, opts: { limit?: string | number
   });
   // body-parser's own errors (too large, aborted, bad encoding) as 4xx JSON, not 500s.
   router.use('/hooks', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const e = err as { status?: unknown; type?: unknown; message?: unknown };
-    if (typeof e?.status !== 'number' || e.status >= 500 || typeof e.type !== 'string') return next(err);
+    const e = err as { status?: unknown; type?: unknown; expose?: unknown } | null;
+    // A corrupt gzip/deflate/br body fails in zlib: body-parser passes that on as a 400 without a `type`.
+    const fromBodyParser = typeof e?.type === 'string' || e?.expose === true;
+    if (typeof e?.status !== 'number' || e.status < 400 || e.status >= 500 || !fromBodyParser) return next(err);
     res.status(e.status).json({ error: e.status === 413 ? 'The webhook body is too large.' : 'The webhook body could not be read.', code: e.status === 413 ? 'payload_too_large' : 'invalid_request' });
   });
   return router;

@@ -49,6 +49,9 @@ function bodyError(err: unknown): AppError | null {
   if (type === 'entity.too.large') return new AppError('too_large', 'Request body is too large for a Dialogflow webhook call.');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported', (err as Error).message);
   if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') return new AppError('validation', (err as Error).message);
+  // A corrupt gzip/deflate/br body fails in zlib: body-parser passes that on as a 400 without a `type`.
+  const e = err as { status?: unknown; expose?: unknown } | null;
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) return new AppError('validation', 'The request body could not be decompressed or read.');
   return null;
 }
 
