@@ -71,6 +71,16 @@ describe('body buffer pool', () => {
     expect(b.buffer).toBe(a.buffer);
     expect(c.buffer).not.toBe(a.buffer);
   });
+
+  it('keeps a burst of 50 long trackers (443 KB each) for the next burst', () => {
+    const first = Array.from({ length: 50 }, () => acquireBody(443_000));
+    const stores = new Set(first.map((b) => b.buffer));
+    expect(stores.size).toBe(50);
+    for (const b of first) releaseBody(b);
+    const second = Array.from({ length: 50 }, () => acquireBody(443_000));
+    expect(second.filter((b) => stores.has(b.buffer))).toHaveLength(50);
+    for (const b of second) releaseBody(b);
+  });
 });
 
 /** A stand-in request: a stream with headers, fed chunk by chunk. */
