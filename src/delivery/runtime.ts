@@ -8,7 +8,9 @@
 import type { Gateway } from './gateway';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store';
+import type { ReadinessCheck } from '../observability/readiness';
 import { AmqpLink, AmqpRelay, AmqpWorker } from './amqp';
+import { AmqpProbe, queueReadiness } from './amqp-readiness';
 import type { DeliveryConfig } from './config';
 import { Delivery } from './delivery';
 import { deliveryHandlers, type DeliveryPorts } from './handlers';
@@ -44,6 +46,8 @@ export interface DeliveryRuntime {
   start(role: DeliveryRole): Promise<void>;
   /** Stops it, letting jobs in hand finish. */
   stop(): Promise<void>;
+  /** What `/ready` checks for delivery: with AMQP_URL, that RabbitMQ answers and the queue exists. */
+  readiness(): ReadinessCheck[];
 }
 
 export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRuntime {
@@ -61,6 +65,7 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
   let local: LocalWorker | null = null;
   let relay: AmqpRelay | null = null;
   let consumer: AmqpWorker | null = null;
+  let probe: AmqpProbe | null = null;
   const onStats = opts.onStats;
   const statsEveryMs = opts.statsEveryMs ?? 15_000;
   const retentionMs = config.retentionDays !== undefined ? config.retentionDays * 86_400_000 : null;
@@ -101,6 +106,7 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
         return;
       }
       link = new AmqpLink(config.amqp.url, logger);
+      probe = new AmqpProbe(link, config.amqp.queue);
       relay = new AmqpRelay(link, outbox, config.amqp.queue, { pollMs: config.pollMs, queueLeaseMs: Math.max(config.leaseMs, 60_000), logger, ready: opts.ready });
       await relay.start();
       if (role === 'worker') {
@@ -109,14 +115,19 @@ export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRun
       }
       logger?.info('outbox relay started', { mode: 'amqp', role, queue: config.amqp.queue });
     },
+    readiness() {
+      return config.amqp ? [queueReadiness(() => probe)] : [];
+    },
     async stop() {
       await stats?.stop();
       await delivery.drain(Math.min(config.leaseMs, 30_000));
       await consumer?.stop();
       await relay?.stop();
       await local?.stop();
+      await probe?.close();
       await link?.close();
       link = null;
+      probe = null;
       consumer = relay = local = null;
     },
   };
