@@ -2,6 +2,7 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { rethrowStoreError } from './errors';
 import type { QueryResult, Store, Transaction } from './store';
+import { storableParams } from './storable';
 
 export interface PgStoreOptions {
   connectionString: string;
@@ -43,7 +44,7 @@ export class PgStore implements Store {
   }
 
   async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const res = await this.pool.query<R>(sql, params ? [...params] : undefined).catch(rethrowStoreError);
+    const res = await this.pool.query<R>(sql, storableParams(params)).catch(rethrowStoreError);
     return { rows: res.rows, rowCount: res.rowCount ?? 0 };
   }
 
@@ -78,7 +79,7 @@ export class PgStore implements Store {
 function txOf(client: PoolClient): Transaction {
   return {
     async query<R extends object>(sql: string, params?: readonly unknown[]) {
-      const res = await client.query<R>(sql, params ? [...params] : undefined);
+      const res = await client.query<R>(sql, storableParams(params));
       return { rows: res.rows, rowCount: res.rowCount ?? 0 };
     },
     async exec(script: string) {

@@ -9,11 +9,12 @@ import fs from 'node:fs';
 import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import { lockDataDir, type DirLock } from './dir-lock';
 import type { QueryResult, Store, Transaction } from './store';
+import { storableParams } from './storable';
 
 type PGliteQueryable = Pick<PGlite, 'query'> | Pick<PGliteTransaction, 'query'>;
 
 async function run<R>(db: PGliteQueryable, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-  const res = await db.query<R>(sql, params ? [...params] : undefined);
+  const res = await db.query<R>(sql, storableParams(params));
   return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
 }
 
