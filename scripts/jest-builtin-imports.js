@@ -1,5 +1,5 @@
 // Jest's CommonJS runtime cannot run `import("fs")` without --experimental-vm-modules, and
-// PGlite's CommonJS build loads Node built-ins that way. This rewrites those literal dynamic
+// PGlite's CommonJS build and the OTLP exporter load Node built-ins that way. This rewrites those literal dynamic
 // imports of built-ins into require() calls, for the files jest.config.js routes here only.
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');

@@ -54,6 +54,11 @@ export const ConfigSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   /** Prefix of the rate-limit keys in Redis (separates deployments sharing one Redis). */
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('actionbridge:rl'),
+  /** OpenTelemetry: OTLP/HTTP collector base URL (traces go to `<url>/v1/traces`); unset = no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** OTLP/HTTP traces URL, when it is not `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('actionbridge'),
   /** Dialogflow intent/tag → action mapping (JSON); default `dialogflow.mapping.json` in the working folder when present. */
   DIALOGFLOW_MAPPING_FILE: z.string().min(1).optional(),
   /** Time an action gets before the Dialogflow adapter answers "still working" (ES hard limit is 5 s). */

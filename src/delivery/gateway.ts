@@ -31,6 +31,7 @@ import {
   type TimeoutPolicy,
 } from 'cockatiel';
 import type { Logger } from '../observability/logger';
+import { inSpan, spanEvent, tracingEnabled } from '../observability/tracing';
 import { createRateLimiters, type RateLimiter, type RateLimiters, type RateRule } from '../ratelimit';
 import { ConnectorError, fromNetworkError } from './connector-error';
 
@@ -175,7 +176,17 @@ export class Gateway {
    * the attempt times out; SDKs that accept one should pass it on. Always rejects with a
    * ConnectorError.
    */
-  async call<T>(connector: string, operation: string, fn: (signal: AbortSignal) => Promise<T>, opts: CallOptions): Promise<T> {
+  call<T>(connector: string, operation: string, fn: (signal: AbortSignal) => Promise<T>, opts: CallOptions): Promise<T> {
+    if (!tracingEnabled()) return this.callUnderPolicies(connector, operation, fn, opts);
+    return inSpan(`${connector} ${operation}`, 'client', { 'actionbridge.connector': connector, 'actionbridge.operation': operation, 'actionbridge.idempotent': opts.idempotent }, (span) =>
+      this.callUnderPolicies(connector, operation, fn, opts).catch((err: unknown) => {
+        if (err instanceof ConnectorError) span?.setAttribute('actionbridge.error_kind', err.kind);
+        throw err;
+      }),
+    );
+  }
+
+  private async callUnderPolicies<T>(connector: string, operation: string, fn: (signal: AbortSignal) => Promise<T>, opts: CallOptions): Promise<T> {
     const lane = this.lane(connector);
     const { policy } = lane;
     const retryable = (e: Error) =>
@@ -190,6 +201,7 @@ export class Gateway {
       const error = 'error' in r ? r.error : undefined;
       this.opts.onRetry?.({ connector, operation, attempt: r.attempt, delayMs: r.delay, error });
       this.opts.observer?.retried(connector);
+      spanEvent('retry', { attempt: r.attempt, delay_ms: Math.round(r.delay) });
       this.opts.logger?.warn('retrying connector call', {
         connector,
         operation,

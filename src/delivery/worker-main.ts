@@ -7,6 +7,7 @@ import { loadConfig } from '../config';
 import { createLogger } from '../observability/logger';
 import { registerSecret } from '../observability/redact';
 import { createServices } from '../server/services';
+import { otlpTracesUrl, startTracing, stopTracing } from '../observability/tracing';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -20,6 +21,8 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env, opts: { ex
   }
   registerSecret(config.DATABASE_URL);
   const logger = createLogger(config.LOG_LEVEL);
+  const tracesUrl = otlpTracesUrl(config);
+  if (tracesUrl) startTracing({ tracesUrl, serviceName: `${config.OTEL_SERVICE_NAME}-worker` });
   const built = await createServices(config, logger, env);
   await built.delivery.start('worker').catch(async (err: unknown) => {
     await built.close();
@@ -28,7 +31,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env, opts: { ex
   logger.info('ActionBridge worker ready', { mode: built.delivery.mode, store: built.store.kind });
 
   let stopping: Promise<void> | null = null;
-  const stop = () => (stopping ??= built.close());
+  const stop = () => (stopping ??= built.close().finally(() => stopTracing()));
   if (opts.exitOnSignal !== false) {
     const onSignal = (signal: string) => {
       logger.info('worker shutting down: finishing jobs in hand', { signal });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import winston from 'winston';
 import type TransportStream from 'winston-transport';
 import { redact } from './redact';
+import { activeTraceId } from './tracing';
 
 export type Logger = winston.Logger;
 
@@ -26,6 +27,8 @@ const lineFormat = winston.format((info) => {
     if (typeof value === 'object' ? value !== null : typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') flat = false;
   }
   if (!fields.timestamp) fields.timestamp = new Date().toISOString();
+  const traceId = activeTraceId();
+  if (traceId !== undefined && fields.trace_id === undefined) fields.trace_id = traceId;
   if (!flat) return nestedJson.transform(info, nestedJson.options);
   const keys = Object.keys(fields).sort();
   let line = '{';

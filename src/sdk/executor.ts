@@ -11,6 +11,7 @@ import { Dispatcher } from './dispatcher';
 import { ActionNotFound } from './errors';
 import type { ActionRegistry } from './registry';
 import { Tracker } from './tracker';
+import { inSpan, tracingEnabled } from '../observability/tracing';
 
 export interface ExecuteInput {
   tracker: TrackerState;
@@ -35,7 +36,12 @@ export class Executor {
     return action;
   }
 
-  async execute(action: Action, input: ExecuteInput): Promise<ExecuteResult> {
+  execute(action: Action, input: ExecuteInput): Promise<ExecuteResult> {
+    if (!tracingEnabled()) return this.run(action, input);
+    return inSpan(`action ${action.name}`, 'internal', { 'rasa.action': action.name, 'rasa.sender_id': input.tracker.sender_id }, () => this.run(action, input));
+  }
+
+  private async run(action: Action, input: ExecuteInput): Promise<ExecuteResult> {
     const dispatcher = new Dispatcher();
     const tracker = new Tracker(input.tracker);
     const returned: unknown = await action.run({ tracker, dispatcher, domain: input.domain, services: this.services, signal: input.signal });

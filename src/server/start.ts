@@ -10,6 +10,7 @@ import { exposureWarning } from './exposure';
 import { auditCallHook } from '../observability/audit';
 import { storeReadiness } from '../observability/readiness';
 import { InboundHooks } from '../delivery/inbound-hooks';
+import { otlpTracesUrl, startTracing, stopTracing } from '../observability/tracing';
 
 export interface Started {
   server: ActionServer;
@@ -27,6 +28,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   registerSecret(config.REDIS_URL);
   registerSecretsFromEnv(env);
   const logger = createLogger(config.LOG_LEVEL);
+  const tracesUrl = otlpTracesUrl(config);
+  if (tracesUrl) {
+    startTracing({ tracesUrl, serviceName: config.OTEL_SERVICE_NAME });
+    logger.info('tracing: spans exported over OTLP/HTTP', { tracesUrl });
+  }
   const registry = loadActionsDir(config.ACTIONS_DIR);
   const metrics = new Metrics();
   const built = await createServices(config, logger, env, metrics);
@@ -37,7 +43,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit) });
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
-  server.shutdown = () => closeServer().finally(() => built.close());
+  server.shutdown = () =>
+    closeServer()
+      .finally(() => built.close())
+      .finally(() => stopTracing());
   // The outbox worker (or the RabbitMQ relay) first: an unreachable broker refuses start-up.
   await built.delivery.start('server').catch(async (err: unknown) => {
     await built.close();

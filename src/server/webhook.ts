@@ -20,6 +20,8 @@ import { toHttpError } from './error-mapping';
 import { requestIdOf, sendJson } from './http';
 import { DEFAULT_JSON_MAX_DEPTH, nestsDeeperThan, tooDeepMessage } from './json-depth';
 import { TurnQueue } from './turn-queue';
+import type { Span } from '@opentelemetry/api';
+import { inSpan, tracingEnabled } from '../observability/tracing';
 import type { RateLimiter } from '../ratelimit';
 import { senderThrottled } from './middleware/rate-limit';
 
@@ -121,7 +123,7 @@ export function webhookHandler(deps: WebhookDeps) {
   // Parsing and validation wait their turn here, so a burst of big trackers cannot starve reads.
   const turns = new TurnQueue();
   const maxDepth = deps.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH;
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, span?: Span): Promise<void> => {
     const started = performance.now();
     const requestId = requestIdOf(req.headers['x-request-id']);
     let outcome: WebhookOutcome;
@@ -140,7 +142,10 @@ export function webhookHandler(deps: WebhookDeps) {
     if (!res.headersSent && !res.destroyed) sendJson(res, outcome.status, outcome.body, { 'X-Request-Id': requestId, ...outcome.headers });
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     const record = { requestId, action: outcome.action, senderId: outcome.senderId, status: outcome.status, durationMs };
+    span?.setAttributes({ 'http.response.status_code': outcome.status, 'rasa.action': outcome.action ?? '', 'actionbridge.request_id': requestId });
     if (deps.logger.isLevelEnabled('info')) deps.logger.info('action call', record);
     deps.onCall?.(record);
   };
+  return (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    tracingEnabled() ? inSpan('POST /webhook', 'server', { 'http.request.method': 'POST', 'url.path': '/webhook' }, (span) => handle(req, res, span), req.headers) : handle(req, res);
 }
