@@ -7,7 +7,7 @@
  * insurance limiter that counts while Redis is unreachable (limits then hold per process).
  */
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../observability/logger';
 
 /** `points` requests per `durationSeconds` window. */
@@ -49,6 +49,18 @@ export interface RateLimitersOptions {
 
 const ALLOWED: RateDecision = { allowed: true, retryAfterMs: 0 };
 
+interface Flexible {
+  RateLimiterMemory: typeof RateLimiterMemory;
+  RateLimiterRedis: typeof RateLimiterRedis;
+  RateLimiterRes: typeof RateLimiterRes;
+}
+
+/** The library is loaded with the first limit configured: without any, a server never needs it (~0.7 MB of heap). */
+function flexible(): Flexible {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('rate-limiter-flexible') as Flexible;
+}
+
 class FlexibleLimiter implements RateLimiter {
   constructor(
     readonly rule: RateRule,
@@ -61,7 +73,7 @@ class FlexibleLimiter implements RateLimiter {
       await this.impl.consume(key);
       return ALLOWED;
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
+      if (rejection instanceof flexible().RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
       // Only a store failure without insurance lands here; a limiter must not turn into an outage.
       this.logger?.warn('rate limiter failed; request let through', { error: rejection });
       return ALLOWED;
@@ -101,9 +113,10 @@ export function createRateLimiters(opts: RateLimitersOptions = {}): RateLimiters
       const existing = made.get(name);
       if (existing) return existing;
       checkRule(name, rule);
-      const memory = new RateLimiterMemory({ points: rule.points, duration: rule.durationSeconds, keyPrefix: name });
+      const { RateLimiterMemory: Memory, RateLimiterRedis: InRedis } = flexible();
+      const memory = new Memory({ points: rule.points, duration: rule.durationSeconds, keyPrefix: name });
       const impl: RateLimiterAbstract = store
-        ? new RateLimiterRedis({
+        ? new InRedis({
             storeClient: store,
             points: rule.points,
             duration: rule.durationSeconds,

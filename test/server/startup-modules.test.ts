@@ -40,7 +40,7 @@ const srv = net.createServer().listen(0, '127.0.0.1', () => {
 });
 `;
 
-const LAZY = ['pg', '@electric-sql/pglite', 'amqplib', 'jose', 'yaml', 'jsforce', '@hubspot/api-client', 'jira.js', '@notionhq/client', 'ioredis', '@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-http'];
+const LAZY = ['pg', '@electric-sql/pglite', 'amqplib', 'jose', 'yaml', 'rate-limiter-flexible', 'jsforce', '@hubspot/api-client', 'jira.js', '@notionhq/client', 'ioredis', '@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-http'];
 
 describe('packages loaded by serve', () => {
   let dataDir: string;
