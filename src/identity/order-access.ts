@@ -42,13 +42,13 @@ export function sameEmail(a: string, b: string): boolean {
 
 export async function verifyOrderAccess(input: OrderAccessInput): Promise<OrderAccess> {
   const { limiter, senderId } = input;
-  if (limiter.isBlocked(senderId)) return { ok: false, reason: 'throttled' };
+  if (await limiter.isBlocked(senderId)) return { ok: false, reason: 'throttled' };
 
   const token = await input.identity.checkToken(input.metadata);
   const email = typeof input.email === 'string' ? input.email.trim() : '';
   if (token.kind === 'none' && !email) return { ok: false, reason: 'email_needed' };
   const orderKey = `order:${input.orderId}`;
-  if (token.kind === 'none' && input.orderLimiter?.isBlocked(orderKey)) return { ok: false, reason: 'throttled' };
+  if (token.kind === 'none' && (await input.orderLimiter?.isBlocked(orderKey))) return { ok: false, reason: 'throttled' };
 
   const order = await input.orders.findById(input.orderId);
   let access: OrderAccess = { ok: false, reason: 'not_found' };
@@ -59,8 +59,8 @@ export async function verifyOrderAccess(input: OrderAccessInput): Promise<OrderA
   }
   // An invalid token never falls back to the email: a channel that sends tokens vouches for its users.
   if (!access.ok) {
-    limiter.recordFailure(senderId);
-    if (token.kind === 'none') input.orderLimiter?.recordFailure(orderKey);
+    await limiter.recordFailure(senderId);
+    if (token.kind === 'none') await input.orderLimiter?.recordFailure(orderKey);
   }
   return access;
 }

@@ -16,6 +16,7 @@ export interface IdentityVerifier {
 
 /** Counts failed verifications per conversation so guessing order ids and emails is slow. */
 export interface AttemptLimiter {
-  isBlocked(key: string): boolean;
-  recordFailure(key: string): void;
+  /** Synchronous in process; a promise when the count lives in a shared store. */
+  isBlocked(key: string): boolean | Promise<boolean>;
+  recordFailure(key: string): void | Promise<void>;
 }

@@ -25,6 +25,10 @@ export interface RateDecision {
 export interface RateLimiter {
   readonly rule: RateRule;
   consume(key: string): Promise<RateDecision>;
+  /** Points used by `key` in its current window (without using one). */
+  used(key: string): Promise<number>;
+  /** Uses one point of `key` even past the limit (a failure being counted); returns the points used. */
+  charge(key: string): Promise<number>;
 }
 
 export interface RateLimiters {
@@ -78,6 +82,16 @@ class FlexibleLimiter implements RateLimiter {
       this.logger?.warn('rate limiter failed; request let through', { error: rejection });
       return ALLOWED;
     }
+  }
+
+  async used(key: string): Promise<number> {
+    const res = await this.impl.get(key).catch(() => null);
+    return res?.consumedPoints ?? 0;
+  }
+
+  async charge(key: string): Promise<number> {
+    const res = await this.impl.penalty(key, 1).catch(() => null);
+    return res?.consumedPoints ?? 0;
   }
 }
 

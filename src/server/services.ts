@@ -11,7 +11,7 @@ import type { Config } from '../config';
 import { loadEnterpriseConfig } from '../connectors/config';
 import { StoreOrders, isEmpty, seedDemoData } from '../connectors/orders';
 import { createEnterprisePorts } from '../connectors/registry';
-import { SlidingWindowLimiter, identityFromConfig } from '../identity';
+import { SharedAttemptLimiter, SlidingWindowLimiter, identityFromConfig } from '../identity';
 import type { Logger } from '../observability/logger';
 import type { AttemptLimiter, IdentityVerifier } from '../ports/company-data';
 import '../ports/enterprise';
@@ -91,23 +91,28 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
   });
   logger.info('enterprise connectors', { crm: crm.provider, ticketing: ticketing.provider, knowledgeBase: knowledgeBase.provider });
 
-  const limiter = new SlidingWindowLimiter({
-    maxFailures: config.IDENTITY_MAX_FAILURES,
-    windowMs: config.IDENTITY_FAILURE_WINDOW_MS,
-    // Someone guessing order numbers or emails: worth a line for whoever watches the logs.
-    onBlocked: (senderId) => logger.warn('identity verification throttled', { senderId, failures: config.IDENTITY_MAX_FAILURES }),
-  });
+  // Someone guessing order numbers or emails: worth a line for whoever watches the logs.
+  const onSenderBlocked = (senderId: string) => logger.warn('identity verification throttled', { senderId, failures: config.IDENTITY_MAX_FAILURES });
+  const onOrderBlocked = (key: string) => logger.warn('identity verification throttled', { order: key.replace(/^order:/, ''), failures: config.IDENTITY_MAX_FAILURES_PER_ORDER });
+  const windowSeconds = Math.max(1, Math.ceil(config.IDENTITY_FAILURE_WINDOW_MS / 1000));
+  // With Redis every replica counts the same failures; otherwise this process counts them.
+  const [limiter, orderLimiter]: [AttemptLimiter, AttemptLimiter] =
+    rateLimiters.store === 'redis'
+      ? [
+          new SharedAttemptLimiter(rateLimiters.limiter('identity-failures-sender', { points: config.IDENTITY_MAX_FAILURES, durationSeconds: windowSeconds }), onSenderBlocked),
+          new SharedAttemptLimiter(rateLimiters.limiter('identity-failures-order', { points: config.IDENTITY_MAX_FAILURES_PER_ORDER, durationSeconds: windowSeconds }), onOrderBlocked),
+        ]
+      : [
+          new SlidingWindowLimiter({ maxFailures: config.IDENTITY_MAX_FAILURES, windowMs: config.IDENTITY_FAILURE_WINDOW_MS, onBlocked: onSenderBlocked }),
+          new SlidingWindowLimiter({ maxFailures: config.IDENTITY_MAX_FAILURES_PER_ORDER, windowMs: config.IDENTITY_FAILURE_WINDOW_MS, onBlocked: onOrderBlocked }),
+        ];
   const services: ActionServices = {
     crm,
     ticketing,
     knowledgeBase,
     delivery: delivery.delivery,
     ...companyDataServices(store, identity, limiter),
-    orderVerificationLimiter: new SlidingWindowLimiter({
-      maxFailures: config.IDENTITY_MAX_FAILURES_PER_ORDER,
-      windowMs: config.IDENTITY_FAILURE_WINDOW_MS,
-      onBlocked: (key) => logger.warn('identity verification throttled', { order: key.replace(/^order:/, ''), failures: config.IDENTITY_MAX_FAILURES_PER_ORDER }),
-    }),
+    orderVerificationLimiter: orderLimiter,
   };
   return {
     services,

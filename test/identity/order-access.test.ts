@@ -1,6 +1,9 @@
 import { DEMO_ORDERS, orderTotal } from '../../src/connectors/orders';
 import { JwtIdentityVerifier, SlidingWindowLimiter, verifyOrderAccess, type OrderAccessInput } from '../../src/identity';
 import type { Order, Orders } from '../../src/ports/orders';
+import { randomUUID } from 'node:crypto';
+import { SharedAttemptLimiter } from '../../src/identity';
+import { createRateLimiters, type RateLimiters } from '../../src/ratelimit';
 import { AUDIENCE, ISSUER, SECRET, hsToken } from './tokens';
 
 /** Orders from the demo data, in memory: the thing under test here is the access decision. */
@@ -91,5 +94,35 @@ describe('verifyOrderAccess', () => {
       const r = await guess('t4', { email: undefined, metadata: { identity_token: await hsToken({ sub: 'C-1001' }) } });
       expect(r).toMatchObject({ ok: true, verifiedBy: 'token' });
     });
+  });
+});
+
+describe('verifyOrderAccess on two replicas sharing failures through Redis', () => {
+  const identity = new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
+  const orders = demoOrders();
+  const stores: RateLimiters[] = [];
+  afterAll(() => Promise.all(stores.map((s) => s.close())));
+
+  it('blocks a conversation whose guesses alternate between replicas, and says so once', async () => {
+    const keyPrefix = `test:${randomUUID()}`;
+    const blocked: string[] = [];
+    const replicas = await Promise.all(
+      [0, 1].map(async () => {
+        const store = createRateLimiters({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix });
+        stores.push(store);
+        expect(await store.connected()).toBe(true);
+        return new SharedAttemptLimiter(store.limiter('identity-failures-sender', { points: 3, durationSeconds: 900 }), (key) => blocked.push(key));
+      }),
+    );
+    const check = (replica: number, email: string, senderId = 'roaming') =>
+      verifyOrderAccess({ orders, identity, limiter: replicas[replica]!, senderId, metadata: {}, orderId: 'ORD-10001', email });
+    // Three wrong guesses spread over both replicas: each replica alone saw fewer than three.
+    expect(await check(0, 'g1@example.com')).toEqual({ ok: false, reason: 'not_found' });
+    expect(await check(1, 'g2@example.com')).toEqual({ ok: false, reason: 'not_found' });
+    expect(await check(0, 'g3@example.com')).toEqual({ ok: false, reason: 'not_found' });
+    expect(await check(1, 'ada@example.com')).toEqual({ ok: false, reason: 'throttled' });
+    expect(await check(0, 'ada@example.com')).toEqual({ ok: false, reason: 'throttled' });
+    expect(blocked).toEqual(['roaming']);
+    expect(await check(1, 'ada@example.com', 'someone-else')).toMatchObject({ ok: true });
   });
 });
