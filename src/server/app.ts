@@ -115,7 +115,6 @@ export function createActionServer(opts: ServerOptions): ActionServer {
         sendJson(res, 401, UNAUTHORIZED_BODY, { 'WWW-Authenticate': 'Bearer realm="actionbridge", Basic realm="actionbridge"' });
         return;
       }
-      // Before the body is read: a flooding client costs us no buffering or parsing.
       const run = () =>
         webhook(req, res).catch((err) => {
           logger.error('webhook handler crashed', { error: err });
@@ -125,6 +124,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
         void run();
         return;
       }
+      // Before the body is read: a flooding client costs us no buffering or parsing.
       limits.ip.consume(req.socket.remoteAddress ?? 'unknown').then((decision) => {
         if (decision.allowed) return run();
         opts.metrics?.refusedByIpLimit();
