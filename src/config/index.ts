@@ -31,7 +31,7 @@ export const ConfigSchema = z.object({
   BODY_LIMIT: bytes.pipe(z.number().min(1024, 'at least 1kb')).default(20 * 1024 * 1024),
   /**
    * Deepest array/object nesting accepted in a JSON body (/webhook, Dialogflow, /hooks); deeper
-   * gets a 400 before parsing. Capped: what reads the parsed body recurses.
+   * gets a 400 before any action or adapter reads it. Capped: what reads the parsed body recurses.
    */
   JSON_MAX_DEPTH: positiveInt.max(1000, 'at most 1000').default(64),
   /** How long SIGTERM waits for in-flight calls before closing anyway. */

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { Queryable } from '../store';
+import { isStorableText } from '../store/storable';
 import { ArticleJob, JOB_TYPES, LeadJob, TicketJob } from './handlers';
 import type { JobSpec, Outbox } from './outbox';
 import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../server/json-depth';
@@ -197,14 +198,12 @@ function textOf(value: unknown): string {
   return out.join('').trim();
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /**
  * PostgreSQL's jsonb refuses U+0000 and unpaired surrogates (both valid in JSON text): a job
  * carrying one would fail at the INSERT, a 500 for what is bad input. Depth is bounded by then.
  */
 function hasUnstorableText(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\0') || LONE_SURROGATE.test(value);
+  if (typeof value === 'string') return !isStorableText(value);
   if (typeof value !== 'object' || value === null) return false;
   return Object.entries(value).some(([k, v]) => hasUnstorableText(k) || hasUnstorableText(v));
 }

@@ -14,7 +14,7 @@ import { DomainCache } from './domain-cache';
 import { toHttpError } from './error-mapping';
 import { requestIdOf, sendJson } from './http';
 import { isAuthorized, UNAUTHORIZED_BODY } from './middleware/auth';
-import { inboundLimits, RATE_LIMITED_BODY, retryAfterSeconds } from './middleware/rate-limit';
+import { inboundLimits, throttled } from './middleware/rate-limit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
 import { actionsRoutes } from './routes/actions';
 import { dialogflowRoutes, type DialogflowConfig } from './adapters/dialogflow/router';
@@ -128,7 +128,8 @@ export function createActionServer(opts: ServerOptions): ActionServer {
       limits.ip.consume(req.socket.remoteAddress ?? 'unknown').then((decision) => {
         if (decision.allowed) return run();
         opts.metrics?.refusedByIpLimit();
-        sendJson(res, 429, RATE_LIMITED_BODY, { 'Retry-After': String(retryAfterSeconds(decision)) });
+        const refused = toHttpError(throttled('ip', decision), { requestId: requestIdOf(req.headers['x-request-id']) });
+        sendJson(res, refused.status, refused.body, refused.headers);
         req.resume();
       }, (err: unknown) => {
         logger.error('rate limit check crashed', { error: err });

@@ -23,14 +23,14 @@ import { TurnQueue } from './turn-queue';
 import type { Span } from '@opentelemetry/api';
 import { inSpan, tracingEnabled } from '../observability/tracing';
 import type { RateLimiter } from '../ratelimit';
-import { senderThrottled } from './middleware/rate-limit';
+import { throttled } from './middleware/rate-limit';
 
 export interface WebhookDeps {
   executor: Executor;
   domainCache: DomainCache;
   logger: Logger;
   bodyLimit: number;
-  /** Deepest array/object nesting accepted (JSON_MAX_DEPTH); deeper bodies get a 400 before parsing. */
+  /** Deepest array/object nesting accepted (JSON_MAX_DEPTH); deeper bodies get a 400 before the action runs. */
   jsonMaxDepth?: number;
   /** Calls per conversation (RATE_LIMIT_SENDER_PER_MINUTE); absent = unlimited. */
   senderLimiter?: RateLimiter;
@@ -87,7 +87,7 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
     // After the 449 handshake, so Rasa's retry with the full domain is not counted twice.
     if (deps.senderLimiter) {
       const decision = await deps.senderLimiter.consume(senderId);
-      if (!decision.allowed) throw senderThrottled(decision);
+      if (!decision.allowed) throw throttled('sender', decision);
     }
 
     const result = await deps.executor.execute(target, { tracker, domain, signal });

@@ -18,6 +18,11 @@ interface WellFormed {
   toWellFormed(): string;
 }
 
+/** True when PostgreSQL would store `s` as it is (no U+0000, no unpaired surrogate). */
+export function isStorableText(s: string): boolean {
+  return !s.includes('\0') && (s as unknown as WellFormed).isWellFormed();
+}
+
 export function storableText(s: string): string {
   let out = s;
   if (out.includes('\0')) out = out.replaceAll('\0', '');

@@ -24,13 +24,15 @@ export function inboundLimits(config: InboundLimitsConfig, limiters: RateLimiter
   };
 }
 
-export const retryAfterSeconds = (d: RateDecision): number => Math.max(1, Math.ceil(d.retryAfterMs / 1000));
+const MESSAGES = {
+  ip: 'Too many requests: slow down and retry after the time in Retry-After.',
+  sender: 'This conversation is sending requests faster than allowed; it can go on in a moment.',
+} as const;
 
-export const RATE_LIMITED_BODY = { error: 'Too many requests: slow down and retry after the time in Retry-After.', code: 'rate_limited' } as const;
-
-/** Thrown (and mapped to 429 with Retry-After) when one conversation calls faster than allowed. */
-export function senderThrottled(decision: RateDecision): AppError {
-  return new AppError('rate_limited', "This conversation is sending requests faster than allowed; it can go on in a moment.", {
-    retryAfterSeconds: retryAfterSeconds(decision),
-  });
+/**
+ * The error a refused call becomes; error-mapping turns it into 429 JSON with Retry-After, the
+ * same way for the IP limit (answered before the body is read) and the sender limit.
+ */
+export function throttled(scope: keyof typeof MESSAGES, decision: RateDecision): AppError {
+  return new AppError('rate_limited', MESSAGES[scope], { retryAfterSeconds: decision.retryAfterMs / 1000 });
 }
