@@ -19,6 +19,7 @@ import { DomainNotFound } from '../sdk/errors';
 import { toHttpError } from './error-mapping';
 import { requestIdOf, sendJson } from './http';
 import { DEFAULT_JSON_MAX_DEPTH, nestsDeeperThan, tooDeepMessage } from './json-depth';
+import { parseCallBody } from './tracker-json';
 import { TurnQueue } from './turn-queue';
 import type { Span } from '@opentelemetry/api';
 import { inSpan, tracingEnabled } from '../observability/tracing';
@@ -103,15 +104,15 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
 /** Parses the raw body; JSON syntax errors and too deep nesting become a 400 that says where or how deep. */
 function parseJson(raw: Buffer, maxDepth: number): unknown {
   if (raw.length === 0) return null;
-  const text = raw.toString('utf8');
-  releaseBody(raw);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseCallBody(raw);
   } catch (err) {
     // V8's message quotes part of the body; say only where parsing stopped.
     const at = /position (\d+)/.exec((err as Error).message)?.[1];
     throw new AppError('validation', at ? `Malformed JSON body (parsing stopped at byte ${at}).` : 'Malformed JSON body.');
+  } finally {
+    releaseBody(raw);
   }
   // Checked on the parsed value (cheaper than a byte scan on big trackers), before anything reads it.
   if (nestsDeeperThan(parsed, maxDepth)) throw new AppError('validation', tooDeepMessage(maxDepth));
