@@ -154,6 +154,16 @@ function machine() {
   };
 }
 
+/** Cost of fresh memory and of one large string on this machine (bench/page-cost.js), or null. */
+function measurePageCost(bodyFile) {
+  const r = spawnSync(...pinned(0, [process.execPath, path.join(__dirname, 'page-cost.js'), bodyFile]), { encoding: 'utf8', cwd: root, timeout: 120_000 });
+  if (r.status !== 0) {
+    process.stderr.write(`page-cost measurement failed: ${r.stderr}\n`);
+    return null;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
 function runValidationBench() {
   const r = spawnSync(...pinned(0, [process.execPath, path.join(__dirname, 'validation.js'), '--json']), { encoding: 'utf8', cwd: root, timeout: 120_000 });
   if (r.status !== 0) {
@@ -177,6 +187,8 @@ async function main() {
     fs.writeFileSync(file, makeBody(n));
     bodies[n] = { file, bytes: fs.statSync(file).size };
   }
+  // Measured before the servers start, on the largest body, so the machine's regime is on record.
+  const pageCost = measurePageCost(bodies[Math.max(...SIZES)].file);
   const logFile = path.join(tmp, 'actionbridge.log');
   const logFd = fs.openSync(logFile, 'w');
 
@@ -242,13 +254,13 @@ async function main() {
   stopAll();
   const validation = runValidationBench();
   const endedAt = new Date();
-  fs.writeFileSync(OUT, report({ cells, mem, memStart, info, bodies, startedAt, endedAt, logLines, served, validation }));
+  fs.writeFileSync(OUT, report({ cells, mem, memStart, info, pageCost, bodies, startedAt, endedAt, logLines, served, validation }));
   fs.writeFileSync(path.join(tmp, 'raw.json'), JSON.stringify({ cells, mem, info }, null, 1));
   process.stdout.write(`ours RSS after the run: ${f1(mem.ours?.rssMb ?? null)} MB (peak ${f1(mem.ours?.peakMb ?? null)} MB); bare ${f1(mem.bare?.rssMb ?? null)} MB\n`);
   process.stdout.write(`wrote ${path.relative(process.cwd(), OUT)} (raw runs: ${path.join(tmp, 'raw.json')}) in ${Math.round((endedAt - startedAt) / 1000)} s\n`);
 }
 
-function report({ cells, mem, memStart, info, bodies, startedAt, endedAt, logLines, served, validation }) {
+function report({ cells, mem, memStart, info, pageCost, bodies, startedAt, endedAt, logLines, served, validation }) {
   const cellOf = (n, c) => cells.find((x) => x.events === n && x.connections === c);
   const lines = [];
   const push = (...l) => lines.push(...l);
@@ -262,6 +274,11 @@ function report({ cells, mem, memStart, info, bodies, startedAt, endedAt, logLin
     '## Setup',
     '',
     `- Machine: ${info.cpu}, ${info.memory} RAM, ${info.kernel}, Node ${info.node}, autocannon ${info.autocannon}. Load average at start: ${info.loadavg} (other engineers run their tests on the same 2 cores at times, so the numbers are noisy; every figure is a median).`,
+    ...(pageCost
+      ? [
+          `- Fresh memory on this machine (bench/page-cost.js, core 0, before the servers start): ${pageCost.faultUsPerPage.toFixed(2)} µs per 4 KiB page touched for the first time; decoding the ${(pageCost.bodyBytes / 1024).toFixed(1)} KiB body into one string takes ${f0(pageCost.decodeWholeUs)} µs, into 64 KiB strings ${f0(pageCost.decodePiecesUs)} µs. A string over 128 KiB gets pages of its own in V8's large-object space, mapped and unmapped with it; what that costs differs a lot between machines, and it is what ActionBridge avoids by parsing long trackers in pieces (bench/analysis.md).`,
+        ]
+      : []),
     `- ActionBridge is started the way users start it: \`node bin/actionbridge.js serve\` with \`HOST=127.0.0.1 PORT=… ACTIONS_DIR=bench/actions LOG_LEVEL=info\`, pinned with \`taskset -c 0\`. \`bench/actions/noop.js\` registers \`action_noop\` (does nothing) through \`defineAction\`. Logging stays at the default \`info\` level, one JSON line per call, written to a log file (stdout redirected to a file in the temp folder): ${logLines.toLocaleString('en-US')} "action call" lines for ${served.toLocaleString('en-US')} measured requests plus warm-ups.`,
     '- "bare" is `bench/bare-server.js`: `node:http`, collects the body, `JSON.parse`s it and answers a fixed `{"events":[],"responses":[]}`; also pinned to core 0. Both servers run during the whole bench (one idles while the other is measured).',
     `- Load: \`bench/load.js\`, one autocannon (programmatic API) process per run, pinned to core 1, keep-alive connections, pipelining 1, POSTing the same body for both servers. Each cell: ${WARMUP} s warm-up per server, then ${RUNS} runs of ${DURATION} s per server, alternating which server goes first. Latencies are exact percentiles over every response of a run (not autocannon's whole-millisecond histogram); the tables show the median over the runs.`,
