@@ -66,30 +66,46 @@ function cutBefore(body: Buffer, at: number): number {
   return body[before] === CLOSE_OBJECT ? comma : -1;
 }
 
+/**
+ * `{"event"` occurrences that may turn out not to be cuts before the body is simply parsed whole.
+ * A Rasa tracker has one (its first event, after `[`); a hostile body could have millions, and
+ * looking at each costs more than parsing.
+ */
+export const MAX_NON_CUTS = 256;
+
+interface Search {
+  readonly body: Buffer;
+  nonCutsLeft: number;
+}
+
 /** The last cut after `from` whose `{"event"` starts at or before `limit`, else the first one after it. */
-function nextCut(body: Buffer, from: number, limit: number): number {
+function nextCut(search: Search, from: number, limit: number): number {
+  const { body } = search;
   for (let at = body.lastIndexOf(EVENT_OPEN, limit); at > from; at = body.lastIndexOf(EVENT_OPEN, at - 1)) {
     const cut = cutBefore(body, at);
     if (cut > from) return cut;
+    if (--search.nonCutsLeft < 0) return -1;
   }
   // One event longer than a run: take the next cut after it, so only that run is large.
   for (let at = body.indexOf(EVENT_OPEN, limit + 1); at !== -1; at = body.indexOf(EVENT_OPEN, at + 1)) {
     const cut = cutBefore(body, at);
     if (cut > from) return cut;
+    if (--search.nonCutsLeft < 0) return -1;
   }
   return -1;
 }
 
-/** Offsets of the commas the body is cut at (exported for tests). */
+/** Offsets of the commas the body is cut at; none when it cannot be cut (exported for tests). */
 export function findCuts(body: Buffer): number[] {
+  const search: Search = { body, nonCutsLeft: MAX_NON_CUTS };
   const cuts: number[] = [];
-  let cut = nextCut(body, 0, EDGE_BYTES);
+  let cut = nextCut(search, 0, EDGE_BYTES);
   while (cut !== -1) {
     cuts.push(cut);
     if (body.length - cut <= EDGE_BYTES) break;
-    cut = nextCut(body, cut, cut + RUN_BYTES);
+    cut = nextCut(search, cut, cut + RUN_BYTES);
   }
-  return cuts;
+  return search.nonCutsLeft < 0 ? [] : cuts;
 }
 
 /** The parsed body, or undefined when the cuts do not fall inside `tracker.events` (parse whole instead). */

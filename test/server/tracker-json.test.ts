@@ -1,6 +1,6 @@
 import { defineAction } from '../../src/sdk/action';
 import { SlotSet } from '../../src/sdk/events';
-import { EDGE_BYTES, findCuts, parseCallBody, parseInPieces, PIECEWISE_MIN_BYTES, RUN_BYTES } from '../../src/server/tracker-json';
+import { EDGE_BYTES, findCuts, MAX_NON_CUTS, parseCallBody, parseInPieces, PIECEWISE_MIN_BYTES, RUN_BYTES } from '../../src/server/tracker-json';
 import { prng, pick, type Random } from '../helpers/fuzz';
 import { postWebhook } from '../helpers/http';
 import { registryOf, startTestServer } from '../helpers/server';
@@ -174,6 +174,17 @@ describe('parseCallBody: long trackers parsed in pieces', () => {
     expectSameAsWholeParse(Buffer.from(JSON.stringify({ next_action: 'x', events: lookalikes })));
     const dup = JSON.stringify(callBody(900, 10));
     expectSameAsWholeParse(Buffer.from(`${dup.slice(0, -1)},"tracker":{"events":[]}}`));
+  });
+
+  it('gives up on bodies full of `{"event"` that are not cuts, and parses them whole', () => {
+    const lookalikes = Array.from({ length: MAX_NON_CUTS + 1 }, (_, i) => [{ event: 'user', n: i }]);
+    const hostile = Buffer.from(JSON.stringify(callBody(1500, 15, { lookalikes })));
+    expect(findCuts(hostile)).toEqual([]);
+    expectSameAsWholeParse(hostile);
+    // A few of them are fine: the events are still cut.
+    const fine = Buffer.from(JSON.stringify(callBody(1500, 15, { lookalikes: lookalikes.slice(0, 10) })));
+    expect(findCuts(fine).length).toBeGreaterThanOrEqual(3);
+    expect(expectSameAsWholeParse(fine)).toBe('pieces');
   });
 
   it('pretty-printed trackers are parsed whole', () => {
