@@ -42,6 +42,8 @@ export const ConfigSchema = z.object({
   ACTION_SERVER_TOKEN_NAME: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -').default('token'),
   /** One more header that may carry the bare token (a name from endpoints.yml `headers`). */
   ACTION_SERVER_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name').optional(),
+  /** Port of a worker's /health, /ready, /metrics and /status (on HOST); unset = the worker serves no HTTP. */
+  WORKER_PORT: port.optional(),
   /** Token protecting /metrics and /status; unset = open (scrapers on a private network). */
   METRICS_TOKEN: z.string().min(1).optional(),
   /** Hash-chained audit log of action executions and outbound calls: auto = on with DATABASE_URL. */

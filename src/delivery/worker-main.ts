@@ -6,6 +6,9 @@
 import { loadConfig } from '../config';
 import { createLogger } from '../observability/logger';
 import { registerSecret } from '../observability/redact';
+import { Metrics } from '../observability/metrics';
+import { storeReadiness } from '../observability/readiness';
+import type { OpsServer } from '../server/ops-server';
 import { createServices } from '../server/services';
 import { otlpTracesUrl, startTracing, stopTracing } from '../observability/tracing';
 
@@ -23,15 +26,28 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env, opts: { ex
   const logger = createLogger(config.LOG_LEVEL);
   const tracesUrl = otlpTracesUrl(config);
   if (tracesUrl) startTracing({ tracesUrl, serviceName: `${config.OTEL_SERVICE_NAME}-worker` });
-  const built = await createServices(config, logger, env);
-  await built.delivery.start('worker').catch(async (err: unknown) => {
+  const metrics = new Metrics();
+  const built = await createServices(config, logger, env, metrics);
+  let ops: OpsServer | null = null;
+  let port: number | undefined;
+  try {
+    await built.delivery.start('worker');
+    if (config.WORKER_PORT !== undefined) {
+      const { createOpsServer } = await import('../server/ops-server');
+      ops = createOpsServer({ metrics, readiness: [...storeReadiness(built.store), ...built.delivery.readiness()], metricsToken: config.METRICS_TOKEN, logger });
+      ({ port } = await ops.listen(config.WORKER_PORT, config.HOST));
+    }
+  } catch (err) {
+    await ops?.close();
     await built.close();
     throw err;
-  });
-  logger.info('ActionBridge worker ready', { mode: built.delivery.mode, store: built.store.kind });
+  }
+  logger.info('ActionBridge worker ready', { mode: built.delivery.mode, store: built.store.kind, ...(port !== undefined ? { port } : {}) });
 
   let stopping: Promise<void> | null = null;
-  const stop = () => (stopping ??= built.close().finally(() => stopTracing()));
+  // The endpoints stay up while the jobs in hand finish: the worker is alive until then, and a
+  // last scrape still sees their outcome.
+  const stop = () => (stopping ??= built.close().finally(() => ops?.close()).finally(() => stopTracing()));
   if (opts.exitOnSignal !== false) {
     const onSignal = (signal: string) => {
       logger.info('worker shutting down: finishing jobs in hand', { signal });

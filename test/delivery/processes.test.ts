@@ -107,6 +107,32 @@ describe('servers and workers as processes on PostgreSQL + RabbitMQ', () => {
     expect(jira.requests.filter(CREATE)).toHaveLength(1);
   });
 
+  it('a worker with WORKER_PORT serves /health, /ready and /metrics, and counts its connector calls there', async () => {
+    const token = 'worker-metrics-token';
+    const w = runCli(['worker'], env({ WORKER_PORT: '0', METRICS_TOKEN: token }));
+    children.push(w);
+    const ready = await w.waitForLog('ActionBridge worker ready');
+    expect(ready.port).toEqual(expect.any(Number));
+    const url = `http://127.0.0.1:${String(ready.port)}`;
+
+    expect((await request(url).get('/health')).body).toEqual({ status: 'ok' });
+    const readiness = await request(url).get('/ready');
+    expect(readiness.status).toBe(200);
+    expect(readiness.body).toEqual({ status: 'ready', checks: { store: { ok: true }, migrations: { ok: true }, queue: { ok: true } } });
+    expect((await request(url).get('/metrics')).status).toBe(401);
+
+    const outbox = new Outbox(store);
+    const { job } = await outbox.enqueue(store, ticketJob('scraped'));
+    await eventually('job completed', async () => (await outbox.get(job.reference))?.status === 'done', 30_000);
+    const metrics = await request(url).get('/metrics').set('Authorization', `Bearer ${token}`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/^actionbridge_connector_calls_total\{connector="jira",operation="[^"]+",outcome="success"\} 1$/m);
+    expect((await request(url).get('/status.json').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+  });
+
   it('accepts a signed webhook at a server process and a worker files its ticket', async () => {
     const secret = 'zapier-process-secret';
     const url = await server({ HOOK_SECRET_ZAPIER: secret });

@@ -79,11 +79,13 @@ describe('docker-compose.yml', () => {
 
   it('runs PostgreSQL, RabbitMQ, the action server, Rasa and replicated workers, with health checks', () => {
     for (const name of ['postgres', 'rabbitmq', 'actions', 'worker', 'rasa']) expect(Object.keys(services)).toContain(name);
-    for (const name of ['postgres', 'rabbitmq', 'actions']) expect(services[name]!.healthcheck?.test).toBeDefined();
+    for (const name of ['postgres', 'rabbitmq', 'actions', 'worker']) expect(services[name]!.healthcheck?.test).toBeDefined();
     expect(JSON.stringify(services.postgres!.healthcheck!.test)).toContain('pg_isready');
     expect(JSON.stringify(services.rabbitmq!.healthcheck!.test)).toContain('rabbitmq-diagnostics');
     // Ready, not merely alive: the server's health check waits for the database and its migrations.
     expect(JSON.stringify(services.actions!.healthcheck!.test)).toContain('/ready');
+    // A worker's check asks its own WORKER_PORT.
+    expect(JSON.stringify(services.worker!.healthcheck!.test)).toContain(`:${envOf('worker').WORKER_PORT}/ready`);
     expect(services.worker!.command).toEqual(expect.arrayContaining(['worker']));
     expect(services.worker!.deploy?.replicas).toBeGreaterThanOrEqual(2);
     for (const name of ['actions', 'worker']) {
@@ -111,6 +113,15 @@ describe('docker-compose.yml', () => {
     const mq = envOf('rabbitmq');
     const broker = new URL(actions.AMQP_URL!);
     expect([broker.username, broker.password]).toEqual([mq.RABBITMQ_DEFAULT_USER, mq.RABBITMQ_DEFAULT_PASS]);
+  });
+
+  it('Prometheus scrapes the action server and every worker replica where compose serves them', () => {
+    const prometheus = YAML.parse(fs.readFileSync(path.join(ROOT, 'ops/prometheus/prometheus.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[];
+    };
+    const jobs = new Map(prometheus.scrape_configs.map((j) => [j.job_name, j]));
+    expect(jobs.get('actionbridge')?.static_configs?.[0]?.targets).toEqual([`actions:${envOf('actions').PORT}`]);
+    expect(jobs.get('actionbridge-worker')?.dns_sd_configs).toEqual([{ names: ['worker'], type: 'A', port: Number(envOf('worker').WORKER_PORT) }]);
   });
 
   it('only sets variables the server reads, and the server accepts them', () => {

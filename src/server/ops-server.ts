@@ -1,0 +1,67 @@
+/**
+ * The operations endpoints alone (/health, /ready, /metrics, /status): what a worker process
+ * serves on WORKER_PORT. Workers make most connector calls once jobs are queued, so without this
+ * their metrics, breaker states and readiness would be invisible to Prometheus and orchestrators.
+ */
+import http from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { ReadinessCheck } from '../observability/readiness';
+import { toHttpError } from './error-mapping';
+import { requestIdOf } from './http';
+import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
+import { readyRoutes } from './routes/ready';
+import { statusRoutes } from './routes/status';
+
+export interface OpsServerOptions {
+  metrics: Metrics;
+  readiness: readonly ReadinessCheck[];
+  /** METRICS_TOKEN: guards /metrics and /status exactly as on the action server. */
+  metricsToken?: string;
+  logger: Logger;
+}
+
+export interface OpsServer {
+  listen(port: number, host: string): Promise<{ port: number; host: string }>;
+  close(): Promise<void>;
+}
+
+export function createOpsServer(opts: OpsServerOptions): OpsServer {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(healthRoutes());
+  app.use(readyRoutes(opts.readiness));
+  app.use(metricsRoutes(opts.metrics, opts.metricsToken), statusRoutes(opts.metrics, opts.metricsToken));
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const mapped = toHttpError(err, { requestId: requestIdOf(req.headers['x-request-id']) });
+    if (mapped.status >= 500) opts.logger.error('request failed', { path: req.path, error: err });
+    res.status(mapped.status).set(mapped.headers ?? {}).json(mapped.body);
+  });
+  const server = http.createServer(app);
+
+  return {
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const addr = server.address();
+          resolve(typeof addr === 'object' && addr ? { port: addr.port, host: addr.address } : { port, host });
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
