@@ -50,6 +50,20 @@ describe('alert rules and dashboard', () => {
     expect(missing).toEqual([]);
   });
 
+  it('the outbox gauges, which every server and worker samples from the same table, are read through max()', () => {
+    const exprs = [...rules.groups.flatMap((g) => g.rules.map((r) => r.expr)), ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr))];
+    const outboxGauges = /\b(actionbridge_outbox_depth|actionbridge_outbox_oldest_age_seconds|actionbridge_dead_letters)\b/g;
+    let seen = 0;
+    for (const expr of exprs) {
+      for (const m of expr.matchAll(outboxGauges)) {
+        seen++;
+        // The gauge sits inside max(...) (directly, or around deriv()).
+        expect({ expr, wrapped: /max\((deriv\()?$/.test(expr.slice(0, m.index)) }).toEqual({ expr, wrapped: true });
+      }
+    }
+    expect(seen).toBeGreaterThanOrEqual(7);
+  });
+
   it('every metric a dashboard panel queries is exposed', () => {
     const used = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => metricNames(t.expr)));
     expect(used.length).toBeGreaterThan(5);
