@@ -110,8 +110,9 @@ export function createRateLimiters(opts: RateLimitersOptions = {}): RateLimiters
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Redis: IORedis } = require('ioredis') as { Redis: typeof Redis };
     // No offline queue: while Redis is away a limit check fails at once (to the insurance
-    // limiter) instead of piling up behind a reconnect.
-    redis = new IORedis(opts.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+    // limiter) instead of piling up behind a reconnect. A short disconnectTimeout: ioredis arms
+    // it at disconnect() even when the socket already died, and it would hold the process open.
+    redis = new IORedis(opts.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, disconnectTimeout: 100 });
     let warned = false;
     redis.on('error', (err: Error) => {
       if (warned) return;
@@ -121,6 +122,8 @@ export function createRateLimiters(opts: RateLimitersOptions = {}): RateLimiters
     redis.on('ready', () => (warned = false));
   }
   const store = redis;
+  const waiting = new Set<(ok: boolean) => void>();
+  let closed = false;
   return {
     store: store ? 'redis' : 'memory',
     limiter(name, rule) {
@@ -146,19 +149,25 @@ export function createRateLimiters(opts: RateLimitersOptions = {}): RateLimiters
     async connected(timeoutMs = 2_000) {
       if (!store) return true;
       if (store.status === 'ready') return true;
+      if (closed) return false;
       return new Promise<boolean>((resolve) => {
         const done = (ok: boolean) => {
           clearTimeout(timer);
           store.off('ready', onReady);
+          waiting.delete(done);
           resolve(ok);
         };
         const onReady = () => done(true);
         const timer = setTimeout(() => done(false), timeoutMs);
         store.on('ready', onReady);
+        waiting.add(done);
       });
     },
     async close() {
       if (!store) return;
+      closed = true;
+      // A pending wait would otherwise keep the process alive until its timeout.
+      for (const done of [...waiting]) done(false);
       // quit() waits for a reply, so only a connected client gets one; the rest stop reconnecting.
       if (store.status === 'ready') await store.quit().catch(() => store.disconnect());
       else store.disconnect();

@@ -1,5 +1,7 @@
 /** The rate-limit counters: in process, shared through the real Redis on 127.0.0.1, and without Redis. */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { ensureBuilt } from '../helpers/process';
 import { createRateLimiters, parseRateRule, type RateLimiters } from '../../src/ratelimit';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -68,5 +70,31 @@ describe('Redis-shared limiters', () => {
     const results = [];
     for (let i = 0; i < 3; i++) results.push((await l.consume('conv-1')).allowed);
     expect(results).toEqual([true, true, false]);
+  });
+});
+
+describe('closing limiters whose Redis is unreachable', () => {
+  beforeAll(() => ensureBuilt());
+  it('answers a pending connected() with false at once', async () => {
+    const limiters = createRateLimiters({ redisUrl: 'redis://127.0.0.1:1', keyPrefix: `test:${randomUUID()}` });
+    // Without close() answering it, this would wait the full minute (past jest's timeout).
+    const pending = limiters.connected(60_000);
+    await limiters.close();
+    await expect(pending).resolves.toBe(false);
+    await expect(limiters.connected(60_000)).resolves.toBe(false);
+  });
+
+  it('leaves nothing that keeps the process alive', () => {
+    // A child process: after close() only an unref'd watchdog is left, which fires (and exits 3)
+    // only if something else still holds the event loop open for 1.5 s.
+    const script = `
+      const { createRateLimiters } = require(${JSON.stringify(require.resolve('../../dist/src/ratelimit/index.js'))});
+      const limiters = createRateLimiters({ redisUrl: 'redis://127.0.0.1:1' });
+      limiters.connected(60000);
+      setTimeout(() => limiters.close().then(() => {
+        setTimeout(() => { process.stdout.write('still alive'); process.exit(3); }, 1500).unref();
+      }), 50);`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: '' });
   });
 });
