@@ -36,6 +36,7 @@ Commands:
   check                      Compare the Rasa domain with the registered actions; non-zero exit on a mismatch.
       --domain path            Domain file or folder (default: rasa-project/domain.yml).
   worker                     Deliver outbox jobs (from RabbitMQ when AMQP_URL is set, else by polling the database).
+                               With WORKER_PORT set it serves /health, /ready, /metrics and /status there.
 ${JOBS_USAGE}
 ${AUDIT_USAGE}
 
