@@ -24,7 +24,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-/** Below this, the whole body fits in one young-generation string anyway. */
+/** Below this the decoded text stays under V8's large-object size anyway (one byte per character for Latin-1 text). */
 export const PIECEWISE_MIN_BYTES = 128 * 1024;
 /** Largest run of events parsed at once (bytes). */
 export const RUN_BYTES = 96 * 1024;
