@@ -12,7 +12,7 @@ import { Executor } from '../sdk/executor';
 import type { ActionRegistry } from '../sdk/registry';
 import { DomainCache } from './domain-cache';
 import { toHttpError } from './error-mapping';
-import { requestIdOf, sendJson } from './http';
+import { listenOn, requestIdOf, sendJson } from './http';
 import { isAuthorized, UNAUTHORIZED_BODY } from './middleware/auth';
 import { inboundLimits, throttled } from './middleware/rate-limit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
@@ -147,16 +147,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     app,
     server,
     executor,
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const addr = server.address();
-          resolve(typeof addr === 'object' && addr ? { port: addr.port, host: addr.address } : { port, host });
-        });
-      });
-    },
+    listen: (port, host) => listenOn(server, port, host),
     async shutdown() {
       if (closing) return;
       closing = true;

@@ -1,5 +1,5 @@
 /** Minimal response helpers for the hand-written hot path (no Express response decoration). */
-import type { ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
@@ -20,4 +20,16 @@ export function requestIdOf(header: string | string[] | undefined): string {
   if (typeof header === 'string' && REQUEST_ID.test(header)) return header;
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
   return `${prefix}-${counter.toString(36)}`;
+}
+
+/** Starts listening; resolves with the address actually bound (port 0 → the port chosen). */
+export function listenOn(server: Server, port: number, host: string): Promise<{ port: number; host: string }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? { port: addr.port, host: addr.address } : { port, host });
+    });
+  });
 }

@@ -9,7 +9,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { ReadinessCheck } from '../observability/readiness';
 import { toHttpError } from './error-mapping';
-import { requestIdOf } from './http';
+import { listenOn, requestIdOf } from './http';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { readyRoutes } from './routes/ready';
@@ -46,16 +46,7 @@ export function createOpsServer(opts: OpsServerOptions): OpsServer {
   const server = http.createServer(app);
 
   return {
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const addr = server.address();
-          resolve(typeof addr === 'object' && addr ? { port: addr.port, host: addr.address } : { port, host });
-        });
-      });
-    },
+    listen: (port, host) => listenOn(server, port, host),
     close() {
       return new Promise((resolve) => {
         if (!server.listening) return resolve();
