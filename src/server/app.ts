@@ -4,7 +4,7 @@
  * decoration cost more than the action). Every other route is an ordinary Express app.
  */
 import http from 'node:http';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express } from 'express';
 import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
 import type { ActionServices } from '../sdk/action';
@@ -14,6 +14,7 @@ import { DomainCache } from './domain-cache';
 import { toHttpError } from './error-mapping';
 import { listenOn, requestIdOf, sendJson } from './http';
 import { isAuthorized, UNAUTHORIZED_BODY } from './middleware/auth';
+import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
 import { inboundLimits, throttled } from './middleware/rate-limit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
 import { actionsRoutes } from './routes/actions';
@@ -87,14 +88,8 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   });
   app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources, onCall, jsonMaxDepth }));
   if (opts.hooks) app.use(hooksRoutes(opts.hooks, { jsonMaxDepth }));
-  app.use((req: Request, res: Response) => {
-    res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });
-  });
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const mapped = toHttpError(err, { requestId: requestIdOf(req.headers['x-request-id']) });
-    if (mapped.status >= 500) logger.error('request failed', { path: req.path, error: err });
-    res.status(mapped.status).set(mapped.headers ?? {}).json(mapped.body);
-  });
+  app.use(jsonNotFound);
+  app.use(jsonErrors(logger));
 
   let inFlight = 0;
   let closing = false;

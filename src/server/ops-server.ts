@@ -4,12 +4,12 @@
  * their metrics, breaker states and readiness would be invisible to Prometheus and orchestrators.
  */
 import http from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { ReadinessCheck } from '../observability/readiness';
-import { toHttpError } from './error-mapping';
-import { listenOn, requestIdOf } from './http';
+import { listenOn } from './http';
+import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { readyRoutes } from './routes/ready';
@@ -35,14 +35,8 @@ export function createOpsServer(opts: OpsServerOptions): OpsServer {
   app.use(healthRoutes());
   app.use(readyRoutes(opts.readiness));
   app.use(metricsRoutes(opts.metrics, opts.metricsToken), statusRoutes(opts.metrics, opts.metricsToken));
-  app.use((req: Request, res: Response) => {
-    res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });
-  });
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const mapped = toHttpError(err, { requestId: requestIdOf(req.headers['x-request-id']) });
-    if (mapped.status >= 500) opts.logger.error('request failed', { path: req.path, error: err });
-    res.status(mapped.status).set(mapped.headers ?? {}).json(mapped.body);
-  });
+  app.use(jsonNotFound);
+  app.use(jsonErrors(opts.logger));
   const server = http.createServer(app);
 
   return {
