@@ -246,4 +246,4 @@ function makeBody(count, seed = 1) {
   });
 }
 
-module.exports = { makeTracker, makeDomain, makeBody };
+module.exports = { prng, makeTracker, makeDomain, makeBody };

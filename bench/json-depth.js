@@ -7,25 +7,15 @@
  * Usage: node bench/json-depth.js [events]   (after `npm run build`)
  */
 'use strict';
-const { performance } = require('node:perf_hooks');
 const { makeBody } = require('./generate');
+const { medianMicros } = require('./timing');
 const { exceedsJsonDepth, nestsDeeperThan, DEFAULT_JSON_MAX_DEPTH } = require('../dist/src/server/json-depth');
 
 const events = Number(process.argv.find((a) => /^\d+$/.test(a)) || 1000);
 const body = Buffer.from(makeBody(events));
 const parsed = JSON.parse(body.toString('utf8'));
 
-function median(label, fn, iterations) {
-  for (let i = 0; i < 50; i++) fn();
-  const samples = [];
-  for (let i = 0; i < iterations; i++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return { label, us: Math.round(samples[samples.length >> 1] * 1000) };
-}
+const median = (label, fn, iterations) => ({ label, us: Math.round(medianMicros(fn, { iterations, warmup: 50 })) });
 
 const rows = [
   median(`depth scan (limit ${DEFAULT_JSON_MAX_DEPTH})`, () => {

@@ -8,8 +8,8 @@
  * Usage: node bench/validation.js [--json] [events]
  */
 'use strict';
-const { performance } = require('node:perf_hooks');
 const { makeBody } = require('./generate');
+const { medianMicros } = require('./timing');
 const { isPlainValidBody, isPlainValidEnvelope, WebhookBodySchema, WebhookEnvelopeSchema } = require('../dist/src/protocol/request');
 const { RasaEventSchema } = require('../dist/src/protocol/events');
 
@@ -19,17 +19,7 @@ const text = makeBody(events);
 const parsed = JSON.parse(text);
 const ITERATIONS = 200;
 
-function time(label, fn) {
-  for (let i = 0; i < 20; i++) fn();
-  const samples = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return { label, us: samples[Math.floor(samples.length / 2)] * 1000 };
-}
+const time = (label, fn) => ({ label, us: medianMicros(fn, { iterations: ITERATIONS, warmup: 20 }) });
 
 const shallow = () => {
   if (!WebhookEnvelopeSchema.safeParse(parsed).success || !WebhookBodySchema.safeParse(parsed).success) throw new Error('shallow check failed');

@@ -8,17 +8,9 @@ import zlib from 'node:zlib';
 
 export type Random = () => number;
 
-/** mulberry32: tiny, deterministic. */
-export function prng(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the benchmark's seeded generator (bench/generate.js): tiny and deterministic. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const prng = (require('../../bench/generate') as { prng: (seed: number) => Random }).prng;
 
 export const pick = <T>(rnd: Random, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 
