@@ -16,7 +16,7 @@ import {
   orderNotFound,
   postalCodeSchema,
 } from '../src/connectors/orders';
-import { explainFailure } from '../src/enterprise/replies';
+import { explainFailure } from './shared/replies';
 import { requireService } from '../src/ports/company-data';
 import type { RasaEvent } from '../src/protocol/events';
 import { SlotSet, defineAction, type ActionContext } from '../src/sdk';

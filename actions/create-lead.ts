@@ -3,8 +3,8 @@
  * (a known email updates the existing lead), and logs the conversation as an activity on it.
  */
 import { leadSlots } from './shared/lead-slots';
-import { explainFailure, systemName } from '../src/enterprise/replies';
-import { conversationExcerpt, requestReference } from '../src/enterprise/conversation';
+import { explainFailure, systemName } from './shared/replies';
+import { conversationExcerpt, requestReference } from './shared/conversation';
 import { deliver, resultField } from '../src/enterprise/delivered';
 import { JOB_TYPES } from '../src/delivery/handlers';
 import { defineAction, SlotSet } from '../src/sdk';

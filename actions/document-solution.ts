@@ -4,9 +4,9 @@
  * twice does not create a second article.
  */
 import { z } from 'zod';
-import { requestReference } from '../src/enterprise/conversation';
+import { requestReference } from './shared/conversation';
 import { deliver, resultField } from '../src/enterprise/delivered';
-import { explainFailure, systemName } from '../src/enterprise/replies';
+import { explainFailure, systemName } from './shared/replies';
 import { JOB_TYPES } from '../src/delivery/handlers';
 import { AppError, defineAction, SlotSet } from '../src/sdk';
 import { ticketKey } from './ticket-status';

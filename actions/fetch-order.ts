@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ORDER_ID_EXAMPLE, describeOrder, orderIdSchema } from '../src/connectors/orders';
-import { explainFailure } from '../src/enterprise/replies';
+import { explainFailure } from './shared/replies';
 import { SlotSet, defineAction } from '../src/sdk';
 import { checkAccess, replyToDenied } from './shared/order-chat';
 

@@ -6,11 +6,11 @@
  * budget, the user gets a reference (kept in `ticket_key` too) and a worker files it.
  */
 import { z } from 'zod';
-import { conversationExcerpt, requestReference } from '../src/enterprise/conversation';
+import { conversationExcerpt, requestReference } from './shared/conversation';
 import { deliver, resultField } from '../src/enterprise/delivered';
-import { explainFailure, systemName } from '../src/enterprise/replies';
+import { explainFailure, systemName } from './shared/replies';
 import { JOB_TYPES } from '../src/delivery/handlers';
-import { parseSeverity, triageSeverity } from '../src/enterprise/triage';
+import { parseSeverity, triageSeverity } from './shared/triage';
 import { defineAction, SlotSet } from '../src/sdk';
 import '../src/ports/enterprise';
 

@@ -4,10 +4,10 @@
  * not lost when the workflow platform is down. The event is `demo.requested`.
  */
 import { leadSlots } from './shared/lead-slots';
-import { conversationExcerpt, requestReference } from '../src/enterprise/conversation';
+import { conversationExcerpt, requestReference } from './shared/conversation';
 import { JOB_TYPES } from '../src/delivery/handlers';
 import '../src/delivery/action-services';
-import { explainFailure } from '../src/enterprise/replies';
+import { explainFailure } from './shared/replies';
 import { defineAction } from '../src/sdk';
 
 const NAME = 'action_request_demo';

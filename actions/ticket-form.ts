@@ -3,7 +3,7 @@
  * one, a severity from the allowed set (synonyms such as "urgent" or "minor" are mapped).
  */
 import { z } from 'zod';
-import { parseSeverity } from '../src/enterprise/triage';
+import { parseSeverity } from './shared/triage';
 import { SEVERITIES } from '../src/ports/ticketing';
 import { defineFormValidation, zodValidator } from '../src/sdk';
 

@@ -3,7 +3,7 @@
  * may also hold the reference of a ticket request still queued in the outbox (REF-...).
  */
 import { z } from 'zod';
-import { explainFailure, systemName } from '../src/enterprise/replies';
+import { explainFailure, systemName } from './shared/replies';
 import { AppError, defineAction, SlotSet } from '../src/sdk';
 import { JOB_TYPES } from '../src/delivery/handlers';
 import { parseJobReference } from '../src/delivery/job-reference';

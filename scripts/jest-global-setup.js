@@ -10,6 +10,6 @@ module.exports = async () => {
   } catch (err) {
     // tsc emits JavaScript even when a file has a type error (`npm run typecheck` reports those);
     // the process tests only need the emitted files.
-    if (!fs.existsSync(path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js'))) throw err;
+    if (!fs.existsSync(path.join(__dirname, '..', 'dist', 'src', 'main', 'cli', 'main.js'))) throw err;
   }
 };

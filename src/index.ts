@@ -2,6 +2,6 @@
 export * from './sdk';
 export * from './protocol';
 export { createActionServer, type ActionServer, type ServerOptions } from './server/app';
-export { startServer } from './server/start';
+export { startServer } from './main/serve';
 export { loadConfig, type Config } from './config';
 export { createLogger, silentLogger, type Logger } from './observability/logger';

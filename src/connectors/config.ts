@@ -4,9 +4,9 @@
  * provider with a missing credential stops start-up with a message naming the variable.
  */
 import { ConfigError } from '../config';
-import type { ConnectorPolicy } from '../delivery/gateway';
+import type { ConnectorPolicy } from './kit/gateway';
 import { parseRateRule } from '../ratelimit';
-import { EnvReader } from './env';
+import { EnvReader } from '../config/env';
 import { readHubspotConfig, type HubspotConfig } from './hubspot/config';
 import { readJiraConfig, type JiraConfig } from './jira/config';
 import { readNotionConfig, type NotionConfig } from './notion/config';

@@ -3,7 +3,7 @@
  * vendor adapter that was chosen, or the local one on the store. All vendor adapters share one
  * gateway, so every outbound call gets the same resilience policies.
  */
-import { Gateway, type GatewayObserver } from '../delivery/gateway';
+import { Gateway, type GatewayObserver } from './kit/gateway';
 import type { Logger } from '../observability/logger';
 import type { RateLimiters } from '../ratelimit';
 import type { Crm } from '../ports/crm';

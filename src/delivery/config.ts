@@ -3,7 +3,7 @@
  * workflow webhooks (outbound to WORKFLOW_WEBHOOK_URL, inbound secrets per source).
  */
 import { ConfigError } from '../config';
-import { EnvReader } from '../connectors/env';
+import { EnvReader } from '../config/env';
 
 export interface DeliveryConfig {
   /** How long an action tries a job itself before answering with its reference. */

@@ -8,9 +8,9 @@ import { z } from 'zod';
 import type { Crm } from '../ports/crm';
 import type { KnowledgeBase } from '../ports/knowledge-base';
 import { SEVERITIES, type Ticketing } from '../ports/ticketing';
-import { AppError } from '../sdk/errors';
+import { AppError } from '../errors/index';
 import { JobHandlers } from './jobs';
-import type { WorkflowWebhook } from './workflow-webhook';
+import type { WorkflowWebhook } from '../connectors/workflow/webhook';
 
 export const JOB_TYPES = {
   ticket: 'ticket.create',

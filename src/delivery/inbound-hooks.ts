@@ -16,8 +16,8 @@ import type { Queryable } from '../store';
 import { isStorableText } from '../store/storable';
 import { ArticleJob, JOB_TYPES, LeadJob, TicketJob } from './handlers';
 import type { JobSpec, Outbox } from './outbox';
-import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../server/json-depth';
-import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSignature, verifySignature } from './signature';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../channels/rasa/json-depth';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSignature, verifySignature } from '../connectors/kit/signature';
 
 export interface HookSettings {
   /** Secret per source name (lower case). */

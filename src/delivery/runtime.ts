@@ -5,7 +5,7 @@
  *   no AMQP_URL   server and `worker` processes poll the outbox and run due jobs themselves;
  *   AMQP_URL      servers relay due jobs to RabbitMQ; `worker` processes relay too and consume.
  */
-import type { Gateway } from './gateway';
+import type { Gateway } from '../connectors/kit/gateway';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store';
 import type { ReadinessCheck } from '../observability/readiness';
@@ -18,7 +18,7 @@ import { JobRunner, type RunOutcome } from './job-runner';
 import { LocalWorker } from './local-worker';
 import { Outbox, type OutboxCounts } from './outbox';
 import { Poller } from './poller';
-import { WorkflowWebhook } from './workflow-webhook';
+import { WorkflowWebhook } from '../connectors/workflow/webhook';
 
 export type DeliveryRole = 'server' | 'worker';
 

@@ -3,9 +3,9 @@
  * run several servers in one process without duplicate-metric errors.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CallRecord } from '../server/webhook';
+import type { CallRecord } from '../channels/rasa/webhook';
 import type { OutboxCounts } from '../delivery/outbox';
-import type { BreakerState, GatewayObserver } from '../delivery/gateway';
+import type { BreakerState, GatewayObserver } from '../connectors/kit/gateway';
 
 export type ActionOutcome = 'success' | 'rejected' | 'unknown_action' | 'domain_needed' | 'rate_limited' | 'invalid_request' | 'error';
 

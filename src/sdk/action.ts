@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { Domain } from '../protocol/request';
 import type { RasaEvent } from '../protocol/events';
-import { ActionExecutionRejection } from './errors';
+import { ActionExecutionRejection } from '../errors/index';
 import type { Dispatcher } from './dispatcher';
 import type { Tracker } from './tracker';
 

@@ -1,6 +1,6 @@
 export * from './action';
 export * from './dispatcher';
-export * from './errors';
+export * from '../errors/index';
 export * from './events';
 export * from './executor';
 export * from './forms';

@@ -10,15 +10,15 @@ import type { Logger } from '../observability/logger';
 import type { ActionServices } from '../sdk/action';
 import { Executor } from '../sdk/executor';
 import type { ActionRegistry } from '../sdk/registry';
-import { DomainCache } from './domain-cache';
-import { toHttpError } from './error-mapping';
+import { DomainCache } from '../channels/rasa/domain-cache';
+import { toHttpError } from '../errors/http';
 import { listenOn, requestIdOf, sendJson } from './http';
 import { isAuthorized, UNAUTHORIZED_BODY } from './middleware/auth';
 import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
 import { inboundLimits, throttled } from './middleware/rate-limit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
 import { actionsRoutes } from './routes/actions';
-import { dialogflowRoutes, type DialogflowConfig } from './adapters/dialogflow/router';
+import { dialogflowRoutes, type DialogflowConfig } from '../channels/dialogflow/router';
 import { healthRoutes } from './routes/health';
 import { readyRoutes } from './routes/ready';
 import type { ReadinessCheck } from '../observability/readiness';
@@ -27,7 +27,7 @@ import { metricsRoutes } from './routes/metrics';
 import { statusRoutes } from './routes/status';
 import type { Metrics } from '../observability/metrics';
 import type { InboundHooks } from '../delivery/inbound-hooks';
-import { webhookHandler, type CallRecord } from './webhook';
+import { webhookHandler, type CallRecord } from '../channels/rasa/webhook';
 
 export interface ServerOptions {
   config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & Partial<Pick<Config, 'METRICS_TOKEN' | 'ACTION_SERVER_TOKEN_NAME' | 'ACTION_SERVER_TOKEN_HEADER' | 'JSON_MAX_DEPTH' | 'RATE_LIMIT_IP_PER_MINUTE' | 'RATE_LIMIT_SENDER_PER_MINUTE'>> & DialogflowConfig;

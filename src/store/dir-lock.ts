@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../sdk/errors';
+import { AppError } from '../errors/index';
 
 function alive(pid: number): boolean {
   try {

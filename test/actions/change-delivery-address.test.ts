@@ -2,7 +2,7 @@ import { changeDeliveryAddress } from '../../actions/change-delivery-address';
 import { fetchOrder } from '../../actions/fetch-order';
 import { JwtIdentityVerifier, SlidingWindowLimiter } from '../../src/identity';
 import { runAction } from '../../src/sdk/testkit';
-import { companyDataServices } from '../../src/server/services';
+import { companyDataServices } from '../../src/main/services';
 import { PgStore } from '../../src/store';
 import { AUDIENCE, ISSUER, SECRET } from '../identity/tokens';
 import { StoreOrders, orderNotFound } from '../../src/connectors/orders';

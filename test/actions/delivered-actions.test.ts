@@ -6,8 +6,8 @@ import { silentLogger } from '../../src/observability/logger';
 import type { TrackerSpec } from '../../src/sdk/testkit';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { eventually, startJiraDelivery, type JiraDeliveryHarness } from '../delivery/harness';
-import { registryOf } from '../helpers/server';
-import { webhookBody } from '../helpers/webhook-body';
+import { registryOf } from '../support/server';
+import { webhookBody } from '../support/webhook-body';
 
 describe('ticket actions through the outbox', () => {
   let h: JiraDeliveryHarness;

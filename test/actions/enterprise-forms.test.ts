@@ -1,6 +1,6 @@
 import { leadForm } from '../../actions/lead-form';
 import { ticketForm } from '../../actions/ticket-form';
-import { parseSeverity, triageSeverity } from '../../src/enterprise/triage';
+import { parseSeverity, triageSeverity } from '../../actions/shared/triage';
 import { formDomain, runAction } from '../../src/sdk/testkit';
 
 const leadDomain = formDomain('lead_form', ['lead_name', 'lead_email', 'lead_company', 'lead_interest']);

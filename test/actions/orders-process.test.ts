@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { readMigrations } from '../../src/store';
-import { ROOT, ensureBuilt, runCli, type RunningProcess } from '../helpers/process';
+import { ROOT, ensureBuilt, runCli, type RunningProcess } from '../support/process';
 import { createPgSchema, databaseUrl } from '../store/targets';
 import { DOMAIN } from './orders-harness';
 import { buildTracker } from '../../src/sdk/testkit';

@@ -5,7 +5,7 @@ import { loadConfig, ConfigError } from '../../src/config';
 import { loadEnterpriseConfig } from '../../src/connectors/config';
 import { silentLogger } from '../../src/observability/logger';
 import { redactString } from '../../src/observability/redact';
-import { createServices } from '../../src/server/services';
+import { createServices } from '../../src/main/services';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

@@ -11,13 +11,13 @@ import { ticketForm } from '../../actions/ticket-form';
 import { ticketStatus } from '../../actions/ticket-status';
 import { loadEnterpriseConfig } from '../../src/connectors/config';
 import { createEnterprisePorts, type EnterprisePorts } from '../../src/connectors/registry';
-import { Gateway, type ConnectorPolicy } from '../../src/delivery/gateway';
+import { Gateway, type ConnectorPolicy } from '../../src/connectors/kit/gateway';
 import { silentLogger, type Logger } from '../../src/observability/logger';
 import { ActionRegistry } from '../../src/sdk/registry';
 import type { TrackerSpec } from '../../src/sdk/testkit';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { LazyStore, PgliteStore, migrate, type Store } from '../../src/store';
-import { webhookBody } from '../helpers/webhook-body';
+import { webhookBody } from '../support/webhook-body';
 
 export const FAST_POLICY: Partial<ConnectorPolicy> = { initialDelayMs: 1, maxDelayMs: 5, attemptTimeoutMs: 3_000, deadlineMs: 8_000, halfOpenAfterMs: 60_000 };
 

@@ -1,5 +1,5 @@
 /** The real executable refuses to start when a chosen vendor lacks a credential, naming it. */
-import { ensureBuilt, runCli } from '../helpers/process';
+import { ensureBuilt, runCli } from '../support/process';
 
 describe('start-up with a chosen vendor', () => {
   beforeAll(() => ensureBuilt());

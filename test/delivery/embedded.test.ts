@@ -1,9 +1,9 @@
 /** The default set-up: embedded store (PGlite), local ticketing, the in-process worker loop. */
 import { LocalTicketing } from '../../src/connectors/local/ticketing';
-import { Gateway } from '../../src/delivery/gateway';
+import { Gateway } from '../../src/connectors/kit/gateway';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime';
 import type { Ticketing, TicketInput } from '../../src/ports/ticketing';
-import { AppError } from '../../src/sdk/errors';
+import { AppError } from '../../src/errors/index';
 import { PgliteStore, migrate } from '../../src/store';
 import { eventually, testDeliveryConfig, ticketJob } from './harness';
 

@@ -3,10 +3,10 @@
  * gateway, Jira adapter and handlers, with fast policies so faults play out in seconds.
  */
 import type { DeliveryConfig } from '../../src/delivery/config';
-import { Gateway, type ConnectorPolicy } from '../../src/delivery/gateway';
+import { Gateway, type ConnectorPolicy } from '../../src/connectors/kit/gateway';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime';
 import { JiraTicketing } from '../../src/connectors/jira';
-import { FakeJira } from '../../src/connectors/jira/fake-server';
+import { FakeJira } from '../support/fakes/jira';
 import { silentLogger } from '../../src/observability/logger';
 import { migrate, type PgStore } from '../../src/store';
 import { createPgSchema, type PgSchema } from '../store/targets';

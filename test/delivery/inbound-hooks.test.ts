@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { InboundHooks } from '../../src/delivery/inbound-hooks';
 import { Outbox } from '../../src/delivery/outbox';
-import { signature } from '../../src/delivery/signature';
+import { signature } from '../../src/connectors/kit/signature';
 import { silentLogger } from '../../src/observability/logger';
 import { ActionRegistry } from '../../src/sdk/registry';
 import { createActionServer, type ActionServer } from '../../src/server/app';

@@ -1,8 +1,8 @@
-import { AppError } from '../../src/sdk/errors';
-import { ConnectorError } from '../../src/delivery/connector-error';
+import { AppError } from '../../src/errors/index';
+import { ConnectorError } from '../../src/connectors/kit/connector-error';
 import { isPermanent, retryDelay } from '../../src/delivery/jobs';
 import { jobReferenceFor, parseJobReference } from '../../src/delivery/job-reference';
-import { signature, signedHeaders, verifyHubSignature, verifySignature } from '../../src/delivery/signature';
+import { signature, signedHeaders, verifyHubSignature, verifySignature } from '../../src/connectors/kit/signature';
 import { createHmac } from 'node:crypto';
 
 describe('retry schedule between job attempts', () => {

@@ -5,11 +5,11 @@
  */
 import request from 'supertest';
 import { Outbox } from '../../src/delivery/outbox';
-import { signature } from '../../src/delivery/signature';
-import { FakeJira } from '../../src/connectors/jira/fake-server';
+import { signature } from '../../src/connectors/kit/signature';
+import { FakeJira } from '../support/fakes/jira';
 import { migrate, type PgStore } from '../../src/store';
-import { ensureBuilt, runCli, type RunningProcess } from '../helpers/process';
-import { webhookBody } from '../helpers/webhook-body';
+import { ensureBuilt, runCli, type RunningProcess } from '../support/process';
+import { webhookBody } from '../support/webhook-body';
 import { createPgSchema, databaseUrl, type PgSchema } from '../store/targets';
 import { amqpUrl, deleteQueues, uniqueQueue } from './amqp-target';
 import { CREATE, eventually, JIRA_AUTH, ticketJob } from './harness';

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { Gateway } from '../../src/delivery/gateway';
-import { ConnectorError, fromHttpStatus } from '../../src/delivery/connector-error';
+import { Gateway } from '../../src/connectors/kit/gateway';
+import { ConnectorError, fromHttpStatus } from '../../src/connectors/kit/connector-error';
 import { Metrics } from '../../src/observability/metrics';
 
 const root = path.join(__dirname, '../..');

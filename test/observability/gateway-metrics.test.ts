@@ -1,8 +1,8 @@
 /** The gateway reports real calls, retries, errors and breaker changes into the metrics. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConnectorError, fromHttpStatus } from '../../src/delivery/connector-error';
-import { Gateway } from '../../src/delivery/gateway';
+import { ConnectorError, fromHttpStatus } from '../../src/connectors/kit/connector-error';
+import { Gateway } from '../../src/connectors/kit/gateway';
 import { Metrics } from '../../src/observability/metrics';
 
 const normalize = (err: unknown) => (err instanceof ConnectorError ? err : undefined);

@@ -2,10 +2,10 @@
 import { Metrics, actionOutcome, outboxSample } from '../../src/observability/metrics';
 import { silentLogger } from '../../src/observability/logger';
 import { createActionServer, type ActionServer } from '../../src/server/app';
-import { echoAction, rejectingAction, throwingAction } from '../helpers/actions';
-import { request } from '../helpers/http';
-import { registryOf } from '../helpers/server';
-import { webhookBody } from '../helpers/webhook-body';
+import { echoAction, rejectingAction, throwingAction } from '../support/actions';
+import { request } from '../support/http';
+import { registryOf } from '../support/server';
+import { webhookBody } from '../support/webhook-body';
 
 const TOKEN = 'metrics-tok-81c2';
 

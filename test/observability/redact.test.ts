@@ -1,5 +1,5 @@
 import { redact, redactString, registerSecret, registerSecretsFromEnv } from '../../src/observability/redact';
-import { captureLogs } from '../helpers/log-capture';
+import { captureLogs } from '../support/log-capture';
 
 describe('redactString', () => {
   it.each([

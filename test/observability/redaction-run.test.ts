@@ -9,8 +9,8 @@ import path from 'node:path';
 import { DEMO_CUSTOMERS } from '../../src/connectors/orders/demo-data';
 import { loadConfig } from '../../src/config';
 import { loadActionsDir } from '../../src/sdk/load-actions';
-import { ensureBuilt, runCli, type RunningProcess } from '../helpers/process';
-import { webhookBody } from '../helpers/webhook-body';
+import { ensureBuilt, runCli, type RunningProcess } from '../support/process';
+import { webhookBody } from '../support/webhook-body';
 
 jest.setTimeout(120_000);
 

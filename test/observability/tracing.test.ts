@@ -5,15 +5,15 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConnectorError } from '../../src/delivery/connector-error';
-import { Gateway } from '../../src/delivery/gateway';
+import { ConnectorError } from '../../src/connectors/kit/connector-error';
+import { Gateway } from '../../src/connectors/kit/gateway';
 import { flushTracing, otlpTracesUrl, startTracing, stopTracing, tracingEnabled } from '../../src/observability/tracing';
 import { defineAction } from '../../src/sdk/action';
 import { createActionServer, type ActionServer } from '../../src/server/app';
-import { captureLogs } from '../helpers/log-capture';
-import { ensureBuilt, runCli } from '../helpers/process';
-import { registryOf } from '../helpers/server';
-import { webhookBody } from '../helpers/webhook-body';
+import { captureLogs } from '../support/log-capture';
+import { ensureBuilt, runCli } from '../support/process';
+import { registryOf } from '../support/server';
+import { webhookBody } from '../support/webhook-body';
 
 interface OtlpSpan {
   traceId: string;

@@ -4,7 +4,7 @@
  * bodies, and never accept a body the schemas reject, field by field and value by value.
  */
 import { isPlainValidBody, isPlainValidEnvelope, WebhookBodySchema, WebhookEnvelopeSchema } from '../../src/protocol/request';
-import { webhookBody } from '../helpers/webhook-body';
+import { webhookBody } from '../support/webhook-body';
 
 const fullBody = () => ({
   next_action: 'action_noop',

@@ -1,7 +1,7 @@
 /** The rate-limit counters: in process, shared through the real Redis on 127.0.0.1, and without Redis. */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { ensureBuilt } from '../helpers/process';
+import { ensureBuilt } from '../support/process';
 import { createRateLimiters, parseRateRule, type RateLimiters } from '../../src/ratelimit';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

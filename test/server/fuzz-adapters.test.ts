@@ -11,15 +11,15 @@ import { createHmac } from 'node:crypto';
 import zlib from 'node:zlib';
 import { InboundHooks } from '../../src/delivery/inbound-hooks';
 import { Outbox } from '../../src/delivery/outbox';
-import { signature } from '../../src/delivery/signature';
+import { signature } from '../../src/connectors/kit/signature';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { migrate, type PgStore } from '../../src/store';
-import { hostileBody, mutateAtRandomPath, pick, prng, type FuzzCase, type FuzzTarget, type Random } from '../helpers/fuzz';
-import { request, type RawResponse } from '../helpers/http';
-import { captureLogs } from '../helpers/log-capture';
+import { hostileBody, mutateAtRandomPath, pick, prng, type FuzzCase, type FuzzTarget, type Random } from '../support/fuzz';
+import { request, type RawResponse } from '../support/http';
+import { captureLogs } from '../support/log-capture';
 import { createPgSchema, type PgSchema } from '../store/targets';
-import { cxRequest, CX_SESSION, esRequest, ES_SESSION, MAPPING_FILE } from './adapters/dialogflow/helpers';
-import { testRegistry } from './adapters/dialogflow/test-actions';
+import { cxRequest, CX_SESSION, esRequest, ES_SESSION, MAPPING_FILE } from '../channels/dialogflow/helpers';
+import { testRegistry } from '../channels/dialogflow/test-actions';
 
 jest.setTimeout(120_000);
 

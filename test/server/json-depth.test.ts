@@ -6,17 +6,17 @@
 import { loadConfig } from '../../src/config';
 import { InboundHooks } from '../../src/delivery/inbound-hooks';
 import { Outbox } from '../../src/delivery/outbox';
-import { signature } from '../../src/delivery/signature';
+import { signature } from '../../src/connectors/kit/signature';
 import { silentLogger } from '../../src/observability/logger';
 import { createActionServer, type ActionServer } from '../../src/server/app';
-import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, nestsDeeperThan } from '../../src/server/json-depth';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, nestsDeeperThan } from '../../src/channels/rasa/json-depth';
 import { migrate, type PgStore } from '../../src/store';
-import { echoAction } from '../helpers/actions';
-import { postWebhook, request, type RawResponse } from '../helpers/http';
-import { webhookBody } from '../helpers/webhook-body';
+import { echoAction } from '../support/actions';
+import { postWebhook, request, type RawResponse } from '../support/http';
+import { webhookBody } from '../support/webhook-body';
 import { createPgSchema, type PgSchema } from '../store/targets';
-import { cxRequest, esRequest, MAPPING_FILE } from './adapters/dialogflow/helpers';
-import { testRegistry } from './adapters/dialogflow/test-actions';
+import { cxRequest, esRequest, MAPPING_FILE } from '../channels/dialogflow/helpers';
+import { testRegistry } from '../channels/dialogflow/test-actions';
 
 const HOOK_SECRET = 'depth-hook-secret-0123456789';
 const bytes = (s: string) => Buffer.from(s, 'utf8');

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { postWebhook, request } from '../helpers/http';
-import { ensureBuilt, runCli, type RunningProcess } from '../helpers/process';
+import { postWebhook, request } from '../support/http';
+import { ensureBuilt, runCli, type RunningProcess } from '../support/process';
 
 /** A plain CommonJS action module, as a user would write one without the SDK. */
 const actionFile = (name: string) => `module.exports = {

@@ -7,9 +7,9 @@
  */
 import net from 'node:net';
 import { createDeliveryRuntime } from '../../src/delivery/runtime';
-import { Gateway } from '../../src/delivery/gateway';
+import { Gateway } from '../../src/connectors/kit/gateway';
 import { silentLogger } from '../../src/observability/logger';
-import { ensureBuilt, runCli, type RunningProcess } from '../helpers/process';
+import { ensureBuilt, runCli, type RunningProcess } from '../support/process';
 import { createPgSchema, databaseUrl, type PgSchema } from '../store/targets';
 import { amqpUrl, deleteQueues, uniqueQueue } from '../delivery/amqp-target';
 import { testDeliveryConfig } from '../delivery/harness';

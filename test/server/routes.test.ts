@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { defineAction } from '../../src/sdk/action';
-import { registryOf, startTestServer, type TestServer } from '../helpers/server';
+import { registryOf, startTestServer, type TestServer } from '../support/server';
 
 const named = (name: string) => defineAction({ name, run: () => [] });
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/observability/logger';
-import { createServices } from '../../src/server/services';
+import { createServices } from '../../src/main/services';
 import { createPgSchema, databaseUrl } from '../store/targets';
 
 const baseEnv = { CRM_PROVIDER: 'local', TICKETING_PROVIDER: 'local', KB_PROVIDER: 'local' };

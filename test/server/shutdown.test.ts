@@ -1,9 +1,9 @@
 /** Graceful shutdown: in-flight calls finish, new connections are refused, shutdown resolves. */
 import http from 'node:http';
-import { gatedAction } from '../helpers/actions';
-import { postWebhook, request } from '../helpers/http';
-import { registryOf, startTestServer } from '../helpers/server';
-import { webhookBody } from '../helpers/webhook-body';
+import { gatedAction } from '../support/actions';
+import { postWebhook, request } from '../support/http';
+import { registryOf, startTestServer } from '../support/server';
+import { webhookBody } from '../support/webhook-body';
 
 describe('ActionServer.shutdown()', () => {
   it('lets an in-flight call finish with 200, refuses new connections, then resolves', async () => {

@@ -9,9 +9,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureBuilt, ROOT } from '../helpers/process';
+import { ensureBuilt, ROOT } from '../support/process';
 
-const MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const MAIN = path.join(ROOT, 'dist', 'src', 'main', 'cli', 'main.js');
 
 /**
  * Runs `actionbridge serve` as bin/actionbridge.js does (the CLI's imports included) in a child

@@ -1,10 +1,10 @@
 /** ACTION_SERVER_TOKEN_NAME (Rasa's `token_name`) and ACTION_SERVER_TOKEN_HEADER on /webhook. */
 import { silentLogger } from '../../src/observability/logger';
 import { createActionServer, type ActionServer } from '../../src/server/app';
-import { echoAction } from '../helpers/actions';
-import { request, type RawResponse } from '../helpers/http';
-import { registryOf } from '../helpers/server';
-import { webhookBody } from '../helpers/webhook-body';
+import { echoAction } from '../support/actions';
+import { request, type RawResponse } from '../support/http';
+import { registryOf } from '../support/server';
+import { webhookBody } from '../support/webhook-body';
 import { loadConfig } from '../../src/config';
 
 const TOKEN = 'tok-8d1e77b0c2';

@@ -1,5 +1,5 @@
 /** HubSpot settings, read when CRM_PROVIDER=hubspot. */
-import type { EnvReader } from '../env';
+import type { EnvReader } from '../../config/env';
 
 export interface HubspotConfig {
   accessToken: string;

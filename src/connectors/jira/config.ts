@@ -1,5 +1,5 @@
 /** Jira Cloud settings, read when TICKETING_PROVIDER=jira. */
-import type { EnvReader } from '../env';
+import type { EnvReader } from '../../config/env';
 
 export interface JiraConfig {
   host: string;

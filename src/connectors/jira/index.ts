@@ -4,8 +4,8 @@
  */
 import { HttpException, Version3Client } from 'jira.js';
 import { z } from 'zod';
-import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../../delivery/connector-error';
-import type { Gateway } from '../../delivery/gateway';
+import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
+import type { Gateway } from '../kit/gateway';
 import type { CreatedTicket, Severity, TicketInput, TicketStatus, Ticketing } from '../../ports/ticketing';
 import { doc, heading, paragraphs, quote, type AdfDoc } from './adf';
 import type { JiraConfig } from './config';

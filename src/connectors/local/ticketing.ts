@@ -1,6 +1,6 @@
 /** The local ticketing system: tickets keyed PREFIX-n in the store. */
 import type { CreatedTicket, TicketInput, TicketStatus, Ticketing } from '../../ports/ticketing';
-import { AppError } from '../../sdk/errors';
+import { AppError } from '../../errors/index';
 import type { Queryable } from '../../store';
 
 export class LocalTicketing implements Ticketing {

@@ -1,5 +1,5 @@
 /** Notion settings, read when KB_PROVIDER=notion. */
-import type { EnvReader } from '../env';
+import type { EnvReader } from '../../config/env';
 
 export interface NotionConfig {
   token: string;

@@ -5,8 +5,8 @@
  */
 import { APIResponseError, Client, LogLevel, RequestTimeoutError, UnknownHTTPResponseError } from '@notionhq/client';
 import { z } from 'zod';
-import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../../delivery/connector-error';
-import type { Gateway } from '../../delivery/gateway';
+import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
+import type { Gateway } from '../kit/gateway';
 import type { Article, ArticleInput, KnowledgeBase } from '../../ports/knowledge-base';
 import type { NotionConfig } from './config';
 

@@ -4,7 +4,7 @@
  * or by username-password when SALESFORCE_USERNAME is set. With both, the token is used first
  * and the connected app renews it after a 401.
  */
-import type { EnvReader } from '../env';
+import type { EnvReader } from '../../config/env';
 
 export interface SalesforceGrant {
   clientId: string;

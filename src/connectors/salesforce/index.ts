@@ -11,9 +11,9 @@
 import { Connection, OAuth2 } from 'jsforce';
 import { setDefaults } from 'jsforce/lib/request';
 import { z } from 'zod';
-import { ConnectorError } from '../../delivery/connector-error';
-import { expectShape } from '../../delivery/connector-error';
-import type { Gateway } from '../../delivery/gateway';
+import { ConnectorError } from '../kit/connector-error';
+import { expectShape } from '../kit/connector-error';
+import type { Gateway } from '../kit/gateway';
 import { registerSecret } from '../../observability/redact';
 import type { ActivityInput, Crm, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
 import { splitName } from '../names';

@@ -6,8 +6,8 @@
  * what identifies the call: request id, action and sender for executions; connector, operation
  * and time for outbound calls. No personal data enters the table either way.
  */
-import type { GatewayObserver } from '../../delivery/gateway';
-import type { CallRecord } from '../../server/webhook';
+import type { GatewayObserver } from '../../connectors/kit/gateway';
+import type { CallRecord } from '../../channels/rasa/webhook';
 import { payloadHash } from './chain';
 import type { AuditRecorder } from './recorder';
 

@@ -1,7 +1,7 @@
 /** The last two handlers of every Express app here: unknown routes and errors, both as JSON. */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../observability/logger';
-import { toHttpError } from '../error-mapping';
+import { toHttpError } from '../../errors/http';
 import { requestIdOf } from '../http';
 
 export function jsonNotFound(req: Request, res: Response): void {

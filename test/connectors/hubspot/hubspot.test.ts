@@ -1,4 +1,4 @@
-import { FakeHubspot } from '../../../src/connectors/hubspot/fake-server';
+import { FakeHubspot } from '../../support/fakes/hubspot';
 import { startHarness, CONVERSATION, type Harness } from '../harness';
 
 const LEAD = { lead_name: 'Ada Lovelace', lead_email: 'ada@example.com', lead_company: 'Analytical Engines', lead_interest: 'the enterprise plan' };

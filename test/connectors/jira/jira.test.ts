@@ -1,4 +1,4 @@
-import { FakeJira } from '../../../src/connectors/jira/fake-server';
+import { FakeJira } from '../../support/fakes/jira';
 import { startHarness, CONVERSATION, type Harness } from '../harness';
 
 const ENV = { TICKETING_PROVIDER: 'jira', JIRA_EMAIL: 'bot@example.com', JIRA_API_TOKEN: 'jira-token', JIRA_PROJECT_KEY: 'SUP' };

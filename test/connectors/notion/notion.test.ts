@@ -1,4 +1,4 @@
-import { FakeNotion } from '../../../src/connectors/notion/fake-server';
+import { FakeNotion } from '../../support/fakes/notion';
 import { startHarness, type Harness } from '../harness';
 
 const SLOTS = { ticket_key: 'SUP-7', ticket_summary: 'Export button fails', solution_text: 'Clear the browser cache.\n\nThen sign in again.' };

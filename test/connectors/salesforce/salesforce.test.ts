@@ -1,5 +1,5 @@
-import { FakeSalesforce } from '../../../src/connectors/salesforce/fake-server';
-import { captureLogs } from '../../helpers/log-capture';
+import { FakeSalesforce } from '../../support/fakes/salesforce';
+import { captureLogs } from '../../support/log-capture';
 import { startHarness, CONVERSATION, type Harness } from '../harness';
 
 const LEAD = { lead_name: 'Grace Brewster Hopper', lead_email: "o'hopper@example.com", lead_company: 'Navy', lead_interest: 'compilers' };

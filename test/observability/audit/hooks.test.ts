@@ -1,10 +1,10 @@
 import { AuditRecorder, auditCallHook, auditGatewayObserver, combineObservers, verifyAudit } from '../../../src/observability/audit';
 import { migrate, PgliteStore } from '../../../src/store';
-import type { GatewayObserver } from '../../../src/delivery/gateway';
-import { echoAction } from '../../helpers/actions';
-import { request } from '../../helpers/http';
-import { registryOf, startTestServer } from '../../helpers/server';
-import { webhookBody } from '../../helpers/webhook-body';
+import type { GatewayObserver } from '../../../src/connectors/kit/gateway';
+import { echoAction } from '../../support/actions';
+import { request } from '../../support/http';
+import { registryOf, startTestServer } from '../../support/server';
+import { webhookBody } from '../../support/webhook-body';
 
 describe('audit hooks on a real server', () => {
   it('records each /webhook execution and each outbound call on one verified chain, without the sender\'s message', async () => {

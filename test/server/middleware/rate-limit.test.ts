@@ -4,10 +4,10 @@ import { loadConfig } from '../../../src/config';
 import { silentLogger } from '../../../src/observability/logger';
 import { Metrics } from '../../../src/observability/metrics';
 import { createActionServer, type ActionServer } from '../../../src/server/app';
-import { echoAction } from '../../helpers/actions';
-import { ensureBuilt, runCli, type RunningProcess } from '../../helpers/process';
-import { registryOf } from '../../helpers/server';
-import { webhookBody } from '../../helpers/webhook-body';
+import { echoAction } from '../../support/actions';
+import { ensureBuilt, runCli, type RunningProcess } from '../../support/process';
+import { registryOf } from '../../support/server';
+import { webhookBody } from '../../support/webhook-body';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -1,0 +1,125 @@
+/**
+ * Express routes `POST /dialogflow/es` and `POST /dialogflow/cx`. JSON parsing and the token
+ * check are mounted on these routes only, so the rest of the server is unaffected.
+ */
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { readDomain } from '../../main/cli/domain-file';
+import type { Config } from '../../config';
+import type { Logger } from '../../observability/logger';
+import { AppError } from '../../errors/index';
+import type { Executor } from '../../sdk/executor';
+import { toHttpError } from '../../errors/http';
+import { requestIdOf } from '../../server/http';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../rasa/json-depth';
+import { requireToken, type TokenSources } from '../../server/middleware/auth';
+import { handleCx } from './cx';
+import { handleEs } from './es';
+import { loadMapping, type DialogflowMapping } from './mapping';
+import { PendingRuns } from '../core/pending-runs';
+import type { AdapterDeps, AdapterResult } from './shared';
+
+export type DialogflowConfig = Partial<Pick<Config, 'ACTION_SERVER_TOKEN' | 'DIALOGFLOW_MAPPING_FILE' | 'DIALOGFLOW_DEADLINE_MS'>>;
+
+export interface DialogflowRouteOptions {
+  executor: Executor;
+  logger: Logger;
+  config: DialogflowConfig;
+  /** Overrides the mapping file (tests, embedding). */
+  mapping?: DialogflowMapping;
+  /** Renamed query parameter / extra header the token may come in (same as /webhook). */
+  tokenSources?: TokenSources;
+  /** Dialogflow's requests are small; this keeps a stray huge body from being buffered. */
+  bodyLimit?: string | number;
+  /** Deepest array/object nesting accepted (JSON_MAX_DEPTH); checked on the raw bytes before parsing. */
+  jsonMaxDepth?: number;
+  /** Same hook as /webhook's (metrics): one record per Dialogflow call. */
+  onCall?(call: { requestId: string; action: string | null; senderId: string | null; status: number; durationMs: number }): void;
+}
+
+const DEFAULT_DEADLINE_MS = 4500;
+
+type Handler = (body: unknown, deps: AdapterDeps, requestId: string) => Promise<AdapterResult>;
+
+/** Body-parser failures carry a `type`; they become our usual 4xx JSON bodies. */
+function bodyError(err: unknown): AppError | null {
+  // Thrown by our own `verify` (too deep); body-parser only decorated it.
+  if (err instanceof AppError) return err;
+  const type = (err as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') return new AppError('validation', `Malformed JSON body: ${(err as Error).message}`);
+  if (type === 'entity.too.large') return new AppError('too_large', 'Request body is too large for a Dialogflow webhook call.');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported', (err as Error).message);
+  if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') return new AppError('validation', (err as Error).message);
+  // A corrupt gzip/deflate/br body fails in zlib: body-parser passes that on as a 400 without a `type`.
+  const e = err as { status?: unknown; expose?: unknown } | null;
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) return new AppError('validation', 'The request body could not be decompressed or read.');
+  return null;
+}
+
+/**
+ * body-parser's `verify` sees the raw bytes before JSON.parse does; what it throws reaches the
+ * error handler below. A charset other than UTF-8 (rare; Dialogflow sends UTF-8) is re-encoded
+ * first, since the byte scan reads ASCII brackets and quotes.
+ */
+function depthGuard(maxDepth: number) {
+  return (_req: unknown, _res: unknown, buf: Buffer, encoding: string | null): void => {
+    const utf8 = !encoding || /^utf-?8$/i.test(encoding) ? buf : reencode(buf, encoding);
+    if (exceedsJsonDepth(utf8, maxDepth)) throw new AppError('validation', tooDeepMessage(maxDepth));
+  };
+}
+
+function reencode(buf: Buffer, encoding: string): Buffer {
+  let text: string;
+  try {
+    text = new TextDecoder(encoding).decode(buf);
+  } catch {
+    throw new AppError('unsupported', `Unsupported charset '${encoding}'; send UTF-8.`);
+  }
+  return Buffer.from(text, 'utf8');
+}
+
+export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
+  const mapping = opts.mapping ?? loadMapping(opts.config.DIALOGFLOW_MAPPING_FILE);
+  const deps: AdapterDeps = {
+    executor: opts.executor,
+    logger: opts.logger,
+    mapping,
+    deadlineMs: opts.config.DIALOGFLOW_DEADLINE_MS ?? DEFAULT_DEADLINE_MS,
+    pending: new PendingRuns(),
+    domain: mapping.domainFile ? readDomain(mapping.domainFile) : null,
+  };
+  const json = express.json({ limit: opts.bodyLimit ?? '1mb', verify: depthGuard(opts.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH) });
+  const auth = requireToken(opts.config.ACTION_SERVER_TOKEN, opts.tokenSources);
+
+  const route = (edition: string, handle: Handler) => async (req: Request, res: Response) => {
+    const started = performance.now();
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    res.set('X-Request-Id', requestId);
+    if (req.body === undefined) {
+      const mapped = toHttpError(new AppError('unsupported', 'Send the Dialogflow WebhookRequest as JSON (Content-Type: application/json).'), { requestId });
+      res.status(mapped.status).json(mapped.body);
+      return;
+    }
+    const result = await handle(req.body, deps, requestId);
+    res.status(result.status).json(result.body);
+    const durationMs = performance.now() - started;
+    opts.onCall?.({ requestId, action: result.action ?? null, senderId: null, status: result.status, durationMs });
+    opts.logger.info('dialogflow call', { requestId, edition, action: result.action, status: result.status, durationMs: Math.round(durationMs) });
+  };
+
+  const router = Router();
+  router.post('/dialogflow/es', auth, json, route('es', handleEs));
+  router.post('/dialogflow/cx', auth, json, route('cx', handleCx));
+  router.all(['/dialogflow/es', '/dialogflow/cx'], (_req, res) => {
+    res.set('Allow', 'POST').status(405).json({ error: 'Dialogflow calls its webhook with POST.', code: 'method_not_allowed' });
+  });
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    const known = bodyError(err);
+    if (!known) {
+      next(err);
+      return;
+    }
+    const mapped = toHttpError(known, { requestId: requestIdOf(req.headers['x-request-id']) });
+    res.status(mapped.status).json(mapped.body);
+  });
+  return router;
+}

@@ -1,0 +1,55 @@
+/**
+ * Compares a Rasa domain with the registered actions: every custom action the domain lists is
+ * registered, every registered action is listed, every slot an action reads is declared, and
+ * every form validation action has its form. Rasa finds none of this out until a conversation
+ * reaches the action; this finds it before deploying.
+ */
+import type { Domain } from '../../protocol/request';
+import type { ActionRegistry } from '../../sdk/registry';
+import { domainActions, domainForms, domainSlots } from './domain-file';
+
+/** Built-in actions Rasa runs itself; listing them in `actions:` is allowed and not ours to serve. */
+const RASA_BUILTIN = new Set([
+  'action_listen',
+  'action_restart',
+  'action_session_start',
+  'action_default_fallback',
+  'action_deactivate_loop',
+  'action_revert_fallback_events',
+  'action_default_ask_affirmation',
+  'action_default_ask_rephrase',
+  'action_two_stage_fallback',
+  'action_unlikely_intent',
+  'action_back',
+  'action_extract_slots',
+]);
+
+export interface CheckReport {
+  problems: string[];
+  checked: { actions: number; slots: number };
+}
+
+export function checkDomain(domain: Domain, registry: ActionRegistry): CheckReport {
+  const problems: string[] = [];
+  const listed = domainActions(domain).filter((a) => !a.startsWith('utter_') && !RASA_BUILTIN.has(a));
+  const slots = new Set(domainSlots(domain));
+  const forms = new Set(domainForms(domain));
+
+  for (const name of listed) {
+    if (!registry.has(name)) problems.push(`domain lists action '${name}' but no action with that name is registered`);
+  }
+  const listedSet = new Set(listed);
+  let slotCount = 0;
+  for (const action of registry.list()) {
+    if (!listedSet.has(action.name)) problems.push(`action '${action.name}' is registered but not listed under 'actions:' in the domain, so Rasa will never call it`);
+    if (action.kind === 'form_validation') {
+      const form = action.name.replace(/^validate_/, '');
+      if (!forms.has(form)) problems.push(`'${action.name}' validates form '${form}', which the domain does not define`);
+    }
+    for (const slot of action.slotNames) {
+      slotCount++;
+      if (!slots.has(slot)) problems.push(`action '${action.name}' reads slot '${slot}', which the domain does not declare`);
+    }
+  }
+  return { problems, checked: { actions: registry.size, slots: slotCount } };
+}

@@ -1,0 +1,210 @@
+/**
+ * The `actionbridge` command:
+ *   serve                         start the server (PORT, HOST, ... from the environment)
+ *   list                          print the registered actions
+ *   call <action> [options]       run one action locally and print its events and responses
+ *   check [--domain path]         compare the Rasa domain with the registered actions
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config';
+import type { Domain } from '../../protocol/request';
+import { loadActionsDir } from '../../sdk/load-actions';
+import { runAction } from '../../sdk/testkit';
+import { silentLogger } from '../../observability/logger';
+import { createServices } from '../services';
+import { checkDomain } from './check';
+import { JOBS_USAGE, JobsUsageError, jobsCommand } from './jobs';
+import { AUDIT_USAGE, AuditUsageError, auditCommand } from './audit';
+import { readDomain } from './domain-file';
+
+const USAGE = `Usage: actionbridge <command> [options]
+
+Commands:
+  serve                      Start the action server (configured by environment variables).
+  list                       List the registered actions.
+  call <action>              Run an action locally, without Rasa, and print its events and responses.
+      --slot name=value        A slot value (a string); repeatable.
+      --json-slot name=JSON    A slot value given as JSON (numbers, booleans, objects); repeatable.
+      --extracted name=value   A value Rasa just extracted (what validation actions check); repeatable.
+      --sender id              The conversation id (default: cli-user).
+      --text "..."             The latest user message.
+      --intent name            The latest message's intent.
+      --metadata JSON          Metadata of the latest message (e.g. an identity token).
+      --domain path            Domain file or folder (default: rasa-project/domain.yml when present).
+  check                      Compare the Rasa domain with the registered actions; non-zero exit on a mismatch.
+      --domain path            Domain file or folder (default: rasa-project/domain.yml).
+  worker                     Deliver outbox jobs (from RabbitMQ when AMQP_URL is set, else by polling the database).
+                               With WORKER_PORT set it serves /health, /ready, /metrics and /status there.
+${JOBS_USAGE}
+${AUDIT_USAGE}
+
+Common option: --actions dir   Folder of actions (default: ACTIONS_DIR or the built-in actions).
+`;
+
+const DEFAULT_DOMAIN = path.resolve(__dirname, '../../../../rasa-project/domain.yml');
+const FALLBACK_DOMAIN = path.resolve(__dirname, '../../../rasa-project/domain.yml');
+
+function defaultDomainPath(): string | null {
+  for (const p of [path.resolve('rasa-project/domain.yml'), DEFAULT_DOMAIN, FALLBACK_DOMAIN]) if (fs.existsSync(p)) return p;
+  return null;
+}
+
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+const stdio: Io = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+};
+
+function pairs(values: string[] | undefined, json: boolean, into: Record<string, unknown>): void {
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UsageError(`expected name=value, got '${v}'`);
+    const name = v.slice(0, eq);
+    const raw = v.slice(eq + 1);
+    if (!json) into[name] = raw;
+    else {
+      try {
+        into[name] = JSON.parse(raw);
+      } catch {
+        throw new UsageError(`--json-slot ${name}: '${raw}' is not JSON`);
+      }
+    }
+  }
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve': {
+        const { startServer } = await import('../serve');
+        await startServer(env);
+        return -1; // keeps running; the exit code is set on shutdown
+      }
+      case 'list':
+        return list(rest, io, env);
+      case 'call':
+        return await call(rest, io, env);
+      case 'check':
+        return check(rest, io, env);
+      case 'worker': {
+        const { runWorker } = await import('../worker');
+        await runWorker(env);
+        return -1; // keeps running; the exit code is set on shutdown
+      }
+      case 'jobs':
+        return await jobsCommand(rest, io, env);
+      case 'audit':
+        return await auditCommand(rest, io, env);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.err(`Unknown command '${command}'.\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err((err as Error).message);
+    return 1;
+  }
+}
+
+function registryFrom(actionsDir: string | undefined, env: NodeJS.ProcessEnv) {
+  return loadActionsDir(actionsDir ?? loadConfig(env).ACTIONS_DIR);
+}
+
+function list(args: string[], io: Io, env: NodeJS.ProcessEnv): number {
+  const { values } = parseArgs({ args, options: { actions: { type: 'string' }, json: { type: 'boolean' } } });
+  const registry = registryFrom(values.actions, env);
+  if (values.json) io.out(JSON.stringify(registry.list().map((a) => ({ name: a.name, kind: a.kind, slots: a.slotNames }))));
+  else for (const a of registry.list()) io.out(`${a.name}  (${a.kind}${a.slotNames.length ? `; slots: ${a.slotNames.join(', ')}` : ''})`);
+  return 0;
+}
+
+async function call(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      actions: { type: 'string' },
+      slot: { type: 'string', multiple: true },
+      'json-slot': { type: 'string', multiple: true },
+      extracted: { type: 'string', multiple: true },
+      sender: { type: 'string' },
+      text: { type: 'string' },
+      intent: { type: 'string' },
+      metadata: { type: 'string' },
+      domain: { type: 'string' },
+    },
+  });
+  const name = positionals[0];
+  if (!name) throw new UsageError('call needs an action name');
+  const registry = registryFrom(values.actions, env);
+  const action = registry.get(name);
+  if (!action) {
+    io.err(`No registered action found for name '${name}'. Registered: ${registry.list().map((a) => a.name).join(', ') || '(none)'}`);
+    return 1;
+  }
+  const slots: Record<string, unknown> = {};
+  pairs(values.slot, false, slots);
+  pairs(values['json-slot'], true, slots);
+  const extracted: Record<string, unknown> = {};
+  pairs(values.extracted, false, extracted);
+  let metadata: Record<string, unknown> | undefined;
+  if (values.metadata) {
+    try {
+      metadata = JSON.parse(values.metadata) as Record<string, unknown>;
+    } catch {
+      throw new UsageError('--metadata must be a JSON object');
+    }
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new UsageError('--metadata must be a JSON object');
+  }
+  const domainPath = values.domain ?? defaultDomainPath();
+  const domain: Domain | null = domainPath ? readDomain(domainPath) : null;
+  // The same ports the server gives actions (the company database included), closed afterwards.
+  const built = await createServices(loadConfig(env), silentLogger(), env);
+  const out = await runAction(action, {
+    senderId: values.sender ?? 'cli-user',
+    slots,
+    extracted,
+    text: values.text,
+    intent: values.intent,
+    metadata,
+    domain,
+    services: built.services,
+  }).finally(() => built.close());
+  io.out(JSON.stringify({ events: out.events, responses: out.responses }, null, 2));
+  return 0;
+}
+
+function check(args: string[], io: Io, env: NodeJS.ProcessEnv): number {
+  const { values } = parseArgs({ args, options: { actions: { type: 'string' }, domain: { type: 'string' } } });
+  const domainPath = values.domain ?? defaultDomainPath();
+  if (!domainPath) {
+    io.err('No domain found: pass --domain path/to/domain.yml');
+    return 2;
+  }
+  const report = checkDomain(readDomain(domainPath), registryFrom(values.actions, env));
+  if (report.problems.length === 0) {
+    io.out(`check passed: ${report.checked.actions} actions and ${report.checked.slots} slot reads match ${path.relative(process.cwd(), domainPath) || domainPath}`);
+    return 0;
+  }
+  io.err(`check failed: ${report.problems.length} problem(s) in ${domainPath}`);
+  for (const p of report.problems) io.err(`  - ${p}`);
+  return 1;
+}

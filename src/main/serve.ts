@@ -1,0 +1,82 @@
+/** Starts the server from the environment: config → logger → actions → listen, with graceful shutdown. */
+import { loadConfig, type Config } from '../config';
+import { createLogger, type Logger } from '../observability/logger';
+import { registerSecret, registerSecretsFromEnv } from '../observability/redact';
+import { loadActionsDir } from '../sdk/load-actions';
+import { createActionServer, type ActionServer } from '../server/app';
+import { Metrics } from '../observability/metrics';
+import { createServices } from './services';
+import { exposureWarning } from '../server/exposure';
+import { auditCallHook } from '../observability/audit';
+import { storeReadiness } from '../observability/readiness';
+import { InboundHooks } from '../delivery/inbound-hooks';
+import { otlpTracesUrl, startTracing, stopTracing } from '../observability/tracing';
+
+export interface Started {
+  server: ActionServer;
+  config: Config;
+  logger: Logger;
+  address: { port: number; host: string };
+}
+
+export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
+  const config = loadConfig(env);
+  registerSecret(config.ACTION_SERVER_TOKEN);
+  registerSecret(config.IDENTITY_JWT_SECRET);
+  registerSecret(config.DATABASE_URL);
+  registerSecret(config.METRICS_TOKEN);
+  registerSecret(config.REDIS_URL);
+  registerSecretsFromEnv(env);
+  const logger = createLogger(config.LOG_LEVEL);
+  const tracesUrl = otlpTracesUrl(config);
+  if (tracesUrl) {
+    startTracing({ tracesUrl, serviceName: config.OTEL_SERVICE_NAME });
+    logger.info('tracing: spans exported over OTLP/HTTP', { tracesUrl });
+  }
+  const registry = loadActionsDir(config.ACTIONS_DIR);
+  const metrics = new Metrics();
+  const built = await createServices(config, logger, env, metrics);
+  const hooks = new InboundHooks(built.delivery.outbox, built.delivery.config.hooks);
+  // The embedded store opens on first use; only a configured database is a readiness dependency.
+  // With AMQP_URL, RabbitMQ is one too (checked on the relay's connection).
+  const readiness = [...(config.DATABASE_URL ? storeReadiness(built.store) : []), ...built.delivery.readiness()];
+  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit) });
+  // Whoever shuts the server down also closes the database, after the in-flight calls are done.
+  const closeServer = server.shutdown.bind(server);
+  server.shutdown = () =>
+    closeServer()
+      .finally(() => built.close())
+      .finally(() => stopTracing());
+  // The outbox worker (or the RabbitMQ relay) first: an unreachable broker refuses start-up.
+  await built.delivery.start('server').catch(async (err: unknown) => {
+    await built.close();
+    throw err;
+  });
+  const address = await server.listen(config.PORT, config.HOST).catch(async (err: unknown) => {
+    await built.close();
+    throw err;
+  });
+  logger.info('ActionBridge listening', { ...address, actions: registry.list().map((a) => a.name) });
+  const warning = exposureWarning(config.HOST, config.ACTION_SERVER_TOKEN);
+  if (warning) logger.warn(warning);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down: finishing in-flight calls', { signal });
+    server.shutdown().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error('shutdown failed', { error: err });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return { server, config, logger, address };
+}

@@ -1,0 +1,80 @@
+/**
+ * A loopback HubSpot for tests: CRM v3 contacts (search, create, update) and notes, with the
+ * exact success statuses the SDK insists on (201 create, 200 otherwise) and HubSpot's
+ * `{status, message, correlationId, category}` errors.
+ */
+import { randomUUID } from 'node:crypto';
+import { FakeHttpServer, type FakeReply, type RecordedRequest } from './http';
+
+interface HsRecord {
+  id: string;
+  properties: Record<string, string>;
+  associations?: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const error = (status: number, category: string, message: string, extra: Record<string, unknown> = {}): FakeReply => ({
+  status,
+  body: { status: 'error', message, correlationId: randomUUID(), category, ...extra },
+});
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+export class FakeHubspot extends FakeHttpServer {
+  readonly contacts = new Map<string, HsRecord>();
+  readonly notes = new Map<string, HsRecord>();
+  private seq = 100;
+
+  constructor(private readonly token = 'hubspot-token') {
+    super((req) => this.route(req));
+  }
+
+  private route(req: RecordedRequest): FakeReply {
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      return error(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found.');
+    }
+    const body = (req.body ?? {}) as { properties?: Record<string, string>; filterGroups?: { filters?: { propertyName: string; value?: string }[] }[]; associations?: unknown };
+    if (req.method === 'POST' && req.path === '/crm/v3/objects/contacts/search') {
+      const filters = body.filterGroups?.[0]?.filters ?? [];
+      const hits = [...this.contacts.values()].filter((c) => filters.every((f) => (c.properties[f.propertyName] ?? '').toLowerCase() === (f.value ?? '').toLowerCase()));
+      return { status: 200, body: { total: hits.length, results: hits.map(view) } };
+    }
+    if (req.method === 'POST' && req.path === '/crm/v3/objects/contacts') {
+      const props = body.properties ?? {};
+      if (props.email !== undefined && !EMAIL.test(props.email)) {
+        return error(400, 'VALIDATION_ERROR', `Property values were not valid: [{"isValid":false,"message":"Email address ${props.email} is invalid","error":"INVALID_EMAIL","name":"email"}]`, {
+          errors: [{ message: `Email address ${props.email} is invalid`, code: 'INVALID_EMAIL', context: { propertyName: ['email'] } }],
+        });
+      }
+      const dup = [...this.contacts.values()].find((c) => props.email && c.properties.email?.toLowerCase() === props.email.toLowerCase());
+      if (dup) return error(409, 'CONFLICT', `Contact already exists. Existing ID: ${dup.id}`);
+      const rec = this.store(this.contacts, props, body.associations);
+      return { status: 201, body: view(rec) };
+    }
+    const contact = /^\/crm\/v3\/objects\/contacts\/([^/]+)$/.exec(req.path);
+    if (req.method === 'PATCH' && contact) {
+      const rec = this.contacts.get(contact[1]!);
+      if (!rec) return error(404, 'OBJECT_NOT_FOUND', 'resource not found');
+      Object.assign(rec.properties, body.properties ?? {});
+      rec.updatedAt = new Date().toISOString();
+      return { status: 200, body: view(rec) };
+    }
+    if (req.method === 'POST' && req.path === '/crm/v3/objects/notes') {
+      const rec = this.store(this.notes, body.properties ?? {}, body.associations);
+      return { status: 201, body: view(rec) };
+    }
+    return error(404, 'OBJECT_NOT_FOUND', `No route ${req.method} ${req.path}`);
+  }
+
+  private store(into: Map<string, HsRecord>, properties: Record<string, string>, associations: unknown): HsRecord {
+    const now = new Date().toISOString();
+    const rec: HsRecord = { id: String(++this.seq), properties: { ...properties }, associations, createdAt: now, updatedAt: now };
+    into.set(rec.id, rec);
+    return rec;
+  }
+}
+
+function view(rec: HsRecord) {
+  return { id: rec.id, properties: rec.properties, createdAt: rec.createdAt, updatedAt: rec.updatedAt, archived: false };
+}

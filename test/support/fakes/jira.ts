@@ -1,0 +1,82 @@
+/**
+ * A loopback Jira Cloud for tests: the v3 REST routes jira.js calls, with Jira's status codes
+ * and `{errorMessages, errors}` error bodies. Checks basic auth like Jira does.
+ */
+import { FakeHttpServer, type FakeReply, type RecordedRequest } from './http';
+
+export interface FakeJiraIssue {
+  id: string;
+  key: string;
+  fields: { summary: string; status: { name: string }; labels: string[]; priority?: { name: string }; description?: unknown };
+  comments: unknown[];
+}
+
+const notFound: FakeReply = {
+  status: 404,
+  body: { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} },
+};
+
+export class FakeJira extends FakeHttpServer {
+  readonly issues = new Map<string, FakeJiraIssue>();
+  private seq = 0;
+
+  constructor(private readonly auth: { email: string; apiToken: string } = { email: 'bot@example.com', apiToken: 'jira-token' }) {
+    super((req) => this.route(req));
+  }
+
+  private route(req: RecordedRequest): FakeReply {
+    const expected = `Basic ${Buffer.from(`${this.auth.email}:${this.auth.apiToken}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) {
+      return { status: 401, body: { errorMessages: ['You are not authenticated. Authentication required to perform this operation.'], errors: {} } };
+    }
+    const issuePath = /^\/rest\/api\/3\/issue\/([^/]+)$/.exec(req.path);
+    const commentPath = /^\/rest\/api\/3\/issue\/([^/]+)\/comment$/.exec(req.path);
+    if (req.method === 'POST' && req.path === '/rest/api/3/issue') return this.create(req.body);
+    if (req.method === 'GET' && issuePath) {
+      const issue = this.issues.get(decodeURIComponent(issuePath[1]!));
+      if (!issue) return notFound;
+      return { status: 200, body: { id: issue.id, key: issue.key, self: `${this.url}/rest/api/3/issue/${issue.id}`, fields: issue.fields } };
+    }
+    if (req.method === 'POST' && commentPath) {
+      const issue = this.issues.get(decodeURIComponent(commentPath[1]!));
+      if (!issue) return notFound;
+      const body = (req.body as { body?: unknown } | undefined)?.body;
+      issue.comments.push(body);
+      const id = String(10100 + issue.comments.length);
+      return { status: 201, body: { id, self: `${this.url}/rest/api/3/issue/${issue.id}/comment/${id}`, body, created: new Date().toISOString() } };
+    }
+    if (req.method === 'POST' && req.path === '/rest/api/3/search/jql') {
+      const jql = String((req.body as { jql?: unknown } | undefined)?.jql ?? '');
+      const label = /labels\s*=\s*"([^"]+)"/.exec(jql)?.[1];
+      const hits = [...this.issues.values()].filter((i) => !label || i.fields.labels.includes(label));
+      return { status: 200, body: { issues: hits.map((i) => ({ id: i.id, key: i.key, self: '', fields: i.fields })), isLast: true } };
+    }
+    return { status: 404, body: { errorMessages: [`No route ${req.method} ${req.path}`], errors: {} } };
+  }
+
+  private create(body: unknown): FakeReply {
+    const fields = ((body as { fields?: Record<string, unknown> } | undefined)?.fields ?? {}) as Record<string, unknown>;
+    const errors: Record<string, string> = {};
+    if (typeof fields.summary !== 'string' || fields.summary.trim() === '') errors.summary = 'You must specify a summary of the issue.';
+    else if (fields.summary.length > 255) errors.summary = 'Summary must be less than 255 characters.';
+    if (typeof fields.summary === 'string' && fields.summary.includes('\n')) errors.summary = 'The summary is invalid because it contains newline characters.';
+    const project = (fields.project as { key?: string } | undefined)?.key;
+    if (!project) errors.project = 'Specify a valid project ID or key';
+    if (Object.keys(errors).length > 0) return { status: 400, body: { errorMessages: [], errors } };
+    this.seq++;
+    const issue: FakeJiraIssue = {
+      id: String(10000 + this.seq),
+      key: `${project}-${this.seq}`,
+      fields: {
+        summary: String(fields.summary),
+        status: { name: 'To Do' },
+        labels: Array.isArray(fields.labels) ? fields.labels.map(String) : [],
+        priority: fields.priority as { name: string } | undefined,
+        description: fields.description,
+      },
+      comments: [],
+    };
+    this.issues.set(issue.key, issue);
+    return { status: 201, body: { id: issue.id, key: issue.key, self: `${this.url}/rest/api/3/issue/${issue.id}` } };
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * A loopback Salesforce for tests: the OAuth token endpoint (password and client-credentials
+ * grants) and the REST routes jsforce uses for Leads, Tasks and SOQL, answering with
+ * Salesforce's status codes and `[{message, errorCode, fields}]` error arrays. Tokens can be
+ * expired on command to exercise refresh after a 401.
+ */
+import { FakeHttpServer, type FakeReply, type RecordedRequest } from './http';
+
+export interface FakeSalesforceApp {
+  clientId: string;
+  clientSecret: string;
+  username?: string;
+  password?: string;
+}
+
+const sfError = (status: number, errorCode: string, message: string, fields: string[] = []): FakeReply => ({ status, body: [{ message, errorCode, fields }] });
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+export class FakeSalesforce extends FakeHttpServer {
+  readonly leads = new Map<string, Record<string, unknown>>();
+  readonly tasks = new Map<string, Record<string, unknown>>();
+  private readonly validTokens = new Set<string>();
+  private tokenSeq = 0;
+  private idSeq = 0;
+
+  constructor(
+    private readonly app: FakeSalesforceApp = { clientId: 'sf-client', clientSecret: 'sf-secret' },
+    /** Tokens accepted from the start (the SALESFORCE_ACCESS_TOKEN mode). */
+    initialTokens: string[] = [],
+  ) {
+    super((req) => this.route(req));
+    for (const t of initialTokens) this.validTokens.add(t);
+  }
+
+  /** Every token issued so far stops working; the next API call gets a 401. */
+  expireTokens(): void {
+    this.validTokens.clear();
+  }
+
+  get tokenRequests(): RecordedRequest[] {
+    return this.received('POST', '/services/oauth2/token');
+  }
+
+  private route(req: RecordedRequest): FakeReply {
+    if (req.method === 'POST' && req.path === '/services/oauth2/token') return this.token(req.body as Record<string, string> | undefined);
+    const api = /^\/services\/data\/v\d+\.\d\/(.*)$/.exec(req.path);
+    if (!api) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!token || !this.validTokens.has(token)) return sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    const rest = api[1]!;
+    if (req.method === 'GET' && rest === 'query') return this.query(req.query.q ?? '');
+    if (req.method === 'POST' && rest === 'sobjects/Lead') return this.createLead(req.body as Record<string, unknown>);
+    const lead = /^sobjects\/Lead\/([^/]+)$/.exec(rest);
+    if (req.method === 'PATCH' && lead) {
+      const rec = this.leads.get(lead[1]!);
+      if (!rec) return sfError(404, 'NOT_FOUND', 'Provided external ID field does not exist or is not accessible');
+      Object.assign(rec, req.body as Record<string, unknown>);
+      return { status: 204 };
+    }
+    if (req.method === 'POST' && rest === 'sobjects/Task') {
+      const body = req.body as Record<string, unknown>;
+      if (typeof body.WhoId !== 'string' || !this.leads.has(body.WhoId)) {
+        return sfError(400, 'INVALID_CROSS_REFERENCE_KEY', 'Name ID: id value of incorrect type', ['WhoId']);
+      }
+      const id = this.nextId('00T');
+      this.tasks.set(id, { Id: id, ...body });
+      return { status: 201, body: { id, success: true, errors: [] } };
+    }
+    return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  }
+
+  private token(form: Record<string, string> = {}): FakeReply {
+    const badClient = form.client_id !== this.app.clientId || form.client_secret !== this.app.clientSecret;
+    if (badClient) return { status: 400, body: { error: 'invalid_client_id', error_description: 'client identifier invalid' } };
+    if (form.grant_type === 'password') {
+      if (form.username !== this.app.username || form.password !== this.app.password) {
+        return { status: 400, body: { error: 'invalid_grant', error_description: 'authentication failure' } };
+      }
+    } else if (form.grant_type !== 'client_credentials') {
+      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } };
+    }
+    const accessToken = `00Dfake!AT${++this.tokenSeq}`;
+    this.validTokens.add(accessToken);
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        instance_url: this.url,
+        id: `${this.url}/id/00D000000000001AAA/005000000000001AAA`,
+        token_type: 'Bearer',
+        issued_at: String(Date.now()),
+        signature: 'fake',
+        scope: 'api',
+      },
+    };
+  }
+
+  private query(soql: string): FakeReply {
+    const m = /FROM Lead WHERE Email = '((?:[^'\\]|\\.)*)'/i.exec(soql);
+    if (!m) return sfError(400, 'MALFORMED_QUERY', `unexpected query: ${soql}`);
+    const email = m[1]!.replace(/\\(.)/g, '$1').toLowerCase();
+    const rows = [...this.leads.values()].filter((l) => String(l.Email ?? '').toLowerCase() === email && !l.IsConverted);
+    return {
+      status: 200,
+      body: {
+        totalSize: rows.length,
+        done: true,
+        records: rows.map((l) => ({ attributes: { type: 'Lead', url: `/services/data/v59.0/sobjects/Lead/${String(l.Id)}` }, ...l })),
+      },
+    };
+  }
+
+  private createLead(body: Record<string, unknown>): FakeReply {
+    if (!body.LastName) return sfError(400, 'REQUIRED_FIELD_MISSING', 'Required fields are missing: [LastName]', ['LastName']);
+    if (!body.Company) return sfError(400, 'REQUIRED_FIELD_MISSING', 'Required fields are missing: [Company]', ['Company']);
+    if (typeof body.Email === 'string' && !EMAIL.test(body.Email)) return sfError(400, 'INVALID_EMAIL_ADDRESS', `Email: invalid email address: ${body.Email}`, ['Email']);
+    const id = this.nextId('00Q');
+    this.leads.set(id, { Id: id, ...body });
+    return { status: 201, body: { id, success: true, errors: [] } };
+  }
+
+  private nextId(prefix: string): string {
+    return `${prefix}${String(++this.idSeq).padStart(12, '0')}AAA`;
+  }
+}
