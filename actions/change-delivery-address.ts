@@ -5,21 +5,10 @@
  * because a slot can also be set outside the form.
  */
 import { z } from 'zod';
-import {
-  ORDER_ID_EXAMPLE,
-  addressChanged,
-  addressLine1Schema,
-  addressNotChangeable,
-  citySchema,
-  countrySchema,
-  orderIdSchema,
-  orderNotFound,
-  postalCodeSchema,
-} from '../src/connectors/orders';
+import { ORDER_ID_EXAMPLE, addressLine1Schema, citySchema, countrySchema, orderIdSchema, postalCodeSchema } from './shared/order-input';
+import { addressChanged, addressNotChangeable, orderNotFound } from './shared/order-replies';
 import { explainFailure } from './shared/replies';
-import { requireService } from '../src/ports/company-data';
-import type { RasaEvent } from '../src/protocol/events';
-import { SlotSet, defineAction, type ActionContext } from '../src/sdk';
+import { SlotSet, defineAction, requireService, type ActionContext, type RasaEvent } from '../src/sdk';
 import { checkAccess, replyToDenied } from './shared/order-chat';
 
 const ADDRESS_SLOTS = ['address_line1', 'address_city', 'address_postal_code', 'address_country'] as const;

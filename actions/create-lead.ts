@@ -5,10 +5,7 @@
 import { leadSlots } from './shared/lead-slots';
 import { explainFailure, systemName } from './shared/replies';
 import { conversationExcerpt, requestReference } from './shared/conversation';
-import { deliver, resultField } from '../src/enterprise/delivered';
-import { JOB_TYPES } from '../src/delivery/handlers';
 import { defineAction, SlotSet } from '../src/sdk';
-import '../src/ports/enterprise';
 
 const NAME = 'action_create_lead';
 
@@ -31,28 +28,18 @@ export const createLead = defineAction({
     const what = slots.lead_interest ? ` about ${slots.lead_interest}` : '';
     let outcome;
     try {
-      outcome = await deliver(
-        services,
-        { type: JOB_TYPES.lead, payload: { lead, activity }, idempotencyKey: `${NAME}:${requestReference(tracker, NAME)}` },
-        async () => {
-          const saved = await crm.upsertLead(lead);
-          // The lead itself is saved, which is what the user asked for; the note is a nicety.
-          await crm.logActivity(saved.id, activity).catch(() => undefined);
-          return saved;
-        },
-        (r) => ({ id: resultField(r, 'id') ?? '', created: (r as { created?: unknown } | null)?.created !== false }),
-      );
+      outcome = await crm.saveLead(lead, activity, `${NAME}:${requestReference(tracker, NAME)}`);
     } catch (err) {
       dispatcher.utterMessage({ text: explainFailure(err, system, 'save your details') });
       return [];
     }
-    if ('queued' in outcome) {
+    if (outcome.state === 'queued') {
       dispatcher.utterMessage({
-        text: `Thanks, ${first}! I've noted your details (reference ${outcome.queued}); ${system} is slow to answer right now, so they'll reach our team shortly and someone will contact you at ${slots.lead_email}${what}.`,
+        text: `Thanks, ${first}! I've noted your details (reference ${outcome.reference}); ${system} is slow to answer right now, so they'll reach our team shortly and someone will contact you at ${slots.lead_email}${what}.`,
       });
       return [];
     }
-    const upserted = outcome.done;
+    const upserted = outcome.value;
     dispatcher.utterMessage({
       text: upserted.created
         ? `Thanks, ${first}! I've passed your details to our team; someone will contact you at ${slots.lead_email}${what}.`

@@ -5,12 +5,9 @@
  */
 import { z } from 'zod';
 import { requestReference } from './shared/conversation';
-import { deliver, resultField } from '../src/enterprise/delivered';
 import { explainFailure, systemName } from './shared/replies';
-import { JOB_TYPES } from '../src/delivery/handlers';
 import { AppError, defineAction, SlotSet } from '../src/sdk';
 import { ticketKey } from './ticket-status';
-import '../src/ports/enterprise';
 
 const NAME = 'action_document_solution';
 
@@ -46,25 +43,12 @@ export const documentSolution = defineAction({
       tags: ['chatbot', 'solved'],
     };
     try {
-      const outcome = await deliver(
-        services,
-        { type: JOB_TYPES.article, payload: { article: input, commentOnTicket: services.ticketing ? key : undefined }, idempotencyKey: `${NAME}:${requestReference(tracker, NAME)}` },
-        async () => {
-          const existing = await kb.findByReference(key);
-          if (existing) return { url: existing.url, existed: true };
-          const article = await kb.createArticle(input);
-          if (services.ticketing) {
-            await services.ticketing.addComment(key, `Solution documented in ${kbName}: ${article.url ?? article.title}`).catch(() => undefined);
-          }
-          return { url: article.url, existed: false };
-        },
-        (r) => ({ url: resultField(r, 'url'), existed: (r as { existed?: unknown } | null)?.existed === true }),
-      );
-      if ('queued' in outcome) {
-        dispatcher.utterMessage({ text: `Thanks! ${kbName} is slow to answer right now; I'll write the solution for ${key} there shortly (reference ${outcome.queued}).` });
+      const outcome = await kb.documentSolution(input, { commentOnTicket: key }, `${NAME}:${requestReference(tracker, NAME)}`);
+      if (outcome.state === 'queued') {
+        dispatcher.utterMessage({ text: `Thanks! ${kbName} is slow to answer right now; I'll write the solution for ${key} there shortly (reference ${outcome.reference}).` });
         return [SlotSet('solution_text', null)];
       }
-      const article = outcome.done;
+      const article = outcome.value;
       if (article.existed) {
         dispatcher.utterMessage({ text: `The solution for ${key} is already in ${kbName}${article.url ? `: ${article.url}` : ''}.` });
         return [SlotSet('solution_text', null)];

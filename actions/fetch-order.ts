@@ -4,7 +4,8 @@
  * `order_verified` for stories to branch on.
  */
 import { z } from 'zod';
-import { ORDER_ID_EXAMPLE, describeOrder, orderIdSchema } from '../src/connectors/orders';
+import { ORDER_ID_EXAMPLE, orderIdSchema } from './shared/order-input';
+import { describeOrder } from './shared/order-replies';
 import { explainFailure } from './shared/replies';
 import { SlotSet, defineAction } from '../src/sdk';
 import { checkAccess, replyToDenied } from './shared/order-chat';

@@ -1,18 +1,15 @@
 /**
  * action_file_ticket: files the problem from the ticket form in the ticketing system, with the
  * conversation quoted and the severity triaged from the text when the user gave none, and
- * replies with the ticket key (also kept in the `ticket_key` slot for follow-ups). With durable
- * delivery the ticket goes through the outbox: if the ticket system cannot file it within the
- * budget, the user gets a reference (kept in `ticket_key` too) and a worker files it.
+ * replies with the ticket key (also kept in the `ticket_key` slot for follow-ups). When the
+ * ticket system cannot file it at once, the user gets a reference (kept in `ticket_key` too) and
+ * the ticket is filed shortly.
  */
 import { z } from 'zod';
-import { conversationExcerpt, requestReference } from './shared/conversation';
-import { deliver, resultField } from '../src/enterprise/delivered';
-import { explainFailure, systemName } from './shared/replies';
-import { JOB_TYPES } from '../src/delivery/handlers';
-import { parseSeverity, triageSeverity } from './shared/triage';
 import { defineAction, SlotSet } from '../src/sdk';
-import '../src/ports/enterprise';
+import { conversationExcerpt, requestReference } from './shared/conversation';
+import { explainFailure, systemName } from './shared/replies';
+import { parseSeverity, triageSeverity } from './shared/triage';
 
 const NAME = 'action_file_ticket';
 
@@ -43,24 +40,21 @@ export const fileTicket = defineAction({
     const system = systemName(ticketing.provider, 'our ticket system');
     let outcome;
     try {
-      outcome = await deliver(services, { type: JOB_TYPES.ticket, payload: input, idempotencyKey: `${NAME}:${reference}` }, () => ticketing.createTicket(input), (r) => ({
-        key: resultField(r, 'key') ?? '',
-        url: resultField(r, 'url'),
-      }));
+      outcome = await ticketing.fileTicket(input, `${NAME}:${reference}`);
     } catch (err) {
       dispatcher.utterMessage({ text: explainFailure(err, system, 'file your ticket') });
       return [];
     }
     const clearForm = [SlotSet('ticket_summary', null), SlotSet('ticket_description', null), SlotSet('ticket_severity', null)];
-    if ('queued' in outcome) {
-      // Accepted and safe in the outbox; the vendor is slow or failing for now.
+    if (outcome.state === 'queued') {
+      // Accepted and safe; the vendor is slow or failing for now.
       dispatcher.utterMessage({
-        text: `I've taken down your ticket with ${severity} priority under reference ${outcome.queued}. ${system} is slow to answer right now, so it will be filed shortly; ask me about ${outcome.queued} any time.`,
-        ticket_reference: outcome.queued,
+        text: `I've taken down your ticket with ${severity} priority under reference ${outcome.reference}. ${system} is slow to answer right now, so it will be filed shortly; ask me about ${outcome.reference} any time.`,
+        ticket_reference: outcome.reference,
       });
-      return [SlotSet('ticket_key', outcome.queued), ...clearForm];
+      return [SlotSet('ticket_key', outcome.reference), ...clearForm];
     }
-    const created = outcome.done;
+    const created = outcome.value;
     const how = given ? '' : ' (judged from your description)';
     dispatcher.utterMessage({
       text: `I've filed ticket ${created.key} with ${severity} priority${how}. You can ask me about its status any time with that key.`,

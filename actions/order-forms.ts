@@ -12,7 +12,7 @@ import {
   emailSchema,
   orderIdSchema,
   postalCodeSchema,
-} from '../src/connectors/orders';
+} from './shared/order-input';
 import { defineFormValidation, zodValidator } from '../src/sdk';
 import { latestUserMetadata } from './shared/order-chat';
 

@@ -4,12 +4,9 @@
  */
 import { z } from 'zod';
 import { explainFailure, systemName } from './shared/replies';
+import { parseRequestReference, type HandedStatus } from '../src/ports/durable';
+import type { CreatedTicket } from '../src/ports/ticketing';
 import { AppError, defineAction, SlotSet } from '../src/sdk';
-import { JOB_TYPES } from '../src/delivery/handlers';
-import { parseJobReference } from '../src/delivery/job-reference';
-import type { Job } from '../src/delivery/outbox';
-import { resultField } from '../src/enterprise/delivered';
-import '../src/ports/enterprise';
 
 /** "sup-12", " SUP-12 " → "SUP-12". */
 export const ticketKey = z
@@ -38,15 +35,15 @@ export const ticketStatus = defineAction({
     }
     let prefix = '';
     let key = slots.ticket_key;
-    const reference = parseJobReference(key);
+    const reference = parseRequestReference(key);
     if (reference) {
-      const job = await services.delivery?.status(reference);
-      const said = describeQueued(reference, job ?? null, systemName(ticketing.provider, 'our ticket system'));
-      if (said !== null) {
-        dispatcher.utterMessage({ text: said, ticket_reference: reference, ticket_status: job?.status ?? 'unknown' });
+      const request = await ticketing.requestStatus(reference);
+      const said = describeQueued(reference, request, systemName(ticketing.provider, 'our ticket system'));
+      if (request?.state !== 'done' || !request.value) {
+        dispatcher.utterMessage({ text: said ?? '', ticket_reference: reference, ticket_status: request?.state ?? 'unknown' });
         return [];
       }
-      key = resultField(job!.result, 'key') ?? key;
+      key = request.value.key;
       prefix = `Your request ${reference} was filed as ${key}. `;
     }
     try {
@@ -66,14 +63,14 @@ export const ticketStatus = defineAction({
 });
 
 /** What to say about a ticket request that has no ticket yet; null once it has one. */
-function describeQueued(reference: string, job: Job | null, system: string): string | null {
-  if (!job || job.type !== JOB_TYPES.ticket) return `I couldn't find a ticket request ${reference}. Could you check the reference?`;
-  switch (job.status) {
+function describeQueued(reference: string, request: HandedStatus<CreatedTicket> | null, system: string): string | null {
+  if (!request) return `I couldn't find a ticket request ${reference}. Could you check the reference?`;
+  switch (request.state) {
     case 'done':
-      return resultField(job.result, 'key') ? null : `Your request ${reference} has been filed.`;
-    case 'dead':
+      return request.value ? null : `Your request ${reference} has been filed.`;
+    case 'failed':
       return `Sorry, your request ${reference} could not be filed in ${system}. Our team has been alerted and can retry it; please mention the reference.`;
     default:
-      return `Your request ${reference} is queued: it will be filed in ${system} shortly${job.attempts > 0 ? ` (tried ${job.attempts} time${job.attempts === 1 ? '' : 's'} so far)` : ''}.`;
+      return `Your request ${reference} is queued: it will be filed in ${system} shortly${request.attempts > 0 ? ` (tried ${request.attempts} time${request.attempts === 1 ? '' : 's'} so far)` : ''}.`;
   }
 }

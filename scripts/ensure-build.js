@@ -26,6 +26,8 @@ const sources = Math.max(
 const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
 if (built < sources) {
   process.stderr.write('actionbridge: compiling TypeScript...\n');
+  // A clean build: a file moved or deleted in src/ must not live on in dist/ (and ship).
+  fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
     stdio: 'inherit',
     cwd: root,

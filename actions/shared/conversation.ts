@@ -1,5 +1,5 @@
 /** The recent conversation as plain text, quoted into tickets and CRM activities. */
-import type { Tracker } from '../../src/sdk/tracker';
+import type { Tracker } from '../../src/sdk';
 import { createHash } from 'node:crypto';
 
 const MAX_TURNS = 12;

@@ -2,13 +2,9 @@
  * What the order actions share: proving who is asking (src/identity/order-access.ts) and the
  * replies for when that fails. In a subfolder, so the actions loader does not look here.
  */
-import { verifyOrderAccess, type OrderAccess } from '../../src/identity';
-import { ASK_EMAIL, THROTTLED, orderNotFound } from '../../src/connectors/orders';
-import { requireService } from '../../src/ports/company-data';
-import type { RasaEvent } from '../../src/protocol/events';
-import type { ActionContext } from '../../src/sdk/action';
-import { SlotSet } from '../../src/sdk/events';
-import type { Tracker } from '../../src/sdk/tracker';
+import { SlotSet, requireService, type ActionContext, type RasaEvent, type Tracker } from '../../src/sdk';
+import { verifyOrderAccess, type OrderAccess } from './order-access';
+import { ASK_EMAIL, THROTTLED, orderNotFound } from './order-replies';
 
 type Ctx = Pick<ActionContext<unknown>, 'services' | 'tracker' | 'senderId'>;
 

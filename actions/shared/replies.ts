@@ -3,7 +3,7 @@
  * the words of the error taxonomy. Only AppErrors are explained; anything else is a bug and is
  * left to the server's 500 handling.
  */
-import { AppError, userMessage } from '../../src/errors/index';
+import { AppError, userMessage } from '../../src/sdk';
 
 const NAMES: Record<string, string> = {
   salesforce: 'Salesforce',

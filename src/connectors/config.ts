@@ -1,16 +1,19 @@
 /**
- * Which CRM, ticketing system and knowledge base the actions use, and each vendor's settings.
+ * Which CRM, ticketing system and knowledge base the actions use, the workflow webhook, and each
+ * vendor's settings.
  * Everything defaults to the local adapters so a fresh clone works with no accounts. A chosen
  * provider with a missing credential stops start-up with a message naming the variable.
  */
 import { ConfigError } from '../config';
 import type { ConnectorPolicy } from './kit/gateway';
+import { PROVIDERS } from './providers';
 import { parseRateRule } from '../ratelimit';
 import { EnvReader } from '../config/env';
 import { readHubspotConfig, type HubspotConfig } from './hubspot/config';
 import { readJiraConfig, type JiraConfig } from './jira/config';
 import { readNotionConfig, type NotionConfig } from './notion/config';
 import { readSalesforceConfig, type SalesforceConfig } from './salesforce/config';
+import { readWorkflowConfig, type WorkflowConfig } from './workflow/config';
 
 export const CRM_PROVIDERS = ['local', 'salesforce', 'hubspot'] as const;
 export const TICKETING_PROVIDERS = ['local', 'jira'] as const;
@@ -20,22 +23,21 @@ export type CrmConfig = { provider: 'local' } | { provider: 'salesforce'; salesf
 export type TicketingConfig = { provider: 'local'; projectKey: string } | { provider: 'jira'; jira: JiraConfig };
 export type KbConfig = { provider: 'local' } | { provider: 'notion'; notion: NotionConfig };
 
-export interface EnterpriseConfig {
+export interface ConnectorsConfig {
   crm: CrmConfig;
   ticketing: TicketingConfig;
   kb: KbConfig;
+  /** The outbound workflow webhook; absent when WORKFLOW_WEBHOOK_URL is unset. */
+  workflow?: WorkflowConfig;
   /** Per-attempt timeout for vendor calls (the gateway's attempt timeout). */
   timeoutMs: number;
   /** Gateway overrides per connector, from `<VENDOR>_TIMEOUT_MS`, `_MAX_ATTEMPTS`, `_MAX_CONCURRENT`, `_RATE_LIMIT`. */
   policies: Record<string, Partial<ConnectorPolicy>>;
 }
 
-/** Gateway connector name → environment prefix of its policy overrides. */
-const POLICY_PREFIXES = { salesforce: 'SALESFORCE', hubspot: 'HUBSPOT', jira: 'JIRA', notion: 'NOTION', workflow: 'WORKFLOW_WEBHOOK' } as const;
-
 function readPolicies(env: EnvReader): Record<string, Partial<ConnectorPolicy>> {
   const out: Record<string, Partial<ConnectorPolicy>> = {};
-  for (const [vendor, prefix] of Object.entries(POLICY_PREFIXES)) {
+  for (const [vendor, { envPrefix: prefix }] of Object.entries(PROVIDERS)) {
     const policy: Partial<ConnectorPolicy> = {};
     if (env.get(`${prefix}_TIMEOUT_MS`) !== undefined) policy.attemptTimeoutMs = env.positiveInt(`${prefix}_TIMEOUT_MS`, 0);
     if (env.get(`${prefix}_MAX_ATTEMPTS`) !== undefined) policy.maxAttempts = env.positiveInt(`${prefix}_MAX_ATTEMPTS`, 0);
@@ -58,8 +60,8 @@ function choose<T extends string>(env: EnvReader, name: string, allowed: readonl
   return 'local' as T;
 }
 
-/** Reads and checks the enterprise settings; throws ConfigError listing every problem. */
-export function loadEnterpriseConfig(envVars: NodeJS.ProcessEnv = process.env): EnterpriseConfig {
+/** Reads and checks the connectors' settings; throws ConfigError listing every problem. */
+export function loadConnectorsConfig(envVars: NodeJS.ProcessEnv = process.env): ConnectorsConfig {
   const env = new EnvReader(envVars);
   const crmProvider = choose(env, 'CRM_PROVIDER', CRM_PROVIDERS);
   const ticketingProvider = choose(env, 'TICKETING_PROVIDER', TICKETING_PROVIDERS);
@@ -74,9 +76,10 @@ export function loadEnterpriseConfig(envVars: NodeJS.ProcessEnv = process.env): 
   const ticketing: TicketingConfig =
     ticketingProvider === 'jira' ? { provider: 'jira', jira: readJiraConfig(env) } : { provider: 'local', projectKey: env.get('LOCAL_TICKET_PREFIX') ?? 'LOCAL' };
   const kb: KbConfig = kbProvider === 'notion' ? { provider: 'notion', notion: readNotionConfig(env) } : { provider: 'local' };
+  const workflow = readWorkflowConfig(env);
   const timeoutMs = env.positiveInt('CONNECTOR_TIMEOUT_MS', 10_000);
   const policies = readPolicies(env);
 
   if (env.problems.length > 0) throw new ConfigError(env.problems);
-  return { crm, ticketing, kb, timeoutMs, policies };
+  return { crm, ticketing, kb, ...(workflow ? { workflow } : {}), timeoutMs, policies };
 }

@@ -1,16 +1,19 @@
 /**
- * Builds the CRM, ticketing and knowledge-base ports from the enterprise configuration: the
- * vendor adapter that was chosen, or the local one on the store. All vendor adapters share one
- * gateway, so every outbound call gets the same resilience policies.
+ * Builds the company systems from the connectors' configuration: the CRM, ticketing system and
+ * knowledge base (the vendor adapter that was chosen, or the local one on the store) and the
+ * workflow webhook when configured. All share one gateway, so every outbound call gets the same
+ * resilience policies. Adding a vendor adds one line to `vendor` and one branch below.
  */
 import { Gateway, type GatewayObserver } from './kit/gateway';
 import type { Logger } from '../observability/logger';
 import type { RateLimiters } from '../ratelimit';
-import type { Crm } from '../ports/crm';
-import type { KnowledgeBase } from '../ports/knowledge-base';
-import type { Ticketing } from '../ports/ticketing';
+import type { CrmSystem } from '../ports/crm';
+import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
+import type { TicketingSystem } from '../ports/ticketing';
 import type { Queryable } from '../store';
-import type { EnterpriseConfig } from './config';
+import type { ConnectorsConfig } from './config';
+import { WorkflowWebhook } from './workflow/webhook';
+import type { WorkflowSystem } from '../ports/workflow';
 import type { HubspotCrm } from './hubspot';
 import type { JiraTicketing } from './jira';
 import { LocalCrm } from './local/crm';
@@ -32,14 +35,15 @@ const vendor = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export interface EnterprisePorts {
-  crm: Crm;
-  ticketing: Ticketing;
-  knowledgeBase: KnowledgeBase;
+export interface Systems {
+  crm: CrmSystem;
+  ticketing: TicketingSystem;
+  knowledgeBase: KnowledgeBaseSystem;
+  workflow?: WorkflowSystem;
   gateway: Gateway;
 }
 
-export interface EnterprisePortsOptions {
+export interface SystemsOptions {
   /** Where the local adapters keep their data (only touched when a local adapter is used). */
   store: Queryable;
   logger?: Logger;
@@ -51,15 +55,16 @@ export interface EnterprisePortsOptions {
   rateLimiters?: RateLimiters;
 }
 
-export function createEnterprisePorts(config: EnterpriseConfig, opts: EnterprisePortsOptions): EnterprisePorts {
+export function createSystems(config: ConnectorsConfig, opts: SystemsOptions): Systems {
   const gateway = opts.gateway ?? new Gateway({ logger: opts.logger, observer: opts.observer, rateLimiters: opts.rateLimiters, defaults: { attemptTimeoutMs: config.timeoutMs }, policies: config.policies });
-  const crm: Crm =
+  const crm: CrmSystem =
     config.crm.provider === 'salesforce'
       ? new (vendor.salesforce())(config.crm.salesforce, gateway)
       : config.crm.provider === 'hubspot'
         ? new (vendor.hubspot())(config.crm.hubspot, gateway)
         : new LocalCrm(opts.store);
-  const ticketing: Ticketing = config.ticketing.provider === 'jira' ? new (vendor.jira())(config.ticketing.jira, gateway) : new LocalTicketing(opts.store, config.ticketing.projectKey);
-  const knowledgeBase: KnowledgeBase = config.kb.provider === 'notion' ? new (vendor.notion())(config.kb.notion, gateway) : new LocalKnowledgeBase(opts.store);
-  return { crm, ticketing, knowledgeBase, gateway };
+  const ticketing: TicketingSystem = config.ticketing.provider === 'jira' ? new (vendor.jira())(config.ticketing.jira, gateway) : new LocalTicketing(opts.store, config.ticketing.projectKey);
+  const knowledgeBase: KnowledgeBaseSystem = config.kb.provider === 'notion' ? new (vendor.notion())(config.kb.notion, gateway) : new LocalKnowledgeBase(opts.store);
+  const workflow = config.workflow ? new WorkflowWebhook(config.workflow, gateway) : undefined;
+  return { crm, ticketing, knowledgeBase, ...(workflow ? { workflow } : {}), gateway };
 }

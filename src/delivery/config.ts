@@ -1,6 +1,6 @@
 /**
  * Durable delivery settings: the outbox's retry schedule, the action's budget, RabbitMQ, and the
- * workflow webhooks (outbound to WORKFLOW_WEBHOOK_URL, inbound secrets per source).
+ * secrets of the signed inbound webhooks (per source).
  */
 import { ConfigError } from '../config';
 import { EnvReader } from '../config/env';
@@ -18,7 +18,6 @@ export interface DeliveryConfig {
   /** Delivered jobs are kept this long (their reference still answers), then deleted. */
   retentionDays?: number;
   amqp?: { url: string; queue: string; prefetch: number };
-  workflow?: { url: string; secret: string; timeoutMs: number };
   hooks: {
     /** Secret per inbound source (lower-case name), from HOOK_SECRET_<SOURCE>. */
     secrets: Record<string, string>;
@@ -37,9 +36,6 @@ export const DELIVERY_ENV = [
   'AMQP_URL',
   'AMQP_QUEUE',
   'AMQP_PREFETCH',
-  'WORKFLOW_WEBHOOK_URL',
-  'WORKFLOW_WEBHOOK_SECRET',
-  'WORKFLOW_WEBHOOK_TIMEOUT_MS',
   'HOOK_TOLERANCE_SECONDS',
 ] as const;
 
@@ -61,14 +57,6 @@ export function loadDeliveryConfig(envVars: NodeJS.ProcessEnv = process.env): De
   if (amqpUrl) {
     if (!/^amqps?:\/\//.test(amqpUrl)) env.problems.push('AMQP_URL: must start with amqp:// or amqps://');
     config.amqp = { url: amqpUrl, queue: env.get('AMQP_QUEUE') ?? 'actionbridge.jobs', prefetch: env.positiveInt('AMQP_PREFETCH', 8) };
-  }
-  const workflowUrl = env.get('WORKFLOW_WEBHOOK_URL');
-  if (workflowUrl) {
-    config.workflow = {
-      url: env.url('WORKFLOW_WEBHOOK_URL', workflowUrl, ''),
-      secret: env.require('WORKFLOW_WEBHOOK_SECRET', 'WORKFLOW_WEBHOOK_URL is set', { secret: true }),
-      timeoutMs: env.positiveInt('WORKFLOW_WEBHOOK_TIMEOUT_MS', 10_000),
-    };
   }
   for (const name of Object.keys(envVars)) {
     const m = HOOK_SECRET.exec(name);

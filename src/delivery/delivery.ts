@@ -5,7 +5,7 @@
  * fails for now, the user gets the job's reference and a worker finishes it later.
  */
 import type { Logger } from '../observability/logger';
-import { AppError, type ErrorKind } from '../errors/index';
+import { AppError, type ErrorKind } from '../errors';
 import type { Transaction } from '../store';
 import type { JobRunner, RunOutcome } from './job-runner';
 import type { Job, JobSpec, Outbox } from './outbox';

@@ -1,16 +1,17 @@
 /**
- * The job types and what each does, over the ports (so the same jobs work against the local
- * adapters and the vendors). Every handler is safe to run again after an attempt that may have
- * reached the vendor: tickets are looked up by their reference first, leads are upserts by
- * email, articles are looked up by their reference.
+ * The job types and what each does, over the systems' ports (so the same jobs work against the
+ * local adapters and the vendors, and the same work runs directly when there is no outbox).
+ * Every piece of work is safe to run again after an attempt that may have reached the vendor:
+ * tickets are looked up by their reference first, leads are upserts by email, articles are
+ * looked up by their reference.
  */
 import { z } from 'zod';
-import type { Crm } from '../ports/crm';
-import type { KnowledgeBase } from '../ports/knowledge-base';
-import { SEVERITIES, type Ticketing } from '../ports/ticketing';
-import { AppError } from '../errors/index';
+import type { CrmSystem } from '../ports/crm';
+import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
+import { SEVERITIES, type TicketingSystem } from '../ports/ticketing';
+import type { WorkflowSystem } from '../ports/workflow';
+import { AppError } from '../errors';
 import { JobHandlers } from './jobs';
-import type { WorkflowWebhook } from '../connectors/workflow/webhook';
 
 export const JOB_TYPES = {
   ticket: 'ticket.create',
@@ -57,11 +58,12 @@ export type ArticleJob = z.infer<typeof ArticleJob>;
 export const WorkflowJob = z.object({ event: z.string().min(1), data: z.record(z.string(), z.unknown()) });
 export type WorkflowJob = z.infer<typeof WorkflowJob>;
 
+/** The company systems the jobs act on; a job for a system that is absent fails as unsupported. */
 export interface DeliveryPorts {
-  ticketing?: Ticketing;
-  crm?: Crm;
-  knowledgeBase?: KnowledgeBase;
-  workflow?: WorkflowWebhook;
+  ticketing?: TicketingSystem;
+  crm?: CrmSystem;
+  knowledgeBase?: KnowledgeBaseSystem;
+  workflow?: WorkflowSystem;
 }
 
 function parse<T>(schema: z.ZodType<T>, type: string, payload: unknown): T {
@@ -74,41 +76,48 @@ function missing(what: string): AppError {
   return new AppError('unsupported', `No ${what} is configured in this process.`);
 }
 
+/** Files the ticket; after an attempt that may have reached the vendor, finds that one first. */
+export async function fileTicketWork(ticketing: TicketingSystem, input: TicketJob, retried: boolean): Promise<{ key: string; url: string | null; found?: true }> {
+  if (retried && ticketing.findByReference) {
+    const existing = await ticketing.findByReference(input.reference);
+    if (existing) return { key: existing.key, url: existing.url ?? null, found: true };
+  }
+  const created = await ticketing.createTicket(input);
+  return { key: created.key, url: created.url ?? null };
+}
+
+export async function saveLeadWork(crm: CrmSystem, job: LeadJob): Promise<{ id: string; created: boolean }> {
+  const upserted = await crm.upsertLead(job.lead);
+  if (job.activity) {
+    // The lead is what was asked for; the activity note is a nicety and never fails the job.
+    await crm.logActivity(upserted.id, job.activity).catch(() => undefined);
+  }
+  return { id: upserted.id, created: upserted.created };
+}
+
+export async function documentSolutionWork(
+  kb: KnowledgeBaseSystem,
+  ticketing: TicketingSystem | undefined,
+  job: ArticleJob,
+): Promise<{ id: string; title: string; url: string | null; existed: boolean }> {
+  const existing = await kb.findByReference(job.article.reference);
+  const article = existing ?? (await kb.createArticle(job.article));
+  if (!existing && job.commentOnTicket && ticketing) {
+    await ticketing.addComment(job.commentOnTicket, `Solution documented in the knowledge base: ${article.url ?? article.title}`).catch(() => undefined);
+  }
+  return { id: article.id, title: article.title, url: article.url ?? null, existed: existing !== null };
+}
+
 export function deliveryHandlers(ports: DeliveryPorts): JobHandlers {
   const handlers = new JobHandlers();
 
-  handlers.register(JOB_TYPES.ticket, async (payload, { retried }) => {
-    const input = parse(TicketJob, JOB_TYPES.ticket, payload);
-    const ticketing = ports.ticketing ?? failWith(missing('ticketing system'));
-    if (retried && ticketing.findByReference) {
-      const existing = await ticketing.findByReference(input.reference);
-      if (existing) return { key: existing.key, url: existing.url ?? null, found: true };
-    }
-    const created = await ticketing.createTicket(input);
-    return { key: created.key, url: created.url ?? null };
-  });
-
-  handlers.register(JOB_TYPES.lead, async (payload) => {
-    const job = parse(LeadJob, JOB_TYPES.lead, payload);
-    const crm = ports.crm ?? failWith(missing('CRM'));
-    const upserted = await crm.upsertLead(job.lead);
-    if (job.activity) {
-      // The lead is what was asked for; the activity note is a nicety and never fails the job.
-      await crm.logActivity(upserted.id, job.activity).catch(() => undefined);
-    }
-    return { id: upserted.id, created: upserted.created };
-  });
-
-  handlers.register(JOB_TYPES.article, async (payload) => {
-    const job = parse(ArticleJob, JOB_TYPES.article, payload);
-    const kb = ports.knowledgeBase ?? failWith(missing('knowledge base'));
-    const existing = await kb.findByReference(job.article.reference);
-    const article = existing ?? (await kb.createArticle(job.article));
-    if (!existing && job.commentOnTicket && ports.ticketing) {
-      await ports.ticketing.addComment(job.commentOnTicket, `Solution documented in the knowledge base: ${article.url ?? article.title}`).catch(() => undefined);
-    }
-    return { id: article.id, title: article.title, url: article.url ?? null, existed: existing !== null };
-  });
+  handlers.register(JOB_TYPES.ticket, (payload, { retried }) =>
+    fileTicketWork(ports.ticketing ?? failWith(missing('ticketing system')), parse(TicketJob, JOB_TYPES.ticket, payload), retried),
+  );
+  handlers.register(JOB_TYPES.lead, (payload) => saveLeadWork(ports.crm ?? failWith(missing('CRM')), parse(LeadJob, JOB_TYPES.lead, payload)));
+  handlers.register(JOB_TYPES.article, (payload) =>
+    documentSolutionWork(ports.knowledgeBase ?? failWith(missing('knowledge base')), ports.ticketing, parse(ArticleJob, JOB_TYPES.article, payload)),
+  );
 
   // Only with a webhook configured, so actions can tell beforehand that nobody would receive it.
   const workflow = ports.workflow;

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const LENGTH = 10;
 
-export const JOB_REFERENCE = /^REF-[0-9A-HJKMNP-TV-Z]{10}$/;
+export { REQUEST_REFERENCE as JOB_REFERENCE, parseRequestReference as parseJobReference } from '../ports/durable';
 
 export function jobReferenceFor(idempotencyKey: string): string {
   const digest = createHash('sha256').update(idempotencyKey).digest();
@@ -28,11 +28,4 @@ export function jobReferenceFor(idempotencyKey: string): string {
     value &= (1 << bits) - 1;
   }
   return `REF-${out}`;
-}
-
-/** " ref-0a1b2c3d4e " → "REF-0A1B2C3D4E", or null when it is not a job reference. */
-export function parseJobReference(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const v = value.trim().toUpperCase();
-  return JOB_REFERENCE.test(v) ? v : null;
 }

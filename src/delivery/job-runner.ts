@@ -4,7 +4,7 @@
  * the in-process worker and the RabbitMQ worker alike.
  */
 import type { Logger } from '../observability/logger';
-import { AppError } from '../errors/index';
+import { AppError } from '../errors';
 import { describeError, retryDelay, type JobHandlers, type RetrySchedule } from './jobs';
 import type { Job, Outbox } from './outbox';
 

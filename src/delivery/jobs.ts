@@ -2,7 +2,7 @@
  * Job handlers by type, and the retry schedule between attempts of a job (the gateway retries
  * within one attempt; this spaces out whole attempts over minutes, for a vendor that is down).
  */
-import { AppError, type ErrorKind } from '../errors/index';
+import { AppError, type ErrorKind } from '../errors';
 import type { Job } from './outbox';
 
 export interface JobContext {

@@ -5,7 +5,6 @@
  *   no AMQP_URL   server and `worker` processes poll the outbox and run due jobs themselves;
  *   AMQP_URL      servers relay due jobs to RabbitMQ; `worker` processes relay too and consume.
  */
-import type { Gateway } from '../connectors/kit/gateway';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store';
 import type { ReadinessCheck } from '../observability/readiness';
@@ -18,14 +17,13 @@ import { JobRunner, type RunOutcome } from './job-runner';
 import { LocalWorker } from './local-worker';
 import { Outbox, type OutboxCounts } from './outbox';
 import { Poller } from './poller';
-import { WorkflowWebhook } from '../connectors/workflow/webhook';
 
 export type DeliveryRole = 'server' | 'worker';
 
 export interface DeliveryRuntimeOptions {
   store: Store;
-  ports: Omit<DeliveryPorts, 'workflow'>;
-  gateway: Gateway;
+  /** The company systems the jobs act on. */
+  ports: DeliveryPorts;
   config: DeliveryConfig;
   logger?: Logger;
   /** False while background work should leave the store alone (embedded store not yet open). */
@@ -52,9 +50,8 @@ export interface DeliveryRuntime {
 
 export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRuntime {
   const { config, logger } = opts;
-  const workflow = config.workflow ? new WorkflowWebhook(config.workflow, opts.gateway) : undefined;
   const outbox = new Outbox(opts.store, { maxAttempts: config.maxAttempts });
-  const runner = new JobRunner(outbox, deliveryHandlers({ ...opts.ports, workflow }), {
+  const runner = new JobRunner(outbox, deliveryHandlers(opts.ports), {
     leaseMs: config.leaseMs,
     schedule: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
     logger,

@@ -1,11 +1,12 @@
 /** Starts the server from the environment: config → logger → actions → listen, with graceful shutdown. */
-import { loadConfig, type Config } from '../config';
+import type { Config } from '../config';
 import { createLogger, type Logger } from '../observability/logger';
 import { registerSecret, registerSecretsFromEnv } from '../observability/redact';
 import { loadActionsDir } from '../sdk/load-actions';
 import { createActionServer, type ActionServer } from '../server/app';
 import { Metrics } from '../observability/metrics';
 import { createServices } from './services';
+import { readSettings } from './settings';
 import { exposureWarning } from '../server/exposure';
 import { auditCallHook } from '../observability/audit';
 import { storeReadiness } from '../observability/readiness';
@@ -20,7 +21,8 @@ export interface Started {
 }
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
-  const config = loadConfig(env);
+  const settings = readSettings(env);
+  const config = settings.app;
   registerSecret(config.ACTION_SERVER_TOKEN);
   registerSecret(config.IDENTITY_JWT_SECRET);
   registerSecret(config.DATABASE_URL);
@@ -35,7 +37,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   }
   const registry = loadActionsDir(config.ACTIONS_DIR);
   const metrics = new Metrics();
-  const built = await createServices(config, logger, env, metrics);
+  const built = await createServices(settings, logger, metrics);
   const hooks = new InboundHooks(built.delivery.outbox, built.delivery.config.hooks);
   // The embedded store opens on first use; only a configured database is a readiness dependency.
   // With AMQP_URL, RabbitMQ is one too (checked on the relay's connection).

@@ -1,6 +1,7 @@
 /**
- * The composition root for what actions receive as `services`: opens the store, builds the
- * ports over it, and knows how to close them again.
+ * The composition root, shared by every entry point (serve, worker, the CLI's `call`): opens the
+ * store, builds the systems the connectors provide, durable delivery over them, and the ports
+ * actions receive as `services`; and knows how to close them again.
  *
  * PostgreSQL (DATABASE_URL) is opened and migrated before the server listens, so a wrong URL or a
  * failing migration stops start-up. The embedded store is opened on first use instead: it costs
@@ -8,18 +9,17 @@
  * on its first opening it migrates and loads the demo data.
  */
 import type { Config } from '../config';
-import { loadEnterpriseConfig } from '../connectors/config';
+import type { ConnectorsConfig } from '../connectors/config';
 import { StoreOrders, isEmpty, seedDemoData } from '../connectors/orders';
-import { createEnterprisePorts } from '../connectors/registry';
+import { createSystems } from '../connectors/registry';
+import { actionPorts } from '../delivery/action-ports';
+import type { DeliveryConfig } from '../delivery/config';
+import { createDeliveryRuntime, type DeliveryRuntime } from '../delivery/runtime';
 import { SharedAttemptLimiter, SlidingWindowLimiter, identityFromConfig } from '../identity';
 import type { Logger } from '../observability/logger';
-import type { AttemptLimiter, IdentityVerifier } from '../ports/company-data';
-import '../ports/enterprise';
-import type { ActionServices } from '../sdk/action';
+import type { AttemptLimiter, IdentityVerifier } from '../ports/identity';
+import type { ActionServices } from '../sdk/services';
 import { LazyStore, openStore, type Store } from '../store';
-import '../delivery/action-services';
-import { loadDeliveryConfig } from '../delivery/config';
-import { createDeliveryRuntime, type DeliveryRuntime } from '../delivery/runtime';
 import { outboxSample, type Metrics } from '../observability/metrics';
 import { AuditRecorder, auditGatewayObserver, combineObservers } from '../observability/audit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
@@ -42,6 +42,13 @@ export type ServicesConfig = Pick<
 > &
   Partial<Pick<Config, 'AUDIT_LOG' | 'REDIS_URL' | 'RATE_LIMIT_KEY_PREFIX'>>;
 
+/** What the composition root needs of the settings (src/main/settings.ts reads them all). */
+export interface ServicesSettings {
+  app: ServicesConfig;
+  connectors: ConnectorsConfig;
+  delivery: DeliveryConfig;
+}
+
 export interface BuiltServices {
   services: ActionServices;
   /** The company database the ports use; opened on first use for the embedded store. */
@@ -55,10 +62,8 @@ export interface BuiltServices {
   close(): Promise<void>;
 }
 
-export async function createServices(config: ServicesConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env, metrics?: Metrics): Promise<BuiltServices> {
-  // First: a chosen vendor with a missing credential refuses start-up before anything opens.
-  const enterprise = loadEnterpriseConfig(env);
-  const deliveryConfig = loadDeliveryConfig(env);
+export async function createServices(settings: ServicesSettings, logger: Logger, metrics?: Metrics): Promise<BuiltServices> {
+  const { app: config, connectors, delivery: deliveryConfig } = settings;
   const identity = identityFromConfig(config);
   const store = new LazyStore(config.DATABASE_URL ? 'postgres' : 'embedded', async () => {
     const { store: opened, applied } = await openStore(config);
@@ -77,19 +82,18 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
   const audit = auditOn ? new AuditRecorder(store, { onError: (err) => logger.error('audit log write failed; will retry', { error: err }) }) : undefined;
   const rateLimiters = createRateLimiters({ redisUrl: config.REDIS_URL, keyPrefix: config.RATE_LIMIT_KEY_PREFIX, logger });
   if (config.REDIS_URL && !(await rateLimiters.connected())) logger.warn('Redis for rate limits did not answer at start-up; limits count per process until it does');
-  const { crm, ticketing, knowledgeBase, gateway } = createEnterprisePorts(enterprise, { store, logger, rateLimiters, observer: combineObservers(metrics?.gatewayObserver(), audit && auditGatewayObserver(audit)) });
+  const systems = createSystems(connectors, { store, logger, rateLimiters, observer: combineObservers(metrics?.gatewayObserver(), audit && auditGatewayObserver(audit)) });
   // Jobs left by an earlier run of the embedded store are picked up without waiting for a chat.
   const leftovers = !config.DATABASE_URL && fs.existsSync(path.join(path.resolve(config.DATA_DIR), 'pglite'));
   const delivery = createDeliveryRuntime({
     store,
-    ports: { crm, ticketing, knowledgeBase },
-    gateway,
+    ports: systems,
     config: deliveryConfig,
     logger,
     ready: () => leftovers || store.isOpen,
     onStats: metrics ? (c) => metrics.outbox(outboxSample(c)) : undefined,
   });
-  logger.info('enterprise connectors', { crm: crm.provider, ticketing: ticketing.provider, knowledgeBase: knowledgeBase.provider });
+  logger.info('connectors', { crm: systems.crm.provider, ticketing: systems.ticketing.provider, knowledgeBase: systems.knowledgeBase.provider, workflow: systems.workflow ? 'webhook' : 'none' });
 
   // Someone guessing order numbers or emails: worth a line for whoever watches the logs.
   const onSenderBlocked = (senderId: string) => logger.warn('identity verification throttled', { senderId, failures: config.IDENTITY_MAX_FAILURES });
@@ -107,10 +111,7 @@ export async function createServices(config: ServicesConfig, logger: Logger, env
           new SlidingWindowLimiter({ maxFailures: config.IDENTITY_MAX_FAILURES_PER_ORDER, windowMs: config.IDENTITY_FAILURE_WINDOW_MS, onBlocked: onOrderBlocked }),
         ];
   const services: ActionServices = {
-    crm,
-    ticketing,
-    knowledgeBase,
-    delivery: delivery.delivery,
+    ...actionPorts(systems, delivery.delivery),
     ...companyDataServices(store, identity, limiter),
     orderVerificationLimiter: orderLimiter,
   };

@@ -3,13 +3,13 @@
  * AMQP_URL it consumes from RabbitMQ (and relays due jobs); without, it polls the outbox. Runs
  * anywhere that reaches the same database (and broker) as the servers.
  */
-import { loadConfig } from '../config';
 import { createLogger } from '../observability/logger';
 import { registerSecret } from '../observability/redact';
 import { Metrics } from '../observability/metrics';
 import { storeReadiness } from '../observability/readiness';
 import type { OpsServer } from '../server/ops-server';
 import { createServices } from './services';
+import { readSettings } from './settings';
 import { otlpTracesUrl, startTracing, stopTracing } from '../observability/tracing';
 
 export interface RunningWorker {
@@ -17,7 +17,8 @@ export interface RunningWorker {
 }
 
 export async function runWorker(env: NodeJS.ProcessEnv = process.env, opts: { exitOnSignal?: boolean } = {}): Promise<RunningWorker> {
-  const config = loadConfig(env);
+  const settings = readSettings(env);
+  const config = settings.app;
   if (!config.DATABASE_URL) {
     // The embedded database belongs to one process; the server already delivers its jobs itself.
     throw new Error('The worker needs DATABASE_URL (the PostgreSQL the servers use). With the embedded database, the server delivers jobs itself.');
@@ -27,7 +28,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env, opts: { ex
   const tracesUrl = otlpTracesUrl(config);
   if (tracesUrl) startTracing({ tracesUrl, serviceName: `${config.OTEL_SERVICE_NAME}-worker` });
   const metrics = new Metrics();
-  const built = await createServices(config, logger, env, metrics);
+  const built = await createServices(settings, logger, metrics);
   let ops: OpsServer | null = null;
   let port: number | undefined;
   try {

@@ -1,4 +1,8 @@
-/** What actions need from a CRM (Salesforce, HubSpot, the local store): leads keyed by email. */
+/**
+ * CRMs (Salesforce, HubSpot, the local store), leads keyed by email: `CrmSystem` is what a
+ * connector implements, `Crm` what an action is given (saving goes through durable delivery).
+ */
+import type { Handed } from './durable';
 
 export interface LeadInput {
   /** Full name as the user gave it; adapters split it where the vendor wants first/last. */
@@ -30,7 +34,7 @@ export interface ActivityInput {
   at?: Date;
 }
 
-export interface Crm {
+export interface CrmSystem {
   /** Which system this is ("local", "salesforce", "hubspot"), for messages and logs. */
   readonly provider: string;
   findByEmail(email: string): Promise<CrmPerson | null>;
@@ -38,4 +42,13 @@ export interface Crm {
   upsertLead(lead: LeadInput): Promise<UpsertResult>;
   /** Records an activity (Task, note) linked to the lead or contact. */
   logActivity(personId: string, activity: ActivityInput): Promise<{ id: string }>;
+}
+
+export interface Crm {
+  readonly provider: string;
+  /**
+   * Creates or updates the lead (once per `requestKey`) and notes the activity on it; the note is
+   * a nicety whose failure never fails the save.
+   */
+  saveLead(lead: LeadInput, activity: ActivityInput | undefined, requestKey: string): Promise<Handed<UpsertResult>>;
 }

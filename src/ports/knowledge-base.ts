@@ -1,4 +1,8 @@
-/** What actions need from a knowledge base (Notion, the local store). */
+/**
+ * Knowledge bases (Notion, the local store): `KnowledgeBaseSystem` is what a connector
+ * implements, `KnowledgeBase` what an action is given (writing goes through durable delivery).
+ */
+import type { Handed } from './durable';
 
 export interface ArticleInput {
   title: string;
@@ -16,8 +20,23 @@ export interface Article {
   url?: string;
 }
 
-export interface KnowledgeBase {
+export interface KnowledgeBaseSystem {
   readonly provider: string;
   createArticle(input: ArticleInput): Promise<Article>;
   findByReference(reference: string): Promise<Article | null>;
+}
+
+export interface DocumentedSolution {
+  url?: string;
+  /** True when an article with this reference was already there (nothing new was written). */
+  existed: boolean;
+}
+
+export interface KnowledgeBase {
+  readonly provider: string;
+  /**
+   * Writes the article unless one with its reference exists (once per `requestKey`), and notes it
+   * on the ticket `commentOnTicket` when given.
+   */
+  documentSolution(article: ArticleInput, opts: { commentOnTicket?: string }, requestKey: string): Promise<Handed<DocumentedSolution>>;
 }

@@ -1,4 +1,8 @@
-/** What actions need from an issue tracker (Jira, the local store). */
+/**
+ * Issue trackers (Jira, the local store): `TicketingSystem` is what a connector implements,
+ * `Ticketing` what an action is given (filing goes through durable delivery).
+ */
+import type { Handed, HandedStatus } from './durable';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -26,7 +30,7 @@ export interface TicketStatus {
   url?: string;
 }
 
-export interface Ticketing {
+export interface TicketingSystem {
   readonly provider: string;
   createTicket(input: TicketInput): Promise<CreatedTicket>;
   /**
@@ -37,4 +41,17 @@ export interface Ticketing {
   /** Throws a not_found AppError when there is no such ticket. */
   getStatus(key: string): Promise<TicketStatus>;
   addComment(key: string, text: string): Promise<{ id: string }>;
+}
+
+export interface Ticketing {
+  readonly provider: string;
+  /**
+   * Files the ticket once per `requestKey`: a re-sent call gets the first call's outcome, and a
+   * retried delivery finds a ticket an earlier attempt made by `input.reference`.
+   */
+  fileTicket(input: TicketInput & { reference: string }, requestKey: string): Promise<Handed<CreatedTicket>>;
+  /** Throws a not_found AppError when there is no such ticket. */
+  getStatus(key: string): Promise<TicketStatus>;
+  /** A ticket request handed over earlier, by its reference; null when there is no such ticket request. */
+  requestStatus(reference: string): Promise<HandedStatus<CreatedTicket> | null>;
 }

@@ -6,16 +6,13 @@
 import type { z } from 'zod';
 import type { Domain } from '../protocol/request';
 import type { RasaEvent } from '../protocol/events';
-import { ActionExecutionRejection } from '../errors/index';
+import { ActionExecutionRejection } from '../errors';
 import type { Dispatcher } from './dispatcher';
 import type { Tracker } from './tracker';
 
-/**
- * The ports and helpers an action may use. Empty here; each module that provides a service
- * adds it by declaration merging, so actions see typed services without importing vendors.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ActionServices {}
+import type { ActionServices } from './services';
+
+export type { ActionServices };
 
 /** What the executor hands to every action run. */
 export interface ActionCall {

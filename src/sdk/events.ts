@@ -4,6 +4,8 @@
  */
 import type { Entity, ParseData, RasaEventOf } from '../protocol/events';
 
+export type { RasaEvent, RasaEventOf } from '../protocol/events';
+
 type Stamp = { timestamp?: number | null };
 const ts = (o?: Stamp) => o?.timestamp ?? null;
 

@@ -8,7 +8,7 @@ import type { RasaEvent } from '../protocol/events';
 import type { WebhookResponse } from '../protocol/response';
 import type { Action, ActionServices } from './action';
 import { Dispatcher } from './dispatcher';
-import { ActionNotFound } from '../errors/index';
+import { ActionNotFound } from '../errors';
 import type { ActionRegistry } from './registry';
 import { Tracker } from './tracker';
 import { inSpan, tracingEnabled } from '../observability/tracing';

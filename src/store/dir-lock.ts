@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../errors/index';
+import { AppError } from '../errors';
 
 function alive(pid: number): boolean {
   try {

@@ -3,7 +3,7 @@
  * actions can tell the user to try again later and the server answers 503 instead of 500.
  * Query errors (bad SQL, constraint violations) stay what they are: those are bugs.
  */
-import { AppError } from '../errors/index';
+import { AppError } from '../errors';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', 'EAI_AGAIN']);
 // SQLSTATE: class 08 = connection exception; 57P01-03 = shutting down / cannot connect now;

@@ -3,7 +3,7 @@
  * folder, which a server that never touches company data should not pay for; every caller of
  * the first query waits for the same opening.
  */
-import { AppError } from '../errors/index';
+import { AppError } from '../errors';
 import { databaseUnavailable, isUnavailable } from './errors';
 import type { QueryResult, Store, StoreKind, Transaction } from './store';
 

@@ -23,7 +23,7 @@ describe('ticket actions through the outbox', () => {
       config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2_000 },
       registry: registryOf(fileTicket, ticketStatus),
       logger: silentLogger(),
-      services: { ticketing: h.ticketing, delivery: h.runtime.delivery },
+      services: h.services,
     });
     url = `http://127.0.0.1:${(await server.listen(0, '127.0.0.1')).port}`;
   });

@@ -1,4 +1,4 @@
-import { orderNotFound, THROTTLED, ASK_EMAIL } from '../../src/connectors/orders';
+import { orderNotFound, THROTTLED, ASK_EMAIL } from '../../actions/shared/order-replies';
 import { STORE_TARGETS } from '../store/targets';
 import { hsToken } from '../identity/tokens';
 import { startOrdersServer, slotsOf, textsOf, type OrdersHarness } from './orders-harness';

@@ -47,7 +47,7 @@ describe('action_request_demo', () => {
   beforeEach(async () => {
     status = 200;
     hook = await catchHook(() => status);
-    h = await startJiraDelivery({ config: { budgetMs: 1_000, workflow: { url: hook.url, secret: SECRET, timeoutMs: 1_000 } } });
+    h = await startJiraDelivery({ config: { budgetMs: 1_000 }, workflow: { url: hook.url, secret: SECRET } });
   });
   afterEach(async () => {
     await h.close();
@@ -55,7 +55,7 @@ describe('action_request_demo', () => {
   });
 
   it('posts a signed demo.requested event and gives the user the reference', async () => {
-    const out = await runAction(requestDemo, { senderId: 'conv-1', text: 'can I get a demo?', slots: lead, services: { delivery: h.runtime.delivery } });
+    const out = await runAction(requestDemo, { senderId: 'conv-1', text: 'can I get a demo?', slots: lead, services: h.services });
     expect(hook.received).toHaveLength(1);
     const [got] = hook.received;
     expect(got!.verified).toBe(true);
@@ -75,7 +75,7 @@ describe('action_request_demo', () => {
 
   it('keeps the request while the workflow platform fails and delivers it afterwards with the same id', async () => {
     status = 502;
-    const out = await runAction(requestDemo, { senderId: 'conv-2', text: 'demo please', slots: lead, services: { delivery: h.runtime.delivery } });
+    const out = await runAction(requestDemo, { senderId: 'conv-2', text: 'demo please', slots: lead, services: h.services });
     expect(out.texts[0]).toContain('with our team shortly');
     status = 200;
     await h.runtime.start('server');
@@ -89,7 +89,7 @@ describe('action_request_demo', () => {
   it('says it cannot book demos when no workflow webhook is configured', async () => {
     const bare = await startJiraDelivery();
     try {
-      const out = await runAction(requestDemo, { slots: lead, services: { delivery: bare.runtime.delivery } });
+      const out = await runAction(requestDemo, { slots: lead, services: bare.services });
       expect(out.texts[0]).toBe("Sorry, I can't book demos right now: no workflow is connected to this assistant.");
       expect((await bare.runtime.outbox.counts()).pending).toBe(0);
     } finally {

@@ -1,15 +1,14 @@
+import { servicesFrom } from '../support/services';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, ConfigError } from '../../src/config';
-import { loadEnterpriseConfig } from '../../src/connectors/config';
-import { silentLogger } from '../../src/observability/logger';
+import { ConfigError } from '../../src/config';
+import { loadConnectorsConfig } from '../../src/connectors/config';
 import { redactString } from '../../src/observability/redact';
-import { createServices } from '../../src/main/services';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadEnterpriseConfig(env);
+    loadConnectorsConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) return err.problems;
     throw err;
@@ -19,7 +18,7 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe('enterprise configuration', () => {
   it('defaults to the local adapters', () => {
-    const c = loadEnterpriseConfig({});
+    const c = loadConnectorsConfig({});
     expect([c.crm.provider, c.ticketing.provider, c.kb.provider]).toEqual(['local', 'local', 'local']);
   });
 
@@ -56,7 +55,7 @@ describe('enterprise configuration', () => {
     const file = path.join(dir, 'token');
     fs.writeFileSync(file, 'pat-na1-file-secret-value\n');
     try {
-      const c = loadEnterpriseConfig({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN_FILE: file });
+      const c = loadConnectorsConfig({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN_FILE: file });
       expect(c.crm.provider === 'hubspot' && c.crm.hubspot.accessToken).toBe('pat-na1-file-secret-value');
       expect(redactString('calling with pat-na1-file-secret-value now')).toBe('calling with [secret] now');
     } finally {
@@ -73,19 +72,19 @@ describe('enterprise configuration', () => {
 
   it('refuses to build the services (start-up) when a chosen provider lacks a credential', async () => {
     const env = { TICKETING_PROVIDER: 'jira', JIRA_HOST: 'https://example.atlassian.net', JIRA_EMAIL: 'bot@example.com', JIRA_PROJECT_KEY: 'SUP', DATA_DIR: os.tmpdir() };
-    await expect(createServices(loadConfig(env), silentLogger(), env)).rejects.toThrow(/JIRA_API_TOKEN is required when TICKETING_PROVIDER=jira/);
+    await expect(servicesFrom(env)).rejects.toThrow(/JIRA_API_TOKEN is required when TICKETING_PROVIDER=jira/);
   });
 });
 
 describe('gateway policies per connector', () => {
   it('reads <VENDOR>_TIMEOUT_MS, _MAX_ATTEMPTS and _MAX_CONCURRENT', () => {
-    const c = loadEnterpriseConfig({ JIRA_TIMEOUT_MS: '2500', JIRA_MAX_ATTEMPTS: '5', HUBSPOT_MAX_CONCURRENT: '3' });
+    const c = loadConnectorsConfig({ JIRA_TIMEOUT_MS: '2500', JIRA_MAX_ATTEMPTS: '5', HUBSPOT_MAX_CONCURRENT: '3' });
     expect(c.policies).toEqual({ jira: { attemptTimeoutMs: 2500, maxAttempts: 5 }, hubspot: { maxConcurrent: 3 } });
     expect(problemsOf({ NOTION_MAX_ATTEMPTS: 'many' })).toEqual(["NOTION_MAX_ATTEMPTS: 'many' is not a positive whole number"]);
   });
 
   it('reads <VENDOR>_RATE_LIMIT (and WORKFLOW_WEBHOOK_RATE_LIMIT) as a quota, `off` as none', () => {
-    const c = loadEnterpriseConfig({ HUBSPOT_RATE_LIMIT: '190/10s', NOTION_RATE_LIMIT: 'off', WORKFLOW_WEBHOOK_RATE_LIMIT: '20/1m' });
+    const c = loadConnectorsConfig({ HUBSPOT_RATE_LIMIT: '190/10s', NOTION_RATE_LIMIT: 'off', WORKFLOW_WEBHOOK_RATE_LIMIT: '20/1m' });
     expect(c.policies).toEqual({ hubspot: { rateLimit: { points: 190, durationSeconds: 10 } }, notion: { rateLimit: null }, workflow: { rateLimit: { points: 20, durationSeconds: 60 } } });
     expect(problemsOf({ JIRA_RATE_LIMIT: 'fast' })).toEqual(["JIRA_RATE_LIMIT: 'fast' is not a rate such as 100/10s, 3/1s, 5000/1h or off"]);
   });

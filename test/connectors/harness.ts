@@ -9,8 +9,9 @@ import { fileTicket } from '../../actions/file-ticket';
 import { leadForm } from '../../actions/lead-form';
 import { ticketForm } from '../../actions/ticket-form';
 import { ticketStatus } from '../../actions/ticket-status';
-import { loadEnterpriseConfig } from '../../src/connectors/config';
-import { createEnterprisePorts, type EnterprisePorts } from '../../src/connectors/registry';
+import { loadConnectorsConfig } from '../../src/connectors/config';
+import { createSystems, type Systems } from '../../src/connectors/registry';
+import { actionPorts } from '../../src/delivery/action-ports';
 import { Gateway, type ConnectorPolicy } from '../../src/connectors/kit/gateway';
 import { silentLogger, type Logger } from '../../src/observability/logger';
 import { ActionRegistry } from '../../src/sdk/registry';
@@ -44,21 +45,22 @@ export interface CallOutcome {
 }
 
 export interface Harness {
-  ports: EnterprisePorts;
+  /** The systems the actions' ports are built over (direct, no outbox). */
+  ports: Systems;
   call(action: string, spec: TrackerSpec): Promise<CallOutcome>;
   close(): Promise<void>;
 }
 
 export async function startHarness(env: Record<string, string>, policy: Partial<ConnectorPolicy> = {}, logger: Logger = silentLogger()): Promise<Harness> {
-  const config = loadEnterpriseConfig(env);
+  const config = loadConnectorsConfig(env);
   const store = memoryStore();
   const gateway = new Gateway({ defaults: { ...FAST_POLICY, ...policy }, logger });
-  const ports = createEnterprisePorts(config, { store, gateway });
+  const ports = createSystems(config, { store, gateway });
   const server: ActionServer = createActionServer({
     config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2_000 },
     registry: enterpriseRegistry(),
     logger,
-    services: ports,
+    services: actionPorts(ports),
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

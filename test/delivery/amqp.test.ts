@@ -22,7 +22,6 @@ describe('outbox over RabbitMQ (relay, quorum queue, workers, dead letters)', ()
     const r = createDeliveryRuntime({
       store: h.store,
       ports: { ticketing: h.ticketing },
-      gateway: h.gateway,
       config: testDeliveryConfig({ amqp: { url: amqpUrl(), queue, prefetch: 4 } }),
       logger: silentLogger(),
     });

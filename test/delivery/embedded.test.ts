@@ -1,9 +1,8 @@
 /** The default set-up: embedded store (PGlite), local ticketing, the in-process worker loop. */
 import { LocalTicketing } from '../../src/connectors/local/ticketing';
-import { Gateway } from '../../src/connectors/kit/gateway';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime';
-import type { Ticketing, TicketInput } from '../../src/ports/ticketing';
-import { AppError } from '../../src/errors/index';
+import type { TicketingSystem, TicketInput } from '../../src/ports/ticketing';
+import { AppError } from '../../src/errors';
 import { PgliteStore, migrate } from '../../src/store';
 import { eventually, testDeliveryConfig, ticketJob } from './harness';
 
@@ -18,7 +17,7 @@ describe('durable delivery on the embedded store', () => {
     await migrate(store);
     const local = new LocalTicketing(store, 'LOCAL');
     // The local ticketing system, made unavailable on demand.
-    const ticketing: Ticketing = {
+    const ticketing: TicketingSystem = {
       provider: 'local',
       createTicket: async (input: TicketInput) => {
         creates++;
@@ -28,7 +27,7 @@ describe('durable delivery on the embedded store', () => {
       getStatus: (key) => local.getStatus(key),
       addComment: (key, text) => local.addComment(key, text),
     };
-    runtime = createDeliveryRuntime({ store, ports: { ticketing }, gateway: new Gateway(), config: testDeliveryConfig({ budgetMs: 200 }) });
+    runtime = createDeliveryRuntime({ store, ports: { ticketing }, config: testDeliveryConfig({ budgetMs: 200 }) });
   });
   afterAll(async () => {
     await runtime.stop();
@@ -53,7 +52,7 @@ describe('durable delivery on the embedded store', () => {
 
   it('reports outbox depth, the oldest open job and dead letters for metrics', async () => {
     const seen: { pending: number; dead: number; oldestOpenAgeSeconds: number }[] = [];
-    const failing: Ticketing = {
+    const failing: TicketingSystem = {
       provider: 'local',
       createTicket: () => Promise.reject(new AppError('validation', 'refused')),
       getStatus: () => Promise.reject(new AppError('not_found', 'none')),
@@ -62,7 +61,6 @@ describe('durable delivery on the embedded store', () => {
     const observed = createDeliveryRuntime({
       store,
       ports: { ticketing: failing },
-      gateway: new Gateway(),
       config: testDeliveryConfig({ budgetMs: 0, pollMs: 60_000 }),
       onStats: (c) => seen.push(c),
       statsEveryMs: 20,

@@ -4,6 +4,10 @@
  */
 import type { DeliveryConfig } from '../../src/delivery/config';
 import { Gateway, type ConnectorPolicy } from '../../src/connectors/kit/gateway';
+import type { WorkflowConfig } from '../../src/connectors/workflow/config';
+import { WorkflowWebhook } from '../../src/connectors/workflow/webhook';
+import { actionPorts } from '../../src/delivery/action-ports';
+import type { ActionServices } from '../../src/sdk/services';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime';
 import { JiraTicketing } from '../../src/connectors/jira';
 import { FakeJira } from '../support/fakes/jira';
@@ -42,20 +46,25 @@ export interface JiraDeliveryHarness {
   gateway: Gateway;
   ticketing: JiraTicketing;
   runtime: DeliveryRuntime;
+  /** What actions are given over this delivery (as the composition root builds it). */
+  services: ActionServices;
   store: PgStore;
   schema: PgSchema;
   close(): Promise<void>;
 }
 
-export async function startJiraDelivery(opts: { policy?: Partial<ConnectorPolicy>; config?: Partial<DeliveryConfig> } = {}): Promise<JiraDeliveryHarness> {
+export async function startJiraDelivery(opts: { policy?: Partial<ConnectorPolicy>; config?: Partial<DeliveryConfig>; workflow?: WorkflowConfig } = {}): Promise<JiraDeliveryHarness> {
   const schema = await createPgSchema();
   const store = schema.store(6);
   await migrate(store);
   const jira = await new FakeJira(JIRA_AUTH).start();
   const gateway = new Gateway({ defaults: { ...TEST_POLICY, ...opts.policy } });
   const ticketing = new JiraTicketing({ host: jira.url, ...JIRA_AUTH, projectKey: 'SUP', issueType: 'Task', labels: ['chatbot'] }, gateway);
-  const runtime = createDeliveryRuntime({ store, ports: { ticketing }, gateway, config: testDeliveryConfig(opts.config), logger: silentLogger() });
+  const workflow = opts.workflow && new WorkflowWebhook(opts.workflow, gateway);
+  const systems = { ticketing, ...(workflow ? { workflow } : {}) };
+  const runtime = createDeliveryRuntime({ store, ports: systems, config: testDeliveryConfig(opts.config), logger: silentLogger() });
   return {
+    services: actionPorts(systems, runtime.delivery),
     jira,
     gateway,
     ticketing,

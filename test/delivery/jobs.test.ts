@@ -1,4 +1,4 @@
-import { AppError } from '../../src/errors/index';
+import { AppError } from '../../src/errors';
 import { ConnectorError } from '../../src/connectors/kit/connector-error';
 import { isPermanent, retryDelay } from '../../src/delivery/jobs';
 import { jobReferenceFor, parseJobReference } from '../../src/delivery/job-reference';

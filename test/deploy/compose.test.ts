@@ -9,7 +9,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import YAML from 'yaml';
 import { ConfigSchema, loadConfig } from '../../src/config';
-import { loadEnterpriseConfig } from '../../src/connectors/config';
+import { loadConnectorsConfig } from '../../src/connectors/config';
 import { DELIVERY_ENV, loadDeliveryConfig } from '../../src/delivery/config';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -131,7 +131,7 @@ describe('docker-compose.yml', () => {
       const unknown = Object.keys(env).filter((k) => !known.has(k) && !/^HOOK_SECRET_[A-Z0-9_]+$/.test(k));
       expect({ service: name, unknown }).toEqual({ service: name, unknown: [] });
       expect(() => loadConfig(env)).not.toThrow();
-      expect(() => loadEnterpriseConfig(env)).not.toThrow();
+      expect(() => loadConnectorsConfig(env)).not.toThrow();
       const delivery = loadDeliveryConfig(env);
       expect(delivery.amqp?.url).toBe(env.AMQP_URL);
     }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RasaEvent } from '../../src/protocol/events';
 import { defineAction, type ActionCall, type SlotProblem } from '../../src/sdk/action';
 import { Dispatcher } from '../../src/sdk/dispatcher';
-import { ActionExecutionRejection } from '../../src/errors/index';
+import { ActionExecutionRejection } from '../../src/errors';
 import { SlotSet } from '../../src/sdk/events';
 import { Tracker } from '../../src/sdk/tracker';
 import { runAction } from '../../src/sdk/testkit';

@@ -1,7 +1,7 @@
 import type { RasaEvent } from '../../src/protocol/events';
 import type { Action, ActionServices } from '../../src/sdk/action';
 import { defineAction } from '../../src/sdk/action';
-import { ActionNotFound } from '../../src/errors/index';
+import { ActionNotFound } from '../../src/errors';
 import { FollowupAction, SlotSet } from '../../src/sdk/events';
 import { Executor } from '../../src/sdk/executor';
 import { ActionRegistry, DuplicateActionError } from '../../src/sdk/registry';

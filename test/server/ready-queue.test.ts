@@ -7,7 +7,6 @@
  */
 import net from 'node:net';
 import { createDeliveryRuntime } from '../../src/delivery/runtime';
-import { Gateway } from '../../src/connectors/kit/gateway';
 import { silentLogger } from '../../src/observability/logger';
 import { ensureBuilt, runCli, type RunningProcess } from '../support/process';
 import { createPgSchema, databaseUrl, type PgSchema } from '../store/targets';
@@ -162,7 +161,7 @@ describe('/ready with RabbitMQ configured (AMQP_URL)', () => {
 
 describe('DeliveryRuntime.readiness', () => {
   const runtime = (amqp?: { url: string; queue: string; prefetch: number }) =>
-    createDeliveryRuntime({ store: {} as never, ports: {}, gateway: new Gateway({}), config: testDeliveryConfig({ amqp }), logger: silentLogger() });
+    createDeliveryRuntime({ store: {} as never, ports: {}, config: testDeliveryConfig({ amqp }), logger: silentLogger() });
 
   it('has no queue check without AMQP_URL (in-process delivery)', () => {
     expect(runtime().readiness()).toEqual([]);

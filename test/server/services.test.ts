@@ -1,9 +1,8 @@
+import { servicesFrom } from '../support/services';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/observability/logger';
-import { createServices } from '../../src/main/services';
 import { createPgSchema, databaseUrl } from '../store/targets';
 
 const baseEnv = { CRM_PROVIDER: 'local', TICKETING_PROVIDER: 'local', KB_PROVIDER: 'local' };
@@ -13,7 +12,7 @@ describe('createServices', () => {
     const schema = await createPgSchema();
     try {
       const env = { ...baseEnv, DATABASE_URL: `${databaseUrl()}?options=${encodeURIComponent(`-c search_path=${schema.name}`)}` };
-      const built = await createServices(loadConfig(env), silentLogger(), env);
+      const built = await servicesFrom(env);
       try {
         expect(built.store.kind).toBe('postgres');
         const { rows } = await built.store.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
@@ -31,13 +30,13 @@ describe('createServices', () => {
 
   it('refuses to start when PostgreSQL is unreachable', async () => {
     const env = { ...baseEnv, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' };
-    await expect(createServices(loadConfig(env), silentLogger(), env)).rejects.toThrow();
+    await expect(servicesFrom(env)).rejects.toThrow();
   });
 
   it('opens the embedded database only on first use, then with the demo data', async () => {
     const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ab-services-')), 'data');
     const env = { ...baseEnv, DATA_DIR: dataDir };
-    const built = await createServices(loadConfig(env), silentLogger(), env);
+    const built = await servicesFrom(env);
     try {
       expect(fs.existsSync(dataDir)).toBe(false);
       const order = await built.services.orders!.findById('ORD-10001');
@@ -51,8 +50,8 @@ describe('createServices', () => {
 
   it('refuses an identity key without issuer and audience, naming the variables', async () => {
     const env = { ...baseEnv, IDENTITY_JWT_SECRET: 'x'.repeat(40) };
-    await expect(createServices(loadConfig(env), silentLogger(), env)).rejects.toThrow(ConfigError);
-    await expect(createServices(loadConfig(env), silentLogger(), env)).rejects.toThrow(/IDENTITY_JWT_ISSUER[\s\S]*IDENTITY_JWT_AUDIENCE/);
+    await expect(servicesFrom(env)).rejects.toThrow(ConfigError);
+    await expect(servicesFrom(env)).rejects.toThrow(/IDENTITY_JWT_ISSUER[\s\S]*IDENTITY_JWT_AUDIENCE/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { defineAction } from '../../src/sdk/action';
-import { ActionExecutionRejection } from '../../src/errors/index';
+import { ActionExecutionRejection } from '../../src/errors';
 import { SlotSet } from '../../src/sdk/events';
 import { echoAction, rejectingAction, throwingAction } from '../support/actions';
 import { postWebhook, request } from '../support/http';

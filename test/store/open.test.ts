@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AppError } from '../../src/errors/index';
+import { AppError } from '../../src/errors';
 import { createPgSchema, databaseUrl } from './targets';
 import { LazyStore, PgStore, PgliteStore, migrate, openStore, readMigrations } from '../../src/store';
 

@@ -13,7 +13,7 @@ import type { RasaEvent } from '../../protocol/events';
 import type { Domain, TrackerState } from '../../protocol/request';
 import type { ResponseEntry } from '../../protocol/response';
 import type { Action } from '../../sdk/action';
-import { ActionExecutionRejection, AppError, userMessage } from '../../errors/index';
+import { ActionExecutionRejection, AppError, userMessage } from '../../errors';
 import type { Executor } from '../../sdk/executor';
 import type { PendingRuns } from './pending-runs';
 import type { SyntheticTurn } from '../dialogflow/synthetic-tracker';

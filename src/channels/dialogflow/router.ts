@@ -6,7 +6,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { readDomain } from '../../main/cli/domain-file';
 import type { Config } from '../../config';
 import type { Logger } from '../../observability/logger';
-import { AppError } from '../../errors/index';
+import { AppError } from '../../errors';
 import type { Executor } from '../../sdk/executor';
 import { toHttpError } from '../../errors/http';
 import { requestIdOf } from '../../server/http';

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import zlib from 'node:zlib';
-import { AppError } from '../../errors/index';
+import { AppError } from '../../errors';
 import { acquireBody } from './body-pool';
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -9,13 +9,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { isPlainValidBody, isPlainValidEnvelope, WebhookBodySchema, WebhookEnvelopeSchema, type Domain, type TrackerState } from '../../protocol/request';
-import { AppError } from '../../errors/index';
+import { AppError } from '../../errors';
 import type { Executor } from '../../sdk/executor';
 import type { Logger } from '../../observability/logger';
 import { readBody } from './body';
 import { releaseBody } from './body-pool';
 import type { DomainCache } from './domain-cache';
-import { DomainNotFound } from '../../errors/index';
+import { DomainNotFound } from '../../errors';
 import { toHttpError } from '../../errors/http';
 import { requestIdOf, sendJson } from '../../server/http';
 import { DEFAULT_JSON_MAX_DEPTH, nestsDeeperThan, tooDeepMessage } from './json-depth';

@@ -9,9 +9,10 @@ import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/
 import { z } from 'zod';
 import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
-import type { ActivityInput, Crm, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
+import type { ActivityInput, CrmSystem, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
 import { splitName } from '../names';
 import type { HubspotConfig } from './config';
+import { PROVIDERS } from '../providers';
 
 export const HUBSPOT = 'hubspot';
 /** HubSpot-defined association type: note → contact. */
@@ -46,7 +47,7 @@ export function normalizeHubspotError(err: unknown): ConnectorError | undefined 
   });
 }
 
-export class HubspotCrm implements Crm {
+export class HubspotCrm implements CrmSystem {
   readonly provider = HUBSPOT;
   private readonly client: Client;
 
@@ -55,7 +56,7 @@ export class HubspotCrm implements Crm {
     private readonly gateway: Gateway,
   ) {
     // HubSpot's private-app limit on the smallest plans: 100 requests per 10 seconds.
-    gateway.register(HUBSPOT, normalizeHubspotError, { rateLimit: { points: 100, durationSeconds: 10 } });
+    gateway.register(HUBSPOT, normalizeHubspotError, PROVIDERS.hubspot.policy);
     this.client = new Client({ accessToken: config.accessToken, basePath: config.baseUrl });
   }
 

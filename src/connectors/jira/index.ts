@@ -1,14 +1,15 @@
 /**
- * Ticketing on Jira Cloud through jira.js (Version3Client, basic auth with email + API token).
+ * TicketingSystem on Jira Cloud through jira.js (Version3Client, basic auth with email + API token).
  * jira.js has no retries of its own; every call goes through the gateway.
  */
 import { HttpException, Version3Client } from 'jira.js';
 import { z } from 'zod';
 import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
-import type { CreatedTicket, Severity, TicketInput, TicketStatus, Ticketing } from '../../ports/ticketing';
+import type { CreatedTicket, Severity, TicketInput, TicketStatus, TicketingSystem } from '../../ports/ticketing';
 import { doc, heading, paragraphs, quote, type AdfDoc } from './adf';
 import type { JiraConfig } from './config';
+import { PROVIDERS } from '../providers';
 
 export const JIRA = 'jira';
 
@@ -42,7 +43,7 @@ export function normalizeJiraError(err: unknown): ConnectorError | undefined {
   });
 }
 
-export class JiraTicketing implements Ticketing {
+export class JiraTicketing implements TicketingSystem {
   readonly provider = JIRA;
   private readonly client: Version3Client;
 
@@ -50,7 +51,7 @@ export class JiraTicketing implements Ticketing {
     private readonly config: JiraConfig,
     private readonly gateway: Gateway,
   ) {
-    gateway.register(JIRA, normalizeJiraError);
+    gateway.register(JIRA, normalizeJiraError, PROVIDERS.jira.policy);
     this.client = new Version3Client({
       host: config.host,
       authentication: { basic: { email: config.email, apiToken: config.apiToken } },

@@ -3,7 +3,7 @@
  * other) that also says what the gateway may do about it. Each connector's `normalize` builds
  * these from its SDK's own error shapes, so retry decisions never look at vendor types.
  */
-import { AppError, type ErrorKind } from '../../errors/index';
+import { AppError, type ErrorKind } from '../../errors';
 
 /**
  * - `safe`: the vendor provably did not process the request (429, 503 with Retry-After,

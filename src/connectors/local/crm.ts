@@ -1,9 +1,9 @@
 /** The local CRM: leads and activities in the store (embedded PGlite or PostgreSQL). */
 import { randomUUID } from 'node:crypto';
-import type { ActivityInput, Crm, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
+import type { ActivityInput, CrmSystem, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
 import type { Queryable } from '../../store';
 
-export class LocalCrm implements Crm {
+export class LocalCrm implements CrmSystem {
   readonly provider = 'local';
   constructor(private readonly db: Queryable) {}
 

@@ -1,9 +1,9 @@
 /** The local knowledge base: articles in the store, one per reference. */
 import { randomUUID } from 'node:crypto';
-import type { Article, ArticleInput, KnowledgeBase } from '../../ports/knowledge-base';
+import type { Article, ArticleInput, KnowledgeBaseSystem } from '../../ports/knowledge-base';
 import type { Queryable } from '../../store';
 
-export class LocalKnowledgeBase implements KnowledgeBase {
+export class LocalKnowledgeBase implements KnowledgeBaseSystem {
   readonly provider = 'local';
   constructor(private readonly db: Queryable) {}
 

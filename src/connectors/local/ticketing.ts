@@ -1,9 +1,9 @@
 /** The local ticketing system: tickets keyed PREFIX-n in the store. */
-import type { CreatedTicket, TicketInput, TicketStatus, Ticketing } from '../../ports/ticketing';
-import { AppError } from '../../errors/index';
+import type { CreatedTicket, TicketInput, TicketStatus, TicketingSystem } from '../../ports/ticketing';
+import { AppError } from '../../errors';
 import type { Queryable } from '../../store';
 
-export class LocalTicketing implements Ticketing {
+export class LocalTicketing implements TicketingSystem {
   readonly provider = 'local';
   constructor(
     private readonly db: Queryable,

@@ -7,8 +7,9 @@ import { APIResponseError, Client, LogLevel, RequestTimeoutError, UnknownHTTPRes
 import { z } from 'zod';
 import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
-import type { Article, ArticleInput, KnowledgeBase } from '../../ports/knowledge-base';
+import type { Article, ArticleInput, KnowledgeBaseSystem } from '../../ports/knowledge-base';
 import type { NotionConfig } from './config';
+import { PROVIDERS } from '../providers';
 
 export const NOTION = 'notion';
 /** The Notion-Version this adapter is written against. */
@@ -64,7 +65,7 @@ function blocks(title: string, body: string) {
   ];
 }
 
-export class NotionKnowledgeBase implements KnowledgeBase {
+export class NotionKnowledgeBase implements KnowledgeBaseSystem {
   readonly provider = NOTION;
   private readonly client: Client;
   private dataSourceId?: Promise<string>;
@@ -74,7 +75,7 @@ export class NotionKnowledgeBase implements KnowledgeBase {
     private readonly gateway: Gateway,
   ) {
     // Notion allows an average of three requests per second per integration.
-    gateway.register(NOTION, normalizeNotionError, { rateLimit: { points: 3, durationSeconds: 1 } });
+    gateway.register(NOTION, normalizeNotionError, PROVIDERS.notion.policy);
     this.client = new Client({
       auth: config.token,
       baseUrl: config.baseUrl,

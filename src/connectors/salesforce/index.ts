@@ -15,9 +15,10 @@ import { ConnectorError } from '../kit/connector-error';
 import { expectShape } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
 import { registerSecret } from '../../observability/redact';
-import type { ActivityInput, Crm, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
+import type { ActivityInput, CrmSystem, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
 import { splitName } from '../names';
 import type { SalesforceConfig } from './config';
+import { PROVIDERS } from '../providers';
 
 export const SALESFORCE = 'salesforce';
 
@@ -75,7 +76,7 @@ export function soqlString(value: string): string {
 
 let jsforceDefaultsSet = false;
 
-export class SalesforceCrm implements Crm {
+export class SalesforceCrm implements CrmSystem {
   readonly provider = SALESFORCE;
   private readonly conn: Connection;
   private readonly oauth?: OAuth2;
@@ -86,7 +87,7 @@ export class SalesforceCrm implements Crm {
     private readonly config: SalesforceConfig,
     private readonly gateway: Gateway,
   ) {
-    gateway.register(SALESFORCE, normalizeSalesforceError);
+    gateway.register(SALESFORCE, normalizeSalesforceError, PROVIDERS.salesforce.policy);
     if (!jsforceDefaultsSet) {
       // Module-wide: also drops the proxy jsforce reads from the environment (it ignores NO_PROXY).
       setDefaults({ followRedirect: true, retry: { maxRetries: 0 }, timeout: gateway.policyOf(SALESFORCE).attemptTimeoutMs });

@@ -6,30 +6,21 @@
  * Delivery is at least once: after an ambiguous failure the job posts again with the same `id`
  * (also in X-ActionBridge-Delivery), which the receiver uses to drop duplicates.
  */
+import type { WorkflowEvent, WorkflowSystem } from '../../ports/workflow';
 import { fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
 import { DELIVERY_HEADER, EVENT_HEADER, signedHeaders } from '../kit/signature';
+import { PROVIDERS } from '../providers';
+import type { WorkflowConfig } from './config';
 
 export const WORKFLOW = 'workflow';
 
-export interface WorkflowSettings {
-  url: string;
-  secret: string;
-  timeoutMs: number;
-}
-
-export interface WorkflowEvent {
-  id: string;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-export class WorkflowWebhook {
+export class WorkflowWebhook implements WorkflowSystem {
   constructor(
-    private readonly settings: WorkflowSettings,
+    private readonly settings: WorkflowConfig,
     private readonly gateway: Gateway,
   ) {
-    gateway.register(WORKFLOW, () => undefined, { attemptTimeoutMs: settings.timeoutMs });
+    gateway.register(WORKFLOW, () => undefined, PROVIDERS.workflow.policy);
   }
 
   /** Posts the event; resolves with the receiver's status. */

@@ -14,6 +14,7 @@ import { loadActionsDir } from '../../sdk/load-actions';
 import { runAction } from '../../sdk/testkit';
 import { silentLogger } from '../../observability/logger';
 import { createServices } from '../services';
+import { readSettings } from '../settings';
 import { checkDomain } from './check';
 import { JOBS_USAGE, JobsUsageError, jobsCommand } from './jobs';
 import { AUDIT_USAGE, AuditUsageError, auditCommand } from './audit';
@@ -177,7 +178,7 @@ async function call(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
   const domainPath = values.domain ?? defaultDomainPath();
   const domain: Domain | null = domainPath ? readDomain(domainPath) : null;
   // The same ports the server gives actions (the company database included), closed afterwards.
-  const built = await createServices(loadConfig(env), silentLogger(), env);
+  const built = await createServices(readSettings(env), silentLogger());
   const out = await runAction(action, {
     senderId: values.sender ?? 'cli-user',
     slots,

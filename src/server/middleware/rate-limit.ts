@@ -5,7 +5,7 @@
  * every call comes from one IP, and the right per-conversation budget depends on the assistant.
  */
 import type { RateDecision, RateLimiter, RateLimiters } from '../../ratelimit';
-import { AppError } from '../../errors/index';
+import { AppError } from '../../errors';
 
 export interface InboundLimitsConfig {
   RATE_LIMIT_IP_PER_MINUTE?: number;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer, type StartedServer } from '../dialogflow/helpers';
 import { testRegistry } from '../dialogflow/test-actions';
 
-const mappingFile = path.resolve(__dirname, '../../../fixtures/dialogflow/mapping-with-domain.json');
+const mappingFile = path.resolve(__dirname, '../../fixtures/dialogflow/mapping-with-domain.json');
 
 describe('domain responses', () => {
   let srv: StartedServer;

@@ -6,10 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fetchOrder } from '../../../actions/fetch-order';
-import { loadConfig } from '../../../src/config';
-import { silentLogger } from '../../../src/observability/logger';
 import { ActionRegistry } from '../../../src/sdk/registry';
-import { createServices, type BuiltServices } from '../../../src/main/services';
+import type { BuiltServices } from '../../../src/main/services';
+import { servicesFrom } from '../../support/services';
 import { AUDIENCE, ISSUER, SECRET, hsToken } from '../../identity/tokens';
 import { ES_SESSION, cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer, type StartedServer } from './helpers';
 
@@ -19,8 +18,7 @@ describe('identity token through Dialogflow payloads (action_fetch_order)', () =
   let srv: StartedServer;
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'df-identity-'));
-    const config = loadConfig({ DATA_DIR: dataDir, IDENTITY_JWT_SECRET: SECRET, IDENTITY_JWT_ISSUER: ISSUER, IDENTITY_JWT_AUDIENCE: AUDIENCE });
-    built = await createServices(config, silentLogger());
+    built = await servicesFrom({ DATA_DIR: dataDir, IDENTITY_JWT_SECRET: SECRET, IDENTITY_JWT_ISSUER: ISSUER, IDENTITY_JWT_AUDIENCE: AUDIENCE });
     // Open (migrate, seed) the embedded store now, so no call has to beat the deadline with it.
     await built.store.query('select 1');
     srv = await startDialogflowServer(new ActionRegistry().register(fetchOrder), { services: built.services, deadlineMs: 60_000 });

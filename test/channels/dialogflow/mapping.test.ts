@@ -66,7 +66,7 @@ describe('loadMapping', () => {
 
 describe('the shipped dialogflow.mapping.json', () => {
   it('is valid and maps only to actions that exist in actions/', () => {
-    const root = path.resolve(__dirname, '../../../..');
+    const root = path.resolve(__dirname, '../../..');
     const m = loadMapping('dialogflow.mapping.json', root);
     const registry = loadActionsDir(path.join(root, 'actions'));
     for (const action of [...Object.values(m.es.intents), ...Object.values(m.cx.tags)]) expect(registry.has(action)).toBe(true);

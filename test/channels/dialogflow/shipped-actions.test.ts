@@ -8,7 +8,7 @@ import { loadActionsDir } from '../../../src/sdk/load-actions';
 import { DEFAULT_MESSAGES } from '../../../src/channels/dialogflow/mapping';
 import { ES_SESSION, cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer, type StartedServer } from './helpers';
 
-const registry = loadActionsDir(path.resolve(__dirname, '../../../../actions'));
+const registry = loadActionsDir(path.resolve(__dirname, '../../../actions'));
 
 describe('shipped actions through /dialogflow/es and /dialogflow/cx', () => {
   let srv: StartedServer;

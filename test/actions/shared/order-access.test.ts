@@ -1,10 +1,11 @@
-import { DEMO_ORDERS, orderTotal } from '../../src/connectors/orders';
-import { JwtIdentityVerifier, SlidingWindowLimiter, verifyOrderAccess, type OrderAccessInput } from '../../src/identity';
-import type { Order, Orders } from '../../src/ports/orders';
+import { DEMO_ORDERS, orderTotal } from '../../../src/connectors/orders';
+import { JwtIdentityVerifier, SlidingWindowLimiter } from '../../../src/identity';
+import { verifyOrderAccess, type OrderAccessInput } from '../../../actions/shared/order-access';
+import type { Order, Orders } from '../../../src/ports/orders';
 import { randomUUID } from 'node:crypto';
-import { SharedAttemptLimiter } from '../../src/identity';
-import { createRateLimiters, type RateLimiters } from '../../src/ratelimit';
-import { AUDIENCE, ISSUER, SECRET, hsToken } from './tokens';
+import { SharedAttemptLimiter } from '../../../src/identity';
+import { createRateLimiters, type RateLimiters } from '../../../src/ratelimit';
+import { AUDIENCE, ISSUER, SECRET, hsToken } from '../../identity/tokens';
 
 /** Orders from the demo data, in memory: the thing under test here is the access decision. */
 function demoOrders(): Orders {

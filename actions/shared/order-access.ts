@@ -10,8 +10,8 @@
  * verification only, so it cannot lock out an owner who signs in with a token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AttemptLimiter, IdentityVerifier } from '../ports/identity';
-import type { Order, Orders, VerificationMethod } from '../ports/orders';
+import type { AttemptLimiter, IdentityVerifier } from '../../src/ports/identity';
+import type { Order, Orders, VerificationMethod } from '../../src/ports/orders';
 
 export interface OrderAccessInput {
   orders: Orders;

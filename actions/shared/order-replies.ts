@@ -1,5 +1,5 @@
 /** The sentences the order actions answer with. */
-import type { Address, Order, OrderStatus } from '../../ports/orders';
+import type { Address, Order, OrderStatus } from '../../src/ports/orders';
 
 const STATUS_PHRASE: Record<OrderStatus, string> = {
   pending: 'has been received and is waiting to be prepared',

@@ -1,0 +1,39 @@
+/**
+ * What every action receives as `services`: the ports, built by the composition root
+ * (src/main/services.ts). Each is optional, so tests and tools that need none of them can pass
+ * `{}`; an action that needs one asks for it with `requireService`, which fails clearly when the
+ * server was started without it. An embedder adds its own services by declaration merging on
+ * this interface.
+ */
+import type { Crm } from '../ports/crm';
+import type { AttemptLimiter, IdentityVerifier } from '../ports/identity';
+import type { KnowledgeBase } from '../ports/knowledge-base';
+import type { Orders } from '../ports/orders';
+import type { Ticketing } from '../ports/ticketing';
+import type { Workflow } from '../ports/workflow';
+
+export interface ActionServices {
+  orders?: Orders;
+  identity?: IdentityVerifier;
+  /** Throttles failed identity verifications, per conversation. */
+  verificationLimiter?: AttemptLimiter;
+  /** Throttles failed email verifications, per order number. */
+  orderVerificationLimiter?: AttemptLimiter;
+  crm?: Crm;
+  ticketing?: Ticketing;
+  knowledgeBase?: KnowledgeBase;
+  /** Present only when a workflow webhook is configured. */
+  workflow?: Workflow;
+}
+
+export class ServiceMissing extends Error {
+  constructor(readonly service: string) {
+    super(`The '${service}' service is not configured: build services with createServices (src/main/services.ts).`);
+    this.name = 'ServiceMissing';
+  }
+}
+
+export function requireService<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new ServiceMissing(name);
+  return value;
+}
