@@ -9,7 +9,7 @@
 'use strict';
 const { makeBody } = require('./generate');
 const { medianMicros } = require('./timing');
-const { exceedsJsonDepth, nestsDeeperThan, DEFAULT_JSON_MAX_DEPTH } = require('../dist/src/channels/rasa/json-depth');
+const { exceedsJsonDepth, nestsDeeperThan, DEFAULT_JSON_MAX_DEPTH } = require('../dist/src/http/json-depth');
 
 const events = Number(process.argv.find((a) => /^\d+$/.test(a)) || 1000);
 const body = Buffer.from(makeBody(events));

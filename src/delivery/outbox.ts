@@ -10,6 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable, Store } from '../store';
 import { jobReferenceFor } from './job-reference';
+import type { OutboxCounts } from '../observability/events';
+
+export type { OutboxCounts };
 
 export const JOB_STATUSES = ['pending', 'queued', 'running', 'done', 'dead'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -99,16 +102,6 @@ function toJob(r: JobRow): Job {
 
 /** Claimable: due and waiting, or claimed by someone whose lease ran out (a crashed process). */
 const CLAIMABLE = `((status = 'pending' AND next_attempt_at <= now()) OR (status IN ('queued', 'running') AND locked_until < now()))`;
-
-export interface OutboxCounts {
-  pending: number;
-  queued: number;
-  running: number;
-  done: number;
-  dead: number;
-  /** Age in seconds of the oldest job not yet done or dead (0 when there is none). */
-  oldestOpenAgeSeconds: number;
-}
 
 export class Outbox {
   readonly maxAttempts: number;

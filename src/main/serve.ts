@@ -10,7 +10,7 @@ import { readSettings } from './settings';
 import { exposureWarning } from '../server/exposure';
 import { auditCallHook } from '../observability/audit';
 import { storeReadiness } from '../observability/readiness';
-import { InboundHooks } from '../delivery/inbound-hooks';
+import { InboundHooks } from '../channels/hooks/inbound-hooks';
 import { otlpTracesUrl, startTracing, stopTracing } from '../observability/tracing';
 
 export interface Started {

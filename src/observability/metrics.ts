@@ -2,10 +2,8 @@
  * Prometheus metrics. Each server owns its Registry (not prom-client's global one) so tests can
  * run several servers in one process without duplicate-metric errors.
  */
+import type { BreakerState, CallRecord, GatewayObserver, OutboxCounts } from './events';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CallRecord } from '../channels/rasa/webhook';
-import type { OutboxCounts } from '../delivery/outbox';
-import type { BreakerState, GatewayObserver } from '../connectors/kit/gateway';
 
 export type ActionOutcome = 'success' | 'rejected' | 'unknown_action' | 'domain_needed' | 'rate_limited' | 'invalid_request' | 'error';
 

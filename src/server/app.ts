@@ -12,21 +12,21 @@ import { Executor } from '../sdk/executor';
 import type { ActionRegistry } from '../sdk/registry';
 import { DomainCache } from '../channels/rasa/domain-cache';
 import { toHttpError } from '../errors/http';
-import { listenOn, requestIdOf, sendJson } from './http';
-import { isAuthorized, UNAUTHORIZED_BODY } from './middleware/auth';
+import { listenOn, requestIdOf, sendJson } from '../http/node-http';
+import { isAuthorized, UNAUTHORIZED_BODY } from '../http/auth';
 import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
-import { inboundLimits, throttled } from './middleware/rate-limit';
+import { inboundLimits, throttled } from '../http/rate-limit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
 import { actionsRoutes } from './routes/actions';
 import { dialogflowRoutes, type DialogflowConfig } from '../channels/dialogflow/router';
 import { healthRoutes } from './routes/health';
 import { readyRoutes } from './routes/ready';
 import type { ReadinessCheck } from '../observability/readiness';
-import { hooksRoutes } from './routes/hooks';
+import { hooksRoutes } from '../channels/hooks/router';
 import { metricsRoutes } from './routes/metrics';
 import { statusRoutes } from './routes/status';
 import type { Metrics } from '../observability/metrics';
-import type { InboundHooks } from '../delivery/inbound-hooks';
+import type { InboundHooks } from '../channels/hooks/inbound-hooks';
 import { webhookHandler, type CallRecord } from '../channels/rasa/webhook';
 
 export interface ServerOptions {

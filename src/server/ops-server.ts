@@ -8,7 +8,7 @@ import express from 'express';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { ReadinessCheck } from '../observability/readiness';
-import { listenOn } from './http';
+import { listenOn } from '../http/node-http';
 import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { changeDeliveryAddress } from '../../actions/change-delivery-address';
 import { fetchOrder } from '../../actions/fetch-order';
 import { validateAddressForm, validateOrderForm } from '../../actions/order-forms';
-import { readDomain } from '../../src/main/cli/domain-file';
+import { readDomain } from '../../src/protocol/domain-file';
 import { seedDemoData } from '../../src/connectors/orders';
 import { JwtIdentityVerifier, SlidingWindowLimiter } from '../../src/identity';
 import { silentLogger } from '../../src/observability/logger';

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requestDemo } from '../../actions/request-demo';
-import { verifySignature } from '../../src/connectors/kit/signature';
+import { verifySignature } from '../../src/http/signature';
 import { runAction } from '../../src/sdk/testkit';
 import { eventually, startJiraDelivery, type JiraDeliveryHarness } from '../delivery/harness';
 

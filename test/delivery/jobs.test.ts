@@ -2,7 +2,7 @@ import { AppError } from '../../src/errors';
 import { ConnectorError } from '../../src/connectors/kit/connector-error';
 import { isPermanent, retryDelay } from '../../src/delivery/jobs';
 import { jobReferenceFor, parseJobReference } from '../../src/delivery/job-reference';
-import { signature, signedHeaders, verifyHubSignature, verifySignature } from '../../src/connectors/kit/signature';
+import { signature, signedHeaders, verifyHubSignature, verifySignature } from '../../src/http/signature';
 import { createHmac } from 'node:crypto';
 
 describe('retry schedule between job attempts', () => {

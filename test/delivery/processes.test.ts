@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { Outbox } from '../../src/delivery/outbox';
-import { signature } from '../../src/connectors/kit/signature';
+import { signature } from '../../src/http/signature';
 import { FakeJira } from '../support/fakes/jira';
 import { migrate, type PgStore } from '../../src/store';
 import { ensureBuilt, runCli, type RunningProcess } from '../support/process';

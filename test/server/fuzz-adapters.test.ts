@@ -9,9 +9,9 @@
  */
 import { createHmac } from 'node:crypto';
 import zlib from 'node:zlib';
-import { InboundHooks } from '../../src/delivery/inbound-hooks';
+import { InboundHooks } from '../../src/channels/hooks/inbound-hooks';
 import { Outbox } from '../../src/delivery/outbox';
-import { signature } from '../../src/connectors/kit/signature';
+import { signature } from '../../src/http/signature';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { migrate, type PgStore } from '../../src/store';
 import { hostileBody, mutateAtRandomPath, pick, prng, type FuzzCase, type FuzzTarget, type Random } from '../support/fuzz';

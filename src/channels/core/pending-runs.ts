@@ -6,7 +6,7 @@
  * In memory: a restart loses them, which costs only a re-run on the next ask.
  */
 import crypto from 'node:crypto';
-import type { TurnOutcome } from './run-turn';
+import type { TurnOutcome } from './turn-outcome';
 
 interface Entry {
   work: Promise<TurnOutcome>;

@@ -16,22 +16,13 @@ import type { Action } from '../../sdk/action';
 import { ActionExecutionRejection, AppError, userMessage } from '../../errors';
 import type { Executor } from '../../sdk/executor';
 import type { PendingRuns } from './pending-runs';
-import type { SyntheticTurn } from '../dialogflow/synthetic-tracker';
+import type { TurnOutcome } from './turn-outcome';
+import type { SyntheticTurn } from './turn-tracker';
 
 /** Follow-up chains longer than this are cut: an action that keeps naming itself would never answer. */
 const MAX_HOPS = 5;
 
-export type TurnOutcome =
-  | {
-      kind: 'done';
-      events: RasaEvent[];
-      responses: ResponseEntry[];
-      /** A follow-up action this server did not run (mapped to Dialogflow, or not registered). */
-      followup: string | null;
-      ran: string[];
-    }
-  | { kind: 'pending' }
-  | { kind: 'failed'; reason: 'rejected' | 'error'; userText: string | null };
+export type { TurnOutcome };
 
 export interface RunTurnInput {
   executor: Executor;

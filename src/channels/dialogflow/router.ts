@@ -3,15 +3,15 @@
  * check are mounted on these routes only, so the rest of the server is unaffected.
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { readDomain } from '../../main/cli/domain-file';
+import { readDomain } from '../../protocol/domain-file';
 import type { Config } from '../../config';
 import type { Logger } from '../../observability/logger';
 import { AppError } from '../../errors';
 import type { Executor } from '../../sdk/executor';
 import { toHttpError } from '../../errors/http';
-import { requestIdOf } from '../../server/http';
-import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../rasa/json-depth';
-import { requireToken, type TokenSources } from '../../server/middleware/auth';
+import { requestIdOf } from '../../http/node-http';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../../http/json-depth';
+import { requireToken, type TokenSources } from '../../http/auth';
 import { handleCx } from './cx';
 import { handleEs } from './es';
 import { loadMapping, type DialogflowMapping } from './mapping';

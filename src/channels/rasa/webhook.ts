@@ -17,14 +17,17 @@ import { releaseBody } from './body-pool';
 import type { DomainCache } from './domain-cache';
 import { DomainNotFound } from '../../errors';
 import { toHttpError } from '../../errors/http';
-import { requestIdOf, sendJson } from '../../server/http';
-import { DEFAULT_JSON_MAX_DEPTH, nestsDeeperThan, tooDeepMessage } from './json-depth';
+import { requestIdOf, sendJson } from '../../http/node-http';
+import { DEFAULT_JSON_MAX_DEPTH, nestsDeeperThan, tooDeepMessage } from '../../http/json-depth';
 import { parseCallBody } from './tracker-json';
 import { TurnQueue } from './turn-queue';
 import type { Span } from '@opentelemetry/api';
 import { inSpan, tracingEnabled } from '../../observability/tracing';
 import type { RateLimiter } from '../../ratelimit';
-import { throttled } from '../../server/middleware/rate-limit';
+import { throttled } from '../../http/rate-limit';
+import type { CallRecord } from '../../observability/events';
+
+export type { CallRecord };
 
 export interface WebhookDeps {
   executor: Executor;
@@ -37,14 +40,6 @@ export interface WebhookDeps {
   senderLimiter?: RateLimiter;
   /** Called after every finished call (metrics, audit hooks). */
   onCall?(call: CallRecord): void;
-}
-
-export interface CallRecord {
-  requestId: string;
-  action: string | null;
-  senderId: string | null;
-  status: number;
-  durationMs: number;
 }
 
 export interface WebhookOutcome {

@@ -34,6 +34,9 @@ import type { Logger } from '../../observability/logger';
 import { inSpan, spanEvent, tracingEnabled } from '../../observability/tracing';
 import { createRateLimiters, type RateLimiter, type RateLimiters, type RateRule } from '../../ratelimit';
 import { ConnectorError, fromNetworkError } from './connector-error';
+import type { BreakerState, GatewayObserver } from '../../observability/events';
+
+export type { BreakerState, GatewayObserver };
 
 export interface ConnectorPolicy {
   /** Per attempt; the SDK call is abandoned (and its signal aborted) after this. */
@@ -92,8 +95,6 @@ interface ConnectorLane {
   quota?: RateLimiter;
 }
 
-export type BreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
-
 export interface GatewayOptions {
   logger?: Logger;
   /** Overrides for every connector. */
@@ -108,14 +109,6 @@ export interface GatewayOptions {
   observer?: GatewayObserver;
   /** Where connector quotas count; default in this process. */
   rateLimiters?: RateLimiters;
-}
-
-export interface GatewayObserver {
-  callFinished(event: { connector: string; operation: string; durationMs: number; errorKind?: string }): void;
-  retried(connector: string): void;
-  breakerChanged(connector: string, state: BreakerState): void;
-  /** A call waited for the connector's quota. */
-  throttled?(connector: string): void;
 }
 
 export interface RetryEvent {

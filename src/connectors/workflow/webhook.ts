@@ -9,7 +9,7 @@
 import type { WorkflowEvent, WorkflowSystem } from '../../ports/workflow';
 import { fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
-import { DELIVERY_HEADER, EVENT_HEADER, signedHeaders } from '../kit/signature';
+import { DELIVERY_HEADER, EVENT_HEADER, signedHeaders } from '../../http/signature';
 import { PROVIDERS } from '../providers';
 import type { WorkflowConfig } from './config';
 

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
 import { exportAudit, verifyAudit } from '../../observability/audit';
 import { openStore } from '../../store';
-import type { Io } from './main';
+import type { Io } from './io';
 
 export const AUDIT_USAGE = `  audit verify               Recompute the audit log's hash chain; exit 1 at the first broken row.
   audit export --from ISO --to ISO

@@ -6,7 +6,7 @@
  */
 import type { Domain } from '../../protocol/request';
 import type { ActionRegistry } from '../../sdk/registry';
-import { domainActions, domainForms, domainSlots } from './domain-file';
+import { domainActions, domainForms, domainSlots } from '../../protocol/domain-file';
 
 /** Built-in actions Rasa runs itself; listing them in `actions:` is allowed and not ours to serve. */
 const RASA_BUILTIN = new Set([

@@ -7,7 +7,7 @@ import { loadConfig } from '../../config';
 import { parseJobReference } from '../../delivery/job-reference';
 import { JOB_STATUSES, Outbox, type Job, type JobStatus } from '../../delivery/outbox';
 import { openStore } from '../../store';
-import type { Io } from './main';
+import type { Io } from './io';
 
 export const JOBS_USAGE = `  jobs list                  List outbox jobs, newest first.
       --status s               Only jobs in this status (${JOB_STATUSES.join(', ')}).

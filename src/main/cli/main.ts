@@ -16,9 +16,10 @@ import { silentLogger } from '../../observability/logger';
 import { createServices } from '../services';
 import { readSettings } from '../settings';
 import { checkDomain } from './check';
+import type { Io } from './io';
 import { JOBS_USAGE, JobsUsageError, jobsCommand } from './jobs';
 import { AUDIT_USAGE, AuditUsageError, auditCommand } from './audit';
-import { readDomain } from './domain-file';
+import { readDomain } from '../../protocol/domain-file';
 
 const USAGE = `Usage: actionbridge <command> [options]
 
@@ -52,11 +53,6 @@ function defaultDomainPath(): string | null {
   return null;
 }
 
-export interface Io {
-  out(s: string): void;
-  err(s: string): void;
-}
-
 const stdio: Io = {
   out: (s) => process.stdout.write(s + '\n'),
   err: (s) => process.stderr.write(s + '\n'),
@@ -80,6 +76,8 @@ function pairs(values: string[] | undefined, json: boolean, into: Record<string,
 }
 
 class UsageError extends Error {}
+
+export type { Io };
 
 export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;

@@ -6,8 +6,7 @@
  * what identifies the call: request id, action and sender for executions; connector, operation
  * and time for outbound calls. No personal data enters the table either way.
  */
-import type { GatewayObserver } from '../../connectors/kit/gateway';
-import type { CallRecord } from '../../channels/rasa/webhook';
+import type { CallRecord, GatewayObserver } from '../events';
 import { payloadHash } from './chain';
 import type { AuditRecorder } from './recorder';
 

@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../observability/logger';
 import { toHttpError } from '../../errors/http';
-import { requestIdOf } from '../http';
+import { requestIdOf } from '../../http/node-http';
 
 export function jsonNotFound(req: Request, res: Response): void {
   res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });

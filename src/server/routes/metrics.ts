@@ -1,7 +1,7 @@
 /** `GET /metrics` in Prometheus text format, behind METRICS_TOKEN when one is set. */
 import { Router } from 'express';
 import type { Metrics } from '../../observability/metrics';
-import { requireToken } from '../middleware/auth';
+import { requireToken } from '../../http/auth';
 
 export function metricsRoutes(metrics: Metrics, token: string | undefined): Router {
   const router = Router();

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import type { Metrics } from '../../observability/metrics';
-import { requireToken } from '../middleware/auth';
+import { requireToken } from '../../http/auth';
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ActionBridge status</title>

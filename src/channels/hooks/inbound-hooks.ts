@@ -9,15 +9,17 @@
  *   {"job": "ticket.create" | "lead.upsert" | "kb.create", "data": {...the job's payload}}
  * with an optional X-ActionBridge-Delivery id (the replay key; else the signature is).
  * Jira signs with its own `X-Hub-Signature: sha256=...` (webhook secret) and carries its
- * `timestamp` (ms) in the body; its X-Atlassian-Webhook-Identifier is the replay key.
+ * `timestamp` (ms) in the body; its X-Atlassian-Webhook-Identifier is the replay key. What a
+ * Jira payload means is Jira's business (src/connectors/jira/webhook.ts).
  */
 import { z } from 'zod';
-import type { Queryable } from '../store';
-import { isStorableText } from '../store/storable';
-import { ArticleJob, JOB_TYPES, LeadJob, TicketJob } from './handlers';
-import type { JobSpec, Outbox } from './outbox';
-import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../channels/rasa/json-depth';
-import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSignature, verifySignature } from '../connectors/kit/signature';
+import type { Queryable } from '../../store';
+import { isStorableText } from '../../store/storable';
+import { ArticleJob, JOB_TYPES, LeadJob, TicketJob } from '../../delivery/handlers';
+import type { JobSpec, Outbox } from '../../delivery/outbox';
+import { solutionFromJiraWebhook } from '../../connectors/jira/webhook';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../../http/json-depth';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSignature, verifySignature } from '../../http/signature';
 
 export interface HookSettings {
   /** Secret per source name (lower case). */
@@ -46,26 +48,6 @@ const GenericHook = z.discriminatedUnion('job', [
   z.object({ job: z.literal(JOB_TYPES.lead), data: LeadJob }),
   z.object({ job: z.literal(JOB_TYPES.article), data: ArticleJob }),
 ]);
-
-const JiraHook = z.object({
-  timestamp: z.number(),
-  webhookEvent: z.string(),
-  issue: z
-    .object({
-      key: z.string(),
-      fields: z
-        .object({
-          summary: z.string().optional(),
-          description: z.unknown().optional(),
-          resolution: z.object({ name: z.string(), description: z.string().optional() }).nullable().optional(),
-          status: z.object({ name: z.string().optional(), statusCategory: z.object({ key: z.string() }).optional() }).optional(),
-          comment: z.object({ comments: z.array(z.object({ body: z.unknown() })) }).optional(),
-        })
-        .optional(),
-    })
-    .optional(),
-  comment: z.object({ body: z.unknown() }).optional(),
-});
 
 function header(headers: HookRequest['headers'], name: string): string | undefined {
   const v = headers[name];
@@ -155,47 +137,10 @@ function genericJob(json: unknown): Built {
 
 /** A resolved Jira issue becomes "write its solution to the knowledge base". */
 function jiraJob(json: unknown): Built {
-  const parsed = JiraHook.safeParse(json);
-  if (!parsed.success) return invalid('Not a Jira issue webhook.');
-  const { issue, comment } = parsed.data;
-  const fields = issue?.fields;
-  const resolved = Boolean(fields?.resolution) || fields?.status?.statusCategory?.key === 'done';
-  if (!issue || !resolved) return { ignore: 'not a resolved issue' };
-  const comments = fields?.comment?.comments ?? [];
-  const lastComment = textOf(comment?.body) || textOf(comments[comments.length - 1]?.body);
-  const summary = fields?.summary?.trim();
-  const description = textOf(fields?.description);
-  return {
-    job: {
-      type: JOB_TYPES.article,
-      payload: {
-        article: {
-          title: summary ? `${summary} (${issue.key})` : `Solution for ${issue.key}`,
-          problem: [summary, description].filter(Boolean).join('\n\n') || `The problem reported in ${issue.key}.`,
-          solution: lastComment || fields?.resolution?.description || `Resolved in Jira as "${fields?.resolution?.name ?? fields?.status?.name ?? 'Done'}".`,
-          reference: issue.key,
-          tags: ['jira', 'solved'],
-        },
-      } satisfies ArticleJob,
-    },
-  };
-}
-
-/** Plain text from a Jira string (wiki markup) or an ADF document. */
-function textOf(value: unknown): string {
-  if (typeof value === 'string') return value.trim();
-  const out: string[] = [];
-  const walk = (node: unknown) => {
-    if (typeof node !== 'object' || node === null) return;
-    const n = node as { type?: unknown; text?: unknown; content?: unknown };
-    if (typeof n.text === 'string') out.push(n.text);
-    if (Array.isArray(n.content)) {
-      n.content.forEach(walk);
-      if (n.type === 'paragraph') out.push('\n');
-    }
-  };
-  walk(value);
-  return out.join('').trim();
+  const read = solutionFromJiraWebhook(json);
+  if ('invalid' in read) return invalid(read.invalid);
+  if ('ignore' in read) return { ignore: read.ignore };
+  return { job: { type: JOB_TYPES.article, payload: { article: read.article } satisfies ArticleJob } };
 }
 
 /**

@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { InboundHooks } from '../../src/delivery/inbound-hooks';
-import { Outbox } from '../../src/delivery/outbox';
-import { signature } from '../../src/connectors/kit/signature';
-import { silentLogger } from '../../src/observability/logger';
-import { ActionRegistry } from '../../src/sdk/registry';
-import { createActionServer, type ActionServer } from '../../src/server/app';
-import { migrate, type PgStore } from '../../src/store';
-import { createPgSchema, type PgSchema } from '../store/targets';
+import { InboundHooks } from '../../../src/channels/hooks/inbound-hooks';
+import { Outbox } from '../../../src/delivery/outbox';
+import { signature } from '../../../src/http/signature';
+import { silentLogger } from '../../../src/observability/logger';
+import { ActionRegistry } from '../../../src/sdk/registry';
+import { createActionServer, type ActionServer } from '../../../src/server/app';
+import { migrate, type PgStore } from '../../../src/store';
+import { createPgSchema, type PgSchema } from '../../store/targets';
 
 const ZAPIER_SECRET = 'zapier-secret-0123456789';
 const JIRA_SECRET = 'jira-webhook-secret-abc';

@@ -4,12 +4,12 @@
  * brackets inside strings do not count, so ordinary bodies that quote "[[[[" still pass.
  */
 import { loadConfig } from '../../src/config';
-import { InboundHooks } from '../../src/delivery/inbound-hooks';
+import { InboundHooks } from '../../src/channels/hooks/inbound-hooks';
 import { Outbox } from '../../src/delivery/outbox';
-import { signature } from '../../src/connectors/kit/signature';
+import { signature } from '../../src/http/signature';
 import { silentLogger } from '../../src/observability/logger';
 import { createActionServer, type ActionServer } from '../../src/server/app';
-import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, nestsDeeperThan } from '../../src/channels/rasa/json-depth';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, nestsDeeperThan } from '../../src/http/json-depth';
 import { migrate, type PgStore } from '../../src/store';
 import { echoAction } from '../support/actions';
 import { postWebhook, request, type RawResponse } from '../support/http';

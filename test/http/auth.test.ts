@@ -1,5 +1,5 @@
 /** The shared token check: which credentials count, and that nothing else does. */
-import { isAuthorized, presentedTokens, tokenMatches } from '../../../src/server/middleware/auth';
+import { isAuthorized, presentedTokens, tokenMatches } from '../../src/http/auth';
 
 const req = (headers: Record<string, string | string[]> = {}, url = '/x') => ({ headers, url });
 const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;

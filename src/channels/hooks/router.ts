@@ -3,7 +3,7 @@
  * read on this router only, since the signature covers the exact bytes sent.
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import type { InboundHooks } from '../../delivery/inbound-hooks';
+import type { InboundHooks } from './inbound-hooks';
 
 export function hooksRoutes(hooks: InboundHooks, opts: { limit?: string | number; onAccepted?(): void; jsonMaxDepth?: number } = {}): Router {
   const router = Router();

@@ -1,13 +1,13 @@
 /** Inbound limits on POST /webhook: per client IP, per sender, and shared between processes through Redis. */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../../src/config';
-import { silentLogger } from '../../../src/observability/logger';
-import { Metrics } from '../../../src/observability/metrics';
-import { createActionServer, type ActionServer } from '../../../src/server/app';
-import { echoAction } from '../../support/actions';
-import { ensureBuilt, runCli, type RunningProcess } from '../../support/process';
-import { registryOf } from '../../support/server';
-import { webhookBody } from '../../support/webhook-body';
+import { loadConfig } from '../../src/config';
+import { silentLogger } from '../../src/observability/logger';
+import { Metrics } from '../../src/observability/metrics';
+import { createActionServer, type ActionServer } from '../../src/server/app';
+import { echoAction } from '../support/actions';
+import { ensureBuilt, runCli, type RunningProcess } from '../support/process';
+import { registryOf } from '../support/server';
+import { webhookBody } from '../support/webhook-body';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

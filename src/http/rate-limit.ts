@@ -4,8 +4,8 @@
  * conversation, before the action runs). Both are off unless configured: behind a Rasa server
  * every call comes from one IP, and the right per-conversation budget depends on the assistant.
  */
-import type { RateDecision, RateLimiter, RateLimiters } from '../../ratelimit';
-import { AppError } from '../../errors';
+import type { RateDecision, RateLimiter, RateLimiters } from '../ratelimit';
+import { AppError } from '../errors';
 
 export interface InboundLimitsConfig {
   RATE_LIMIT_IP_PER_MINUTE?: number;

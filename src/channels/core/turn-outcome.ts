@@ -1,0 +1,15 @@
+/** What running one turn came to, whatever the channel. */
+import type { RasaEvent } from '../../protocol/events';
+import type { ResponseEntry } from '../../protocol/response';
+
+export type TurnOutcome =
+  | {
+      kind: 'done';
+      events: RasaEvent[];
+      responses: ResponseEntry[];
+      /** A follow-up action this server did not run (mapped to Dialogflow, or not registered). */
+      followup: string | null;
+      ran: string[];
+    }
+  | { kind: 'pending' }
+  | { kind: 'failed'; reason: 'rejected' | 'error'; userText: string | null };
