@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { requestReference } from './shared/conversation';
 import { explainFailure, systemName } from './shared/replies';
 import { AppError, defineAction, SlotSet } from '../src/sdk';
-import { ticketKey } from './ticket-status';
+import { ticketKey } from './shared/ticket-keys';
 
 const NAME = 'action_document_solution';
 

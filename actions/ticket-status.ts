@@ -4,25 +4,10 @@
  */
 import { z } from 'zod';
 import { explainFailure, systemName } from './shared/replies';
+import { ticketKeyOrReference } from './shared/ticket-keys';
 import { parseRequestReference, type HandedStatus } from '../src/ports/durable';
 import type { CreatedTicket } from '../src/ports/ticketing';
 import { AppError, defineAction, SlotSet } from '../src/sdk';
-
-/** "sup-12", " SUP-12 " → "SUP-12". */
-export const ticketKey = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z][A-Z0-9_]*-\d+$/, 'a ticket key such as SUP-123')
-  .describe('the ticket key (such as SUP-123)');
-
-/** A ticket key, or the reference of a ticket request still in the outbox (REF-...). */
-const ticketKeyOrReference = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^([A-Z][A-Z0-9_]*-\d+|REF-[0-9A-Z]{10})$/, 'a ticket key such as SUP-123')
-  .describe('the ticket key (such as SUP-123)');
 
 export const ticketStatus = defineAction({
   name: 'action_ticket_status',
