@@ -1,7 +1,8 @@
 /**
- * The one place errors become HTTP. Protocol errors keep rasa_sdk's exact bodies (Rasa reads
- * `action_name` on a 400 to record a rejection); everything else gets `{error, code}`; a 500
- * names the action and the request id and never echoes the request or a stack.
+ * The one place errors become HTTP, for every route (the Rasa webhook, Dialogflow, /hooks, the
+ * Express fallbacks). Protocol errors keep rasa_sdk's exact bodies (Rasa reads `action_name` on a
+ * 400 to record a rejection); everything else gets `{error, code, request_id}`; a 500 names the
+ * action and the request id and never echoes the request or a stack.
  */
 import type { ErrorBody } from '../protocol/response';
 import { ActionExecutionRejection, ActionNotFound, AppError, DomainNotFound, type ErrorKind } from './index';
@@ -22,6 +23,7 @@ const statusOf: Record<ErrorKind, number> = {
   unsupported: 415,
   rate_limited: 429,
   upstream_unavailable: 503,
+  method_not_allowed: 405,
 };
 
 const codeOf: Record<ErrorKind, string> = {
@@ -34,6 +36,7 @@ const codeOf: Record<ErrorKind, string> = {
   unsupported: 'unsupported_media_type',
   rate_limited: 'rate_limited',
   upstream_unavailable: 'upstream_unavailable',
+  method_not_allowed: 'method_not_allowed',
 };
 
 export function httpStatusOf(kind: ErrorKind): number {
@@ -45,9 +48,10 @@ export function toHttpError(err: unknown, ctx: { requestId: string; actionName?:
   if (err instanceof ActionNotFound) return { status: 404, body: { error: err.message, action_name: err.actionName } };
   if (err instanceof DomainNotFound) return { status: 449, body: { error: err.message, action_name: err.actionName } };
   if (err instanceof AppError) {
-    const body: ErrorBody = { error: err.message, code: codeOf[err.kind], request_id: ctx.requestId };
+    const body: ErrorBody = { error: err.message, code: err.code ?? codeOf[err.kind], request_id: ctx.requestId };
+    if (err.reason) body.reason = err.reason;
     if (err.issues) body.issues = err.issues;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...err.headers };
     if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterSeconds)));
     return { status: statusOf[err.kind], body, headers };
   }

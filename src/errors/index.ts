@@ -1,6 +1,7 @@
 /**
- * Errors an action (or the executor) raises on purpose. The HTTP mapping lives in one place:
- * src/server/error-mapping.ts.
+ * The error taxonomy, at the bottom of the house so every layer can raise it: the protocol's own
+ * errors (rejection, unknown action, missing domain) and AppError with its kinds. Each maps once
+ * to HTTP (./http.ts) and to a sentence a chat user can read (userMessage).
  */
 
 /** The action declines to run; Rasa logs `action_execution_rejected` and predicts another action. */
@@ -34,10 +35,7 @@ export class DomainNotFound extends Error {
   }
 }
 
-/**
- * The error taxonomy shared by actions, connectors and routes. Each kind maps once to an HTTP
- * status (src/server/error-mapping.ts) and to a sentence a chat user can read (userMessage).
- */
+/** What went wrong, in the words every layer shares. */
 export type ErrorKind =
   | 'validation'
   | 'auth'
@@ -47,23 +45,38 @@ export type ErrorKind =
   | 'too_large'
   | 'unsupported'
   | 'upstream_unavailable'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'method_not_allowed';
+
+export interface AppErrorOptions {
+  retryAfterSeconds?: number;
+  issues?: { path: string; message: string }[];
+  /** A more specific machine-readable code for the body than the kind's (e.g. `invalid_signature`). */
+  code?: string;
+  /** Why, in one word a client can act on (e.g. `stale_timestamp`). */
+  reason?: string;
+  /** Headers the response must carry (Allow, WWW-Authenticate). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
 
 export class AppError extends Error {
   readonly kind: ErrorKind;
   /** Seconds a caller should wait before trying again (rate_limited, upstream_unavailable). */
   readonly retryAfterSeconds?: number;
   readonly issues?: { path: string; message: string }[];
-  constructor(
-    kind: ErrorKind,
-    message: string,
-    opts: { retryAfterSeconds?: number; issues?: { path: string; message: string }[]; cause?: unknown } = {},
-  ) {
+  readonly code?: string;
+  readonly reason?: string;
+  readonly headers?: Record<string, string>;
+  constructor(kind: ErrorKind, message: string, opts: AppErrorOptions = {}) {
     super(message, { cause: opts.cause });
     this.name = 'AppError';
     this.kind = kind;
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.issues = opts.issues;
+    this.code = opts.code;
+    this.reason = opts.reason;
+    this.headers = opts.headers;
   }
 }
 
@@ -77,6 +90,7 @@ const userMessages: Record<ErrorKind, string> = {
   unsupported: "Sorry, I can't read that.",
   upstream_unavailable: "Sorry, that system isn't answering right now. Please try again in a few minutes.",
   rate_limited: "You're going a bit fast for me. Please wait a moment and try again.",
+  method_not_allowed: "Sorry, I can't do that here.",
 };
 
 /** What a chat user is told for an error of this kind. */

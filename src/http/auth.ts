@@ -11,6 +11,8 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import { AppError } from '../errors';
+import { requestIdOf, sendError } from './node-http';
 
 export const TOKEN_HEADERS = ['x-action-token', 'x-actionbridge-token'] as const;
 
@@ -75,10 +77,12 @@ export function isAuthorized(req: Pick<IncomingMessage, 'headers' | 'url'>, toke
   return ok;
 }
 
-export const UNAUTHORIZED_BODY = {
-  error: 'Missing or wrong token: send it as Authorization: Bearer <token>, basic auth, an X-Action-Token header or ?token=.',
-  code: 'unauthorized',
-} as const;
+/** The answer to a caller without the right token. */
+export function unauthorized(): AppError {
+  return new AppError('auth', 'Missing or wrong token: send it as Authorization: Bearer <token>, basic auth, an X-Action-Token header or ?token=.', {
+    headers: { 'WWW-Authenticate': 'Bearer realm="actionbridge", Basic realm="actionbridge"' },
+  });
+}
 
 /** Express middleware; a no-op when no token is configured. */
 export function requireToken(token: string | undefined, sources?: TokenSources) {
@@ -87,6 +91,6 @@ export function requireToken(token: string | undefined, sources?: TokenSources) 
       next();
       return;
     }
-    res.status(401).set('WWW-Authenticate', 'Bearer realm="actionbridge", Basic realm="actionbridge"').json(UNAUTHORIZED_BODY);
+    sendError(res, unauthorized(), { requestId: requestIdOf(req.headers['x-request-id']) });
   };
 }

@@ -1,5 +1,10 @@
-/** Minimal response helpers for the hand-written hot path (no Express response decoration). */
+/**
+ * The node:http core every route shares (the hand-written hot path and the Express routes
+ * alike): JSON responses without Express's decoration, errors through the one taxonomy, request
+ * ids, listening.
+ */
 import type { Server, ServerResponse } from 'node:http';
+import { toHttpError } from '../errors/http';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
@@ -9,6 +14,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     ...headers,
   });
   res.end(payload);
+}
+
+/** Answers with `err` as the taxonomy maps it (src/errors/http.ts); the one way errors are written. */
+export function sendError(res: ServerResponse, err: unknown, ctx: { requestId: string; actionName?: string }): void {
+  const mapped = toHttpError(err, ctx);
+  sendJson(res, mapped.status, mapped.body, mapped.headers);
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;

@@ -55,4 +55,6 @@ export interface ErrorBody {
   issues?: { path: string; message: string }[];
   request_id?: string;
   action_name?: string;
+  /** Why, in one word a client can act on (e.g. `stale_timestamp` for a signed webhook). */
+  reason?: string;
 }

@@ -11,9 +11,9 @@ import type { ActionServices } from '../sdk/action';
 import { Executor } from '../sdk/executor';
 import type { ActionRegistry } from '../sdk/registry';
 import { DomainCache } from '../channels/rasa/domain-cache';
-import { toHttpError } from '../errors/http';
-import { listenOn, requestIdOf, sendJson } from '../http/node-http';
-import { isAuthorized, UNAUTHORIZED_BODY } from '../http/auth';
+import { listenOn, requestIdOf, sendError } from '../http/node-http';
+import { AppError } from '../errors';
+import { isAuthorized, unauthorized } from '../http/auth';
 import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
 import { inboundLimits, throttled } from '../http/rate-limit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
@@ -83,8 +83,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   app.all('/webhook', (req, res, next) => {
     // A POST only gets here when its path differs from the hot path's (e.g. `/WEBHOOK`): not ours.
     if (req.method === 'POST') return next();
-    res.set('Allow', 'POST');
-    res.status(405).json({ error: 'Use POST for /webhook.', code: 'method_not_allowed' });
+    next(new AppError('method_not_allowed', 'Use POST for /webhook.', { headers: { Allow: 'POST' } }));
   });
   app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources, onCall, jsonMaxDepth }));
   if (opts.hooks) app.use(hooksRoutes(opts.hooks, { jsonMaxDepth }));
@@ -107,13 +106,13 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     if (path && req.method === 'POST') {
       // ACTION_SERVER_TOKEN guards Rasa's calls too (endpoints.yml sends it as ?token=).
       if (!isAuthorized(req, opts.config.ACTION_SERVER_TOKEN, tokenSources)) {
-        sendJson(res, 401, UNAUTHORIZED_BODY, { 'WWW-Authenticate': 'Bearer realm="actionbridge", Basic realm="actionbridge"' });
+        sendError(res, unauthorized(), { requestId: requestIdOf(req.headers['x-request-id']) });
         return;
       }
       const run = () =>
         webhook(req, res).catch((err) => {
           logger.error('webhook handler crashed', { error: err });
-          if (!res.headersSent) sendJson(res, 500, { error: 'Internal error', code: 'internal_error' });
+          if (!res.headersSent) sendError(res, err, { requestId: requestIdOf(req.headers['x-request-id']) });
         });
       if (!limits.ip) {
         void run();
@@ -123,8 +122,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
       limits.ip.consume(req.socket.remoteAddress ?? 'unknown').then((decision) => {
         if (decision.allowed) return run();
         opts.metrics?.refusedByIpLimit();
-        const refused = toHttpError(throttled('ip', decision), { requestId: requestIdOf(req.headers['x-request-id']) });
-        sendJson(res, refused.status, refused.body, refused.headers);
+        sendError(res, throttled('ip', decision), { requestId: requestIdOf(req.headers['x-request-id']) });
         req.resume();
       }, (err: unknown) => {
         logger.error('rate limit check crashed', { error: err });

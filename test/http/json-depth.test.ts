@@ -171,7 +171,7 @@ describe('deeply nested bodies on every inbound JSON route', () => {
     it('refuses a correctly signed body nested 10,000 levels with 400 JSON', async () => {
       const res = await signedHook(withDeep(hook('deep', '__DEEP__'), nestedArrays(10_000)));
       expect(res.status).toBe(400);
-      expect(res.json()).toEqual({ error: 'The JSON body nests deeper than 64 levels.', code: 'invalid_json' });
+      expect(res.json()).toEqual({ error: 'The JSON body nests deeper than 64 levels.', code: 'invalid_json', request_id: expect.any(String) });
     });
 
     it('checks the signature first: an unsigned deep body is 401', async () => {

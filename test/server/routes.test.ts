@@ -28,14 +28,14 @@ describe('routes other than POST /webhook', () => {
     const res = await request(server.url).get('/no/such/route');
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(res.body).toEqual({ error: expect.stringContaining('/no/such/route'), code: 'not_found' });
+    expect(res.body).toEqual({ error: expect.stringContaining('/no/such/route'), code: 'not_found', request_id: expect.any(String) });
   });
 
   it('GET /webhook is a 405 with a JSON body and an Allow header', async () => {
     const res = await request(server.url).get('/webhook');
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe('POST');
-    expect(res.body).toEqual({ error: expect.any(String), code: 'method_not_allowed' });
+    expect(res.body).toEqual({ error: expect.any(String), code: 'method_not_allowed', request_id: expect.any(String) });
   });
 
   it('PUT /webhook is a 405 too (only POST runs actions)', async () => {

@@ -8,8 +8,7 @@ import type { Config } from '../../config';
 import type { Logger } from '../../observability/logger';
 import { AppError } from '../../errors';
 import type { Executor } from '../../sdk/executor';
-import { toHttpError } from '../../errors/http';
-import { requestIdOf } from '../../http/node-http';
+import { requestIdOf, sendError } from '../../http/node-http';
 import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../../http/json-depth';
 import { requireToken, type TokenSources } from '../../http/auth';
 import { handleCx } from './cx';
@@ -95,8 +94,7 @@ export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
     const requestId = requestIdOf(req.headers['x-request-id']);
     res.set('X-Request-Id', requestId);
     if (req.body === undefined) {
-      const mapped = toHttpError(new AppError('unsupported', 'Send the Dialogflow WebhookRequest as JSON (Content-Type: application/json).'), { requestId });
-      res.status(mapped.status).json(mapped.body);
+      sendError(res, new AppError('unsupported', 'Send the Dialogflow WebhookRequest as JSON (Content-Type: application/json).'), { requestId });
       return;
     }
     const result = await handle(req.body, deps, requestId);
@@ -109,8 +107,8 @@ export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
   const router = Router();
   router.post('/dialogflow/es', auth, json, route('es', handleEs));
   router.post('/dialogflow/cx', auth, json, route('cx', handleCx));
-  router.all(['/dialogflow/es', '/dialogflow/cx'], (_req, res) => {
-    res.set('Allow', 'POST').status(405).json({ error: 'Dialogflow calls its webhook with POST.', code: 'method_not_allowed' });
+  router.all(['/dialogflow/es', '/dialogflow/cx'], (_req, _res, next) => {
+    next(new AppError('method_not_allowed', 'Dialogflow calls its webhook with POST.', { headers: { Allow: 'POST' } }));
   });
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     const known = bodyError(err);
@@ -118,8 +116,7 @@ export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
       next(err);
       return;
     }
-    const mapped = toHttpError(known, { requestId: requestIdOf(req.headers['x-request-id']) });
-    res.status(mapped.status).json(mapped.body);
+    sendError(res, known, { requestId: requestIdOf(req.headers['x-request-id']) });
   });
   return router;
 }

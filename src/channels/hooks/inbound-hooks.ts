@@ -13,6 +13,7 @@
  * Jira payload means is Jira's business (src/connectors/jira/webhook.ts).
  */
 import { z } from 'zod';
+import { AppError } from '../../errors';
 import type { Queryable } from '../../store';
 import { isStorableText } from '../../store/storable';
 import { ArticleJob, JOB_TYPES, LeadJob, TicketJob } from '../../delivery/handlers';
@@ -36,10 +37,10 @@ export interface HookRequest {
   maxJsonDepth?: number;
 }
 
+/** What an accepted webhook came to; a refused one throws the AppError that says why. */
 export type HookResult =
   | { status: 202; body: { reference: string; status: string; duplicate: boolean } }
-  | { status: 200; body: { ignored: true; reason: string } }
-  | { status: 400 | 401 | 404; body: { error: string; code: string; reason?: string } };
+  | { status: 200; body: { ignored: true; reason: string } };
 
 const SOURCE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
@@ -54,7 +55,7 @@ function header(headers: HookRequest['headers'], name: string): string | undefin
   return Array.isArray(v) ? v[0] : v;
 }
 
-const unauthorized = (reason: string): HookResult => ({ status: 401, body: { error: 'The webhook signature is not valid.', code: 'invalid_signature', reason } });
+const unauthorized = (reason: string): AppError => new AppError('auth', 'The webhook signature is not valid.', { code: 'invalid_signature', reason });
 
 export class InboundHooks {
   constructor(
@@ -65,7 +66,7 @@ export class InboundHooks {
   async handle(req: HookRequest): Promise<HookResult> {
     const source = req.source.toLowerCase();
     const secret = SOURCE.test(source) ? this.settings.secrets[source] : undefined;
-    if (!secret) return { status: 404, body: { error: `No webhook source '${req.source}' is configured.`, code: 'not_found' } };
+    if (!secret) throw new AppError('not_found', `No webhook source '${req.source}' is configured.`);
     const nowMs = req.nowMs ?? Date.now();
     const hubSignature = header(req.headers, 'x-hub-signature');
 
@@ -73,11 +74,11 @@ export class InboundHooks {
     let receiptId: string;
     let json: unknown;
     if (source === 'jira' && hubSignature !== undefined) {
-      if (!verifyHubSignature(secret, hubSignature, req.body)) return unauthorized('bad_signature');
+      if (!verifyHubSignature(secret, hubSignature, req.body)) throw unauthorized('bad_signature');
       json = parseJson(req.body, maxDepth);
       const ts = (json as { timestamp?: unknown } | undefined)?.timestamp;
       // A too deep body has no timestamp to read; it is refused as such below, not as stale.
-      if (json !== TOO_DEEP && (typeof ts !== 'number' || Math.abs(nowMs - ts) > this.settings.toleranceSeconds * 1000)) return unauthorized('stale_timestamp');
+      if (json !== TOO_DEEP && (typeof ts !== 'number' || Math.abs(nowMs - ts) > this.settings.toleranceSeconds * 1000)) throw unauthorized('stale_timestamp');
       receiptId = header(req.headers, 'x-atlassian-webhook-identifier') ?? hubSignature;
     } else {
       const signature = header(req.headers, SIGNATURE_HEADER);
@@ -85,25 +86,25 @@ export class InboundHooks {
         toleranceSeconds: this.settings.toleranceSeconds,
         nowMs,
       });
-      if (!verdict.ok) return unauthorized(verdict.reason);
+      if (!verdict.ok) throw unauthorized(verdict.reason);
       json = parseJson(req.body, maxDepth);
       receiptId = header(req.headers, DELIVERY_HEADER) ?? signature!;
     }
-    if (json === undefined) return { status: 400, body: { error: 'The webhook body is not JSON.', code: 'invalid_json' } };
-    if (json === TOO_DEEP) return { status: 400, body: { error: tooDeepMessage(maxDepth), code: 'invalid_json' } };
+    if (json === undefined) throw new AppError('validation', 'The webhook body is not JSON.', { code: 'invalid_json' });
+    if (json === TOO_DEEP) throw new AppError('validation', tooDeepMessage(maxDepth), { code: 'invalid_json' });
 
     const spec = source === 'jira' && hubSignature !== undefined ? jiraJob(json) : genericJob(json);
-    if ('error' in spec) return spec.error;
+    if ('error' in spec) throw spec.error;
     if ('ignore' in spec && spec.ignore !== undefined) return { status: 200, body: { ignored: true, reason: spec.ignore } };
     if (!('job' in spec)) return { status: 200, body: { ignored: true, reason: 'nothing to do' } };
-    if (hasUnstorableText(spec.job.payload)) return invalid('The webhook body contains text that cannot be stored (a \\u0000 character or an unpaired surrogate).').error;
+    if (hasUnstorableText(spec.job.payload)) throw invalid('The webhook body contains text that cannot be stored (a \\u0000 character or an unpaired surrogate).').error;
     const jobSpec: JobSpec = { ...spec.job, idempotencyKey: `hook:${source}:${receiptId}` };
 
     const outcome = await this.outbox.store.transaction(async (tx) => {
       if (!(await this.remember(tx, source, receiptId))) return null;
       return this.outbox.enqueue(tx, jobSpec);
     });
-    if (!outcome) return unauthorized('replayed');
+    if (!outcome) throw unauthorized('replayed');
     return { status: 202, body: { reference: outcome.job.reference, status: outcome.job.status, duplicate: !outcome.created } };
   }
 
@@ -121,10 +122,10 @@ export class InboundHooks {
   }
 }
 
-type Built = { job: Omit<JobSpec, 'idempotencyKey'>; ignore?: undefined } | { ignore: string } | { error: HookResult };
+type Built = { job: Omit<JobSpec, 'idempotencyKey'>; ignore?: undefined } | { ignore: string } | { error: AppError };
 
-function invalid(message: string): { error: HookResult } {
-  return { error: { status: 400, body: { error: message, code: 'validation' } } };
+function invalid(message: string): { error: AppError } {
+  return { error: new AppError('validation', message, { code: 'validation' }) };
 }
 
 function genericJob(json: unknown): Built {

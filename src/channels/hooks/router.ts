@@ -1,8 +1,10 @@
 /**
- * `POST /hooks/:source`: signed webhooks in (see src/delivery/inbound-hooks.ts). The raw body is
+ * `POST /hooks/:source`: signed webhooks in (see ./inbound-hooks.ts); refusals go to the app's
+ * error handler, which writes them through the one taxonomy. The raw body is
  * read on this router only, since the signature covers the exact bytes sent.
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { AppError } from '../../errors';
 import type { InboundHooks } from './inbound-hooks';
 
 export function hooksRoutes(hooks: InboundHooks, opts: { limit?: string | number; onAccepted?(): void; jsonMaxDepth?: number } = {}): Router {
@@ -23,7 +25,7 @@ export function hooksRoutes(hooks: InboundHooks, opts: { limit?: string | number
     // A corrupt gzip/deflate/br body fails in zlib: body-parser passes that on as a 400 without a `type`.
     const fromBodyParser = typeof e?.type === 'string' || e?.expose === true;
     if (typeof e?.status !== 'number' || e.status < 400 || e.status >= 500 || !fromBodyParser) return next(err);
-    res.status(e.status).json({ error: e.status === 413 ? 'The webhook body is too large.' : 'The webhook body could not be read.', code: e.status === 413 ? 'payload_too_large' : 'invalid_request' });
+    next(e.status === 413 ? new AppError('too_large', 'The webhook body is too large.') : new AppError('validation', 'The webhook body could not be read.'));
   });
   return router;
 }

@@ -1,11 +1,12 @@
 /** The last two handlers of every Express app here: unknown routes and errors, both as JSON. */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../observability/logger';
+import { AppError } from '../../errors';
 import { toHttpError } from '../../errors/http';
 import { requestIdOf } from '../../http/node-http';
 
-export function jsonNotFound(req: Request, res: Response): void {
-  res.status(404).json({ error: `No route for ${req.method} ${req.path}.`, code: 'not_found' });
+export function jsonNotFound(req: Request, _res: Response, next: NextFunction): void {
+  next(new AppError('not_found', `No route for ${req.method} ${req.path}.`));
 }
 
 /** Errors mapped once through the taxonomy; only a 5xx is logged (with the error, never the body). */
@@ -13,6 +14,7 @@ export function jsonErrors(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const mapped = toHttpError(err, { requestId: requestIdOf(req.headers['x-request-id']) });
     if (mapped.status >= 500) logger.error('request failed', { path: req.path, error: err });
+    if (res.headersSent) return;
     res.status(mapped.status).set(mapped.headers ?? {}).json(mapped.body);
   };
 }
