@@ -20,7 +20,7 @@ describe('toHttpError', () => {
     const mapped = toHttpError(new AppError(kind, 'what happened'), ctx);
     expect(mapped.status).toBe(status);
     expect(mapped.body).toEqual({ error: 'what happened', code, request_id: 'req-1' });
-    expect(userMessage(kind)).toMatch(/\.$/);
+    expect(userMessage(kind)).toMatch(/[.?]$/);
   });
 
   it('carries a specific code, a reason and the headers the error knows it needs', () => {
