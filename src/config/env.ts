@@ -1,7 +1,9 @@
 /**
- * Reading connector settings from the environment: `<NAME>_FILE` (container secrets) as an
- * alternative to `<NAME>`, secrets registered for log redaction, and "missing" problems that
- * name the variable and the provider that needs it.
+ * The one way settings are read from the environment, by the server's configuration, the
+ * connectors and durable delivery alike. The rule: `<NAME>` wins, else the contents of the file
+ * named by `<NAME>_FILE` (container secrets); surrounding whitespace is not part of a value (a
+ * secret file's trailing newline); empty counts as unset. Also: secrets registered for log
+ * redaction, and "missing" problems that name the variable and the provider that needs it.
  */
 import fs from 'node:fs';
 import { registerSecret } from '../observability/redact';

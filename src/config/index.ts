@@ -2,9 +2,9 @@
  * One validated configuration, read from environment variables once at start. An invalid
  * environment stops start-up with a message naming every bad variable at once.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { EnvReader } from './env';
 
 const DEFAULT_ACTIONS_DIR = path.resolve(__dirname, '../../actions');
 
@@ -98,25 +98,17 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads the configuration; `env` is injectable for tests. Any variable may instead be given as
- * `<NAME>_FILE`, the path of a file holding it (container secrets); the variable itself wins.
+ * Reads the server's configuration; `env` is injectable for tests. Any variable may instead be
+ * given as `<NAME>_FILE` (container secrets), by the one rule of EnvReader.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input: Record<string, string> = {};
-  const problems: string[] = [];
+  const reader = new EnvReader(env);
   for (const key of Object.keys(ConfigSchema.shape)) {
-    const v = env[key];
-    const file = env[`${key}_FILE`];
-    if (v !== undefined && v !== '') input[key] = v;
-    else if (file) {
-      try {
-        // Secret files usually end with a newline that is not part of the secret.
-        input[key] = fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-      } catch (err) {
-        problems.push(`${key}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
-    }
+    const value = reader.get(key);
+    if (value !== undefined) input[key] = value;
   }
+  const problems = [...reader.problems];
   const parsed = ConfigSchema.safeParse(input);
   if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,3 +1,4 @@
+import { readSettings } from '../../src/main/settings';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,6 +93,33 @@ describe('<NAME>_FILE (container secrets)', () => {
     const file = path.join(dir, 'port');
     fs.writeFileSync(file, '7000');
     expect(loadConfig({ PORT: '6000', PORT_FILE: file }).PORT).toBe(6000);
+  });
+
+  it('follows the same rule as the connectors and delivery: surrounding whitespace is not part of the value', () => {
+    const token = path.join(dir, 'padded-token');
+    fs.writeFileSync(token, '  padded-token-value \r\n');
+    const hubspot = path.join(dir, 'hubspot-token');
+    fs.writeFileSync(hubspot, '  pat-na1-0123 \r\n');
+    const amqp = path.join(dir, 'amqp-url');
+    fs.writeFileSync(amqp, ' amqp://guest:guest@127.0.0.1:5672 \n');
+    const settings = readSettings({ ACTION_SERVER_TOKEN_FILE: token, CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN_FILE: hubspot, AMQP_URL_FILE: amqp });
+    expect(settings.app.ACTION_SERVER_TOKEN).toBe('padded-token-value');
+    expect(settings.connectors.crm).toMatchObject({ provider: 'hubspot', hubspot: { accessToken: 'pat-na1-0123' } });
+    expect(settings.delivery.amqp?.url).toBe('amqp://guest:guest@127.0.0.1:5672');
+  });
+
+  it('reports the problems of every reader together', () => {
+    let err: unknown;
+    try {
+      readSettings({ PORT: 'abc', CRM_PROVIDER: 'salesforce', AMQP_URL: 'http://nope' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/^PORT: /m);
+    expect(problems).toMatch(/^SALESFORCE_ACCESS_TOKEN .* required when CRM_PROVIDER=salesforce$/m);
+    expect(problems).toMatch(/^AMQP_URL: must start with amqp:\/\//m);
   });
 
   it('an unreadable file is reported with the other problems', () => {
