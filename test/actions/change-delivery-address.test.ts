@@ -4,12 +4,12 @@ import { JwtIdentityVerifier, SlidingWindowLimiter } from '../../src/identity';
 import { runAction } from '../../src/sdk/testkit';
 import { companyDataServices } from '../../src/main/services';
 import { PgStore } from '../../src/store';
-import { AUDIENCE, ISSUER, SECRET } from '../identity/tokens';
+import { AUDIENCE, ISSUER, SECRET } from '../support/tokens';
 import { StoreOrders } from '../../src/connectors/orders';
 import { orderNotFound } from '../../actions/shared/order-replies';
-import { STORE_TARGETS } from '../store/targets';
-import { hsToken } from '../identity/tokens';
-import { startOrdersServer, slotsOf, textsOf, type OrdersHarness } from './orders-harness';
+import { STORE_TARGETS } from '../support/stores';
+import { hsToken } from '../support/tokens';
+import { startOrdersServer, slotsOf, textsOf, type OrdersHarness } from '../support/orders';
 
 const newAddress = { address_line1: '221B Baker Street', address_postal_code: 'nw1 6xe', address_city: 'London', address_country: 'United Kingdom' };
 

@@ -5,9 +5,9 @@ import { ticketStatus } from '../../actions/ticket-status';
 import { silentLogger } from '../../src/observability/logger';
 import type { TrackerSpec } from '../../src/sdk/testkit';
 import { createActionServer, type ActionServer } from '../../src/server/app';
-import { eventually, startJiraDelivery, type JiraDeliveryHarness } from '../delivery/harness';
+import { eventually, startJiraDelivery, type JiraDeliveryHarness } from '../support/delivery';
 import { registryOf } from '../support/server';
-import { webhookBody } from '../support/webhook-body';
+import { replyOf, webhookBody } from '../support/webhook-body';
 
 describe('ticket actions through the outbox', () => {
   let h: JiraDeliveryHarness;
@@ -35,10 +35,8 @@ describe('ticket actions through the outbox', () => {
   async function call(action: string, spec: TrackerSpec) {
     const res = await request(url).post('/webhook').send(webhookBody(action, spec));
     expect(res.status).toBe(200);
-    const body = res.body as { events: { event: string; name?: string; value?: unknown }[]; responses: { text: string }[] };
-    const slots: Record<string, unknown> = {};
-    for (const e of body.events) if (e.event === 'slot' && e.name) slots[e.name] = e.value;
-    return { text: body.responses[0]?.text ?? '', slots };
+    const { texts, slots } = replyOf(res.body);
+    return { text: texts[0] ?? '', slots };
   }
 
   const problem: TrackerSpec = {

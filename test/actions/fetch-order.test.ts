@@ -1,7 +1,7 @@
 import { orderNotFound, THROTTLED, ASK_EMAIL } from '../../actions/shared/order-replies';
-import { STORE_TARGETS } from '../store/targets';
-import { hsToken } from '../identity/tokens';
-import { startOrdersServer, slotsOf, textsOf, type OrdersHarness } from './orders-harness';
+import { STORE_TARGETS } from '../support/stores';
+import { hsToken } from '../support/tokens';
+import { startOrdersServer, slotsOf, textsOf, type OrdersHarness } from '../support/orders';
 
 describe.each(STORE_TARGETS)('action_fetch_order through /webhook ($name store)', (target) => {
   let h: OrdersHarness;

@@ -1,8 +1,8 @@
 import { validateAddressForm, validateOrderForm } from '../../actions/order-forms';
 import { JwtIdentityVerifier } from '../../src/identity';
 import { runAction } from '../../src/sdk/testkit';
-import { AUDIENCE, ISSUER, SECRET, hsToken } from '../identity/tokens';
-import { DOMAIN } from './orders-harness';
+import { AUDIENCE, ISSUER, SECRET, hsToken } from '../support/tokens';
+import { DOMAIN } from '../support/orders';
 
 const identity = new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
 const services = { identity };

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { readMigrations } from '../../src/store';
 import { ROOT, ensureBuilt, runCli, type RunningProcess } from '../support/process';
-import { createPgSchema, databaseUrl } from '../store/targets';
-import { DOMAIN } from './orders-harness';
+import { createPgSchema, databaseUrl } from '../support/stores';
+import { DOMAIN } from '../support/orders';
 import { buildTracker } from '../../src/sdk/testkit';
 
 beforeAll(() => ensureBuilt(), 240_000);

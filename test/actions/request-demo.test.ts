@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { requestDemo } from '../../actions/request-demo';
 import { verifySignature } from '../../src/http/signature';
 import { runAction } from '../../src/sdk/testkit';
-import { eventually, startJiraDelivery, type JiraDeliveryHarness } from '../delivery/harness';
+import { eventually, startJiraDelivery, type JiraDeliveryHarness } from '../support/delivery';
 
 const SECRET = 'workflow-secret-0123456789abcdef';
 

@@ -1,7 +1,7 @@
 /** A vendor that refuses connections: the SDK's transport error becomes a plain "not answering" for the user. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startHarness } from './harness';
+import { startHarness } from '../support/connectors';
 
 /** A loopback port with nothing listening on it. */
 async function closedPortUrl(): Promise<string> {

@@ -1,8 +1,8 @@
 import { AmqpLink, AmqpRelay, AmqpWorker, deadLetterQueue } from '../../src/delivery/amqp';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime';
 import { silentLogger } from '../../src/observability/logger';
-import { amqpUrl, deleteQueues, queueDepth, uniqueQueue } from './amqp-target';
-import { CREATE, eventually, startJiraDelivery, testDeliveryConfig, ticketJob, type JiraDeliveryHarness } from './harness';
+import { amqpUrl, deleteQueues, queueDepth, uniqueQueue } from '../support/amqp';
+import { CREATE, eventually, startJiraDelivery, testDeliveryConfig, ticketJob, type JiraDeliveryHarness } from '../support/delivery';
 
 describe('outbox over RabbitMQ (relay, quorum queue, workers, dead letters)', () => {
   let h: JiraDeliveryHarness;

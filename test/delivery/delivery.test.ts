@@ -1,5 +1,5 @@
 import { referenceLabel } from '../../src/connectors/jira';
-import { CREATE, eventually, SEARCH, startJiraDelivery, ticketJob, type JiraDeliveryHarness } from './harness';
+import { CREATE, eventually, SEARCH, startJiraDelivery, ticketJob, type JiraDeliveryHarness } from '../support/delivery';
 
 describe('durable delivery of tickets to the Jira fake (PostgreSQL)', () => {
   let h: JiraDeliveryHarness;

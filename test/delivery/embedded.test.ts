@@ -4,7 +4,7 @@ import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/
 import type { TicketingSystem, TicketInput } from '../../src/ports/ticketing';
 import { AppError } from '../../src/errors';
 import { PgliteStore, migrate } from '../../src/store';
-import { eventually, testDeliveryConfig, ticketJob } from './harness';
+import { eventually, testDeliveryConfig, ticketJob } from '../support/delivery';
 
 describe('durable delivery on the embedded store', () => {
   let store: PgliteStore;

@@ -1,7 +1,7 @@
 import { Outbox } from '../../src/delivery/outbox';
 import { JOB_REFERENCE, jobReferenceFor } from '../../src/delivery/job-reference';
 import { migrate, type Store } from '../../src/store';
-import { createPgSchema, STORE_TARGETS } from '../store/targets';
+import { createPgSchema, STORE_TARGETS } from '../support/stores';
 
 describe.each(STORE_TARGETS)('Outbox on the $name store', (target) => {
   let store: Store;

@@ -10,9 +10,9 @@ import { FakeJira } from '../support/fakes/jira';
 import { migrate, type PgStore } from '../../src/store';
 import { ensureBuilt, runCli, type RunningProcess } from '../support/process';
 import { webhookBody } from '../support/webhook-body';
-import { createPgSchema, databaseUrl, type PgSchema } from '../store/targets';
-import { amqpUrl, deleteQueues, uniqueQueue } from './amqp-target';
-import { CREATE, eventually, JIRA_AUTH, ticketJob } from './harness';
+import { createPgSchema, databaseUrl, type PgSchema } from '../support/stores';
+import { amqpUrl, deleteQueues, uniqueQueue } from '../support/amqp';
+import { CREATE, eventually, JIRA_AUTH, ticketJob } from '../support/delivery';
 
 jest.setTimeout(240_000);
 

@@ -14,9 +14,9 @@ import { migrate, type PgStore } from '../../src/store';
 import { echoAction } from '../support/actions';
 import { postWebhook, request, type RawResponse } from '../support/http';
 import { webhookBody } from '../support/webhook-body';
-import { createPgSchema, type PgSchema } from '../store/targets';
-import { cxRequest, esRequest, MAPPING_FILE } from '../channels/dialogflow/helpers';
-import { testRegistry } from '../channels/dialogflow/test-actions';
+import { createPgSchema, type PgSchema } from '../support/stores';
+import { cxRequest, esRequest, MAPPING_FILE } from '../support/dialogflow';
+import { testRegistry } from '../support/dialogflow-actions';
 
 const HOOK_SECRET = 'depth-hook-secret-0123456789';
 const bytes = (s: string) => Buffer.from(s, 'utf8');

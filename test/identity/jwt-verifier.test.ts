@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { JwtIdentityVerifier, NoTokenVerifier, identityFromConfig } from '../../src/identity';
 import { ConfigError } from '../../src/config';
-import { AUDIENCE, ISSUER, SECRET, asymmetricSigner, hsToken } from './tokens';
+import { AUDIENCE, ISSUER, SECRET, asymmetricSigner, hsToken } from '../support/tokens';
 
 const meta = (token: unknown) => ({ identity_token: token });
 

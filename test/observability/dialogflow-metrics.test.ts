@@ -2,8 +2,8 @@
 import { silentLogger } from '../../src/observability/logger';
 import { Metrics } from '../../src/observability/metrics';
 import { createActionServer } from '../../src/server/app';
-import { esRequest, postJson } from '../channels/dialogflow/helpers';
-import { testRegistry } from '../channels/dialogflow/test-actions';
+import { esRequest, postJson } from '../support/dialogflow';
+import { testRegistry } from '../support/dialogflow-actions';
 
 describe('Dialogflow → metrics', () => {
   it('counts an ES call under its action', async () => {

@@ -9,9 +9,9 @@ import net from 'node:net';
 import { createDeliveryRuntime } from '../../src/delivery/runtime';
 import { silentLogger } from '../../src/observability/logger';
 import { ensureBuilt, runCli, type RunningProcess } from '../support/process';
-import { createPgSchema, databaseUrl, type PgSchema } from '../store/targets';
-import { amqpUrl, deleteQueues, uniqueQueue } from '../delivery/amqp-target';
-import { testDeliveryConfig } from '../delivery/harness';
+import { createPgSchema, databaseUrl, type PgSchema } from '../support/stores';
+import { amqpUrl, deleteQueues, uniqueQueue } from '../support/amqp';
+import { testDeliveryConfig } from '../support/delivery';
 
 jest.setTimeout(120_000);
 

@@ -4,7 +4,7 @@ import { storeReadiness, type ReadinessCheck } from '../../src/observability/rea
 import { ActionRegistry } from '../../src/sdk/registry';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { migrate, PgStore, type Store } from '../../src/store';
-import { createPgSchema, type PgSchema } from '../store/targets';
+import { createPgSchema, type PgSchema } from '../support/stores';
 
 async function closedPort(): Promise<number> {
   const s = http.createServer();

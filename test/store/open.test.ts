@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src/errors';
-import { createPgSchema, databaseUrl } from './targets';
+import { createPgSchema, databaseUrl } from '../support/stores';
 import { LazyStore, PgStore, PgliteStore, migrate, openStore, readMigrations } from '../../src/store';
 
 describe('openStore: embedded, persisted under DATA_DIR', () => {

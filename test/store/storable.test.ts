@@ -1,7 +1,7 @@
 /** Text PostgreSQL would refuse (U+0000, unpaired surrogates) is made storable instead of failing the query. */
 import { storableText } from '../../src/store/storable';
 import type { Store } from '../../src/store';
-import { STORE_TARGETS } from './targets';
+import { STORE_TARGETS } from '../support/stores';
 
 describe('storableText', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { migrate, readMigrations, type Store } from '../../src/store';
-import { STORE_TARGETS, createPgSchema } from './targets';
+import { STORE_TARGETS, createPgSchema } from '../support/stores';
 
 describe.each(STORE_TARGETS)('store: $name', (target) => {
   let store: Store;

@@ -5,7 +5,7 @@ import type { Order, Orders } from '../../../src/ports/orders';
 import { randomUUID } from 'node:crypto';
 import { SharedAttemptLimiter } from '../../../src/identity';
 import { createRateLimiters, type RateLimiters } from '../../../src/ratelimit';
-import { AUDIENCE, ISSUER, SECRET, hsToken } from '../../identity/tokens';
+import { AUDIENCE, ISSUER, SECRET, hsToken } from '../../support/tokens';
 
 /** Orders from the demo data, in memory: the thing under test here is the access decision. */
 function demoOrders(): Orders {

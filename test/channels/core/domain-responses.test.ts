@@ -3,8 +3,8 @@
  * here asked by defineAction for a missing slot) are rendered for Dialogflow.
  */
 import path from 'node:path';
-import { cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer, type StartedServer } from '../dialogflow/helpers';
-import { testRegistry } from '../dialogflow/test-actions';
+import { cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer, type StartedServer } from '../../support/dialogflow';
+import { testRegistry } from '../../support/dialogflow-actions';
 
 const mappingFile = path.resolve(__dirname, '../../fixtures/dialogflow/mapping-with-domain.json');
 

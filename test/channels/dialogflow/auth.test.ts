@@ -1,6 +1,6 @@
 /** The Dialogflow routes behind ACTION_SERVER_TOKEN, in every form Dialogflow can send it. */
-import { cxRequest, esRequest, postJson, startDialogflowServer, type StartedServer } from './helpers';
-import { testRegistry } from './test-actions';
+import { cxRequest, esRequest, postJson, startDialogflowServer, type StartedServer } from '../../support/dialogflow';
+import { testRegistry } from '../../support/dialogflow-actions';
 
 const TOKEN = 's3cret-Token_for-tests';
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;

@@ -1,6 +1,6 @@
 /** POST /dialogflow/cx: Dialogflow CX v3 WebhookRequests through the shared executor. */
-import { CX_SESSION, cxRequest, expectValidCx, postJson, startDialogflowServer, type StartedServer } from './helpers';
-import { testRegistry } from './test-actions';
+import { CX_SESSION, cxRequest, expectValidCx, postJson, startDialogflowServer, type StartedServer } from '../../support/dialogflow';
+import { testRegistry } from '../../support/dialogflow-actions';
 
 type CxBody = {
   fulfillmentResponse?: { messages: { text?: { text: string[] }; payload?: unknown }[] };

@@ -4,8 +4,8 @@
  */
 import { ActionRegistry } from '../../../src/sdk/registry';
 import { DEFAULT_MESSAGES } from '../../../src/channels/dialogflow/mapping';
-import { cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer } from './helpers';
-import { gated } from './test-actions';
+import { cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer } from '../../support/dialogflow';
+import { gated } from '../../support/dialogflow-actions';
 
 describe('Dialogflow deadline fallback', () => {
   it('ES: answers "pending" when the action outlives the budget, and the action still finishes', async () => {

@@ -1,6 +1,6 @@
 /** POST /dialogflow/es: Dialogflow ES v2 WebhookRequests through the shared executor. */
-import { ES_SESSION, esRequest, expectValidEs, postJson, startDialogflowServer, type StartedServer } from './helpers';
-import { testRegistry } from './test-actions';
+import { ES_SESSION, esRequest, expectValidEs, postJson, startDialogflowServer, type StartedServer } from '../../support/dialogflow';
+import { testRegistry } from '../../support/dialogflow-actions';
 
 const SLOT_CONTEXT = `${ES_SESSION}/contexts/actionbridge_slots`;
 

@@ -9,8 +9,8 @@ import { fetchOrder } from '../../../actions/fetch-order';
 import { ActionRegistry } from '../../../src/sdk/registry';
 import type { BuiltServices } from '../../../src/main/services';
 import { servicesFrom } from '../../support/services';
-import { AUDIENCE, ISSUER, SECRET, hsToken } from '../../identity/tokens';
-import { ES_SESSION, cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer, type StartedServer } from './helpers';
+import { AUDIENCE, ISSUER, SECRET, hsToken } from '../../support/tokens';
+import { ES_SESSION, cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer, type StartedServer } from '../../support/dialogflow';
 
 describe('identity token through Dialogflow payloads (action_fetch_order)', () => {
   let dataDir: string;

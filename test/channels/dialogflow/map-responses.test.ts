@@ -1,7 +1,7 @@
 /** Dispatcher messages → ES/CX messages: the cases the route tests do not reach. */
 import { Dispatcher } from '../../../src/sdk/dispatcher';
 import { toCxMessages, toEsMessages } from '../../../src/channels/dialogflow/map-responses';
-import { expectValidCx, expectValidEs } from './helpers';
+import { expectValidCx, expectValidEs } from '../../support/dialogflow';
 
 function messages(fill: (d: Dispatcher) => void) {
   const d = new Dispatcher();

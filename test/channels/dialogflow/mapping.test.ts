@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cxCandidates, defaultActionNames, esCandidates, loadMapping, MappingFileError, parseMapping, slug } from '../../../src/channels/dialogflow/mapping';
 import { loadActionsDir } from '../../../src/sdk/load-actions';
-import { MAPPING_FILE } from './helpers';
+import { MAPPING_FILE } from '../../support/dialogflow';
 
 describe('default action names', () => {
   it('slugs display names and tags', () => {

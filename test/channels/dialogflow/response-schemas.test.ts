@@ -1,5 +1,5 @@
 /** The copied response schemas really reject what Dialogflow rejects (so passing them means something). */
-import { expectValidCx, expectValidEs } from './helpers';
+import { expectValidCx, expectValidEs } from '../../support/dialogflow';
 
 describe('Dialogflow response schemas used by the adapter tests', () => {
   it('ES: rejects v1 fields, contexts outside a session and messages with two kinds', () => {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { loadActionsDir } from '../../../src/sdk/load-actions';
 import { DEFAULT_MESSAGES } from '../../../src/channels/dialogflow/mapping';
-import { ES_SESSION, cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer, type StartedServer } from './helpers';
+import { ES_SESSION, cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer, type StartedServer } from '../../support/dialogflow';
 
 const registry = loadActionsDir(path.resolve(__dirname, '../../../actions'));
 

@@ -1,7 +1,7 @@
 /** The Rasa tracker built from one Dialogflow request. */
 import { CxRequestSchema, EsRequestSchema } from '../../../src/channels/dialogflow/request-schemas';
 import { cxTurn, esSlots, esTurn } from '../../../src/channels/dialogflow/synthetic-tracker';
-import { CX_SESSION, ES_SESSION, cxRequest, esRequest } from './helpers';
+import { CX_SESSION, ES_SESSION, cxRequest, esRequest } from '../../support/dialogflow';
 
 describe('ES synthetic tracker', () => {
   it('merges contexts, the slot context and this turn`s parameters, later sources winning', () => {

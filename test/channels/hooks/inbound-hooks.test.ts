@@ -7,7 +7,7 @@ import { silentLogger } from '../../../src/observability/logger';
 import { ActionRegistry } from '../../../src/sdk/registry';
 import { createActionServer, type ActionServer } from '../../../src/server/app';
 import { migrate, type PgStore } from '../../../src/store';
-import { createPgSchema, type PgSchema } from '../../store/targets';
+import { createPgSchema, type PgSchema } from '../../support/stores';
 
 const ZAPIER_SECRET = 'zapier-secret-0123456789';
 const JIRA_SECRET = 'jira-webhook-secret-abc';

@@ -1,5 +1,5 @@
 import { FakeHubspot } from '../../support/fakes/hubspot';
-import { startHarness, CONVERSATION, type Harness } from '../harness';
+import { startHarness, CONVERSATION, type Harness } from '../../support/connectors';
 
 const LEAD = { lead_name: 'Ada Lovelace', lead_email: 'ada@example.com', lead_company: 'Analytical Engines', lead_interest: 'the enterprise plan' };
 

@@ -1,5 +1,5 @@
 import { FakeJira } from '../../support/fakes/jira';
-import { startHarness, CONVERSATION, type Harness } from '../harness';
+import { startHarness, CONVERSATION, type Harness } from '../../support/connectors';
 
 const ENV = { TICKETING_PROVIDER: 'jira', JIRA_EMAIL: 'bot@example.com', JIRA_API_TOKEN: 'jira-token', JIRA_PROJECT_KEY: 'SUP' };
 

@@ -1,5 +1,5 @@
 /** With no provider configured, every enterprise action works on the local adapters (store in memory). */
-import { startHarness, CONVERSATION, type Harness } from '../harness';
+import { startHarness, CONVERSATION, type Harness } from '../../support/connectors';
 
 describe('local adapters (no provider configured)', () => {
   let h: Harness;

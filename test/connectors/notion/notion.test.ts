@@ -1,5 +1,5 @@
 import { FakeNotion } from '../../support/fakes/notion';
-import { startHarness, type Harness } from '../harness';
+import { startHarness, type Harness } from '../../support/connectors';
 
 const SLOTS = { ticket_key: 'SUP-7', ticket_summary: 'Export button fails', solution_text: 'Clear the browser cache.\n\nThen sign in again.' };
 

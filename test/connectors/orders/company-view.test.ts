@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StoreOrders } from '../../../src/connectors/orders';
 import { migrate, readMigrations, type PgStore } from '../../../src/store';
-import { createPgSchema, type PgSchema } from '../../store/targets';
+import { createPgSchema, type PgSchema } from '../../support/stores';
 
 const EXAMPLE = path.resolve(__dirname, '../../../docs/examples/0100_company_orders.sql');
 

@@ -1,7 +1,7 @@
 import { DEMO_ORDERS, StoreOrders, orderTotal, seedDemoData } from '../../../src/connectors/orders';
 import type { Address } from '../../../src/ports/orders';
 import { migrate, type Store } from '../../../src/store';
-import { STORE_TARGETS } from '../../store/targets';
+import { STORE_TARGETS } from '../../support/stores';
 
 const home: Address = { line1: '1 New Road', city: 'Leeds', postalCode: 'LS1 4AP', country: 'GB' };
 const office: Address = { line1: '99 Office Park', city: 'Bristol', postalCode: 'BS1 5TR', country: 'GB' };

@@ -1,6 +1,6 @@
 import { FakeSalesforce } from '../../support/fakes/salesforce';
 import { captureLogs } from '../../support/log-capture';
-import { startHarness, CONVERSATION, type Harness } from '../harness';
+import { startHarness, CONVERSATION, type Harness } from '../../support/connectors';
 
 const LEAD = { lead_name: 'Grace Brewster Hopper', lead_email: "o'hopper@example.com", lead_company: 'Navy', lead_interest: 'compilers' };
 const APP = { clientId: 'sf-client', clientSecret: 'sf-secret', username: 'bot@example.com', password: 'pw+token' };

@@ -1,7 +1,7 @@
 import { main, type Io } from '../../../src/main/cli/main';
 import { appendAudit, payloadHash, type AuditEvent } from '../../../src/observability/audit';
 import { migrate, type PgStore } from '../../../src/store';
-import { createPgSchema, databaseUrl, type PgSchema } from '../../store/targets';
+import { createPgSchema, databaseUrl, type PgSchema } from '../../support/stores';
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

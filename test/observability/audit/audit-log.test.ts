@@ -1,6 +1,6 @@
 import { migrate, type Store } from '../../../src/store';
 import { AuditRecorder, appendAudit, exportAudit, payloadHash, verifyAudit, type AuditEvent } from '../../../src/observability/audit';
-import { STORE_TARGETS } from '../../store/targets';
+import { STORE_TARGETS } from '../../support/stores';
 
 const event = (i: number, over: Partial<AuditEvent> = {}): AuditEvent => ({
   at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),

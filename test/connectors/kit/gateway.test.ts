@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConnectorError, fromHttpStatus, parseRetryAfter } from '../../src/connectors/kit/connector-error';
-import { Gateway, type ConnectorPolicy, type RetryEvent } from '../../src/connectors/kit/gateway';
+import { ConnectorError, fromHttpStatus, parseRetryAfter } from '../../../src/connectors/kit/connector-error';
+import { Gateway, type ConnectorPolicy, type RetryEvent } from '../../../src/connectors/kit/gateway';
 
 /** A loopback server answering from a script of [status, headers] steps, counting requests. */
 async function scriptedServer(script: [number, Record<string, string>?][]) {

@@ -1,11 +1,11 @@
 /** ACTION_SERVER_TOKEN_NAME (Rasa's `token_name`) and ACTION_SERVER_TOKEN_HEADER on /webhook. */
-import { silentLogger } from '../../src/observability/logger';
-import { createActionServer, type ActionServer } from '../../src/server/app';
-import { echoAction } from '../support/actions';
-import { request, type RawResponse } from '../support/http';
-import { registryOf } from '../support/server';
-import { webhookBody } from '../support/webhook-body';
-import { loadConfig } from '../../src/config';
+import { silentLogger } from '../../../src/observability/logger';
+import { createActionServer, type ActionServer } from '../../../src/server/app';
+import { echoAction } from '../../support/actions';
+import { request, type RawResponse } from '../../support/http';
+import { registryOf } from '../../support/server';
+import { webhookBody } from '../../support/webhook-body';
+import { loadConfig } from '../../../src/config';
 
 const TOKEN = 'tok-8d1e77b0c2';
 const body = JSON.stringify(webhookBody('action_echo', { senderId: 'renamed' }));

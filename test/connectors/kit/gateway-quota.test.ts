@@ -1,9 +1,9 @@
 /** Per-connector quotas in the gateway: a burst never sends the vendor more than its rate allows. */
 import { randomUUID } from 'node:crypto';
-import { ConnectorError } from '../../src/connectors/kit/connector-error';
-import { Gateway, type GatewayObserver } from '../../src/connectors/kit/gateway';
-import { createRateLimiters, type RateLimiters } from '../../src/ratelimit';
-import { explainFailure } from '../../actions/shared/replies';
+import { ConnectorError } from '../../../src/connectors/kit/connector-error';
+import { Gateway, type GatewayObserver } from '../../../src/connectors/kit/gateway';
+import { createRateLimiters, type RateLimiters } from '../../../src/ratelimit';
+import { explainFailure } from '../../../actions/shared/replies';
 
 const normalize = (err: unknown) => (err instanceof ConnectorError ? err : undefined);
 

@@ -1,9 +1,9 @@
-import { defineAction } from '../../src/sdk/action';
-import { SlotSet } from '../../src/sdk/events';
-import { EDGE_BYTES, findCuts, MAX_NON_CUTS, parseCallBody, parseInPieces, PIECEWISE_MIN_BYTES, RUN_BYTES } from '../../src/channels/rasa/tracker-json';
-import { prng, pick, type Random } from '../support/fuzz';
-import { postWebhook } from '../support/http';
-import { registryOf, startTestServer } from '../support/server';
+import { defineAction } from '../../../src/sdk/action';
+import { SlotSet } from '../../../src/sdk/events';
+import { EDGE_BYTES, findCuts, MAX_NON_CUTS, parseCallBody, parseInPieces, PIECEWISE_MIN_BYTES, RUN_BYTES } from '../../../src/channels/rasa/tracker-json';
+import { prng, pick, type Random } from '../../support/fuzz';
+import { postWebhook } from '../../support/http';
+import { registryOf, startTestServer } from '../../support/server';
 
 const TEXTS = ['hi there', 'café au lait ☕', 'where is order A-1?', 'naïve 😀 façade', 'он сказал "да"', 'tab\tand\nnewline', 'back\\slash', '},{"event":"user"}'];
 

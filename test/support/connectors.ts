@@ -18,9 +18,9 @@ import { ActionRegistry } from '../../src/sdk/registry';
 import type { TrackerSpec } from '../../src/sdk/testkit';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { LazyStore, PgliteStore, migrate, type Store } from '../../src/store';
-import { webhookBody } from '../support/webhook-body';
+import { TEST_POLICY } from './policy';
+import { replyOf, webhookBody } from './webhook-body';
 
-export const FAST_POLICY: Partial<ConnectorPolicy> = { initialDelayMs: 1, maxDelayMs: 5, attemptTimeoutMs: 3_000, deadlineMs: 8_000, halfOpenAfterMs: 60_000 };
 
 export function enterpriseRegistry(): ActionRegistry {
   const r = new ActionRegistry();
@@ -54,7 +54,7 @@ export interface Harness {
 export async function startHarness(env: Record<string, string>, policy: Partial<ConnectorPolicy> = {}, logger: Logger = silentLogger()): Promise<Harness> {
   const config = loadConnectorsConfig(env);
   const store = memoryStore();
-  const gateway = new Gateway({ defaults: { ...FAST_POLICY, ...policy }, logger });
+  const gateway = new Gateway({ defaults: { ...TEST_POLICY, ...policy }, logger });
   const ports = createSystems(config, { store, gateway });
   const server: ActionServer = createActionServer({
     config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2_000 },
@@ -68,10 +68,7 @@ export async function startHarness(env: Record<string, string>, policy: Partial<
     ports,
     async call(action, spec) {
       const res = await request(url).post('/webhook').send(webhookBody(action, spec));
-      const body = res.body as CallOutcome['body'];
-      const slots: Record<string, unknown> = {};
-      for (const e of body.events ?? []) if (e.event === 'slot' && e.name) slots[e.name] = e.value;
-      return { status: res.status, body, texts: (body.responses ?? []).map((r) => r.text ?? ''), slots };
+      return { status: res.status, body: res.body as CallOutcome['body'], ...replyOf(res.body) };
     },
     async close() {
       await server.shutdown();

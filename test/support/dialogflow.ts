@@ -5,14 +5,14 @@
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject } from 'ajv';
-import { silentLogger } from '../../../src/observability/logger';
-import type { ActionServices } from '../../../src/sdk/action';
-import type { ActionRegistry } from '../../../src/sdk/registry';
-import { createActionServer, type ActionServer } from '../../../src/server/app';
-import esSchema from '../../fixtures/dialogflow/dialogflow-es-response-schema.json';
-import cxSchema from '../../fixtures/dialogflow/dialogflow-cx-response-schema.json';
+import { silentLogger } from '../../src/observability/logger';
+import type { ActionServices } from '../../src/sdk/action';
+import type { ActionRegistry } from '../../src/sdk/registry';
+import { createActionServer, type ActionServer } from '../../src/server/app';
+import esSchema from '../fixtures/dialogflow/dialogflow-es-response-schema.json';
+import cxSchema from '../fixtures/dialogflow/dialogflow-cx-response-schema.json';
 
-export const MAPPING_FILE = path.resolve(__dirname, '../../fixtures/dialogflow/mapping.json');
+export const MAPPING_FILE = path.resolve(__dirname, '../fixtures/dialogflow/mapping.json');
 
 export const ES_SESSION = 'projects/acme-support/agent/sessions/3f2a9c1e-77b0-4d2e-9f51-0a1b2c3d4e5f';
 export const CX_SESSION = 'projects/acme-support/locations/global/agents/8c1d7f0e-1111-2222-3333-444455556666/sessions/cx-session-42';

@@ -1,10 +1,10 @@
-import { defineAction } from '../../src/sdk/action';
-import { ActionExecutionRejection } from '../../src/errors';
-import { SlotSet } from '../../src/sdk/events';
-import { echoAction, rejectingAction, throwingAction } from '../support/actions';
-import { postWebhook, request } from '../support/http';
-import { registryOf, startTestServer, type TestServer } from '../support/server';
-import { webhookBody } from '../support/webhook-body';
+import { defineAction } from '../../../src/sdk/action';
+import { ActionExecutionRejection } from '../../../src/errors';
+import { SlotSet } from '../../../src/sdk/events';
+import { echoAction, rejectingAction, throwingAction } from '../../support/actions';
+import { postWebhook, request } from '../../support/http';
+import { registryOf, startTestServer, type TestServer } from '../../support/server';
+import { webhookBody } from '../../support/webhook-body';
 
 const RESPONSE_KEYS = ['text', 'buttons', 'elements', 'custom', 'template', 'response', 'image', 'attachment'];
 

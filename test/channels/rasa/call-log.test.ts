@@ -1,11 +1,11 @@
 /** What the server writes to its log for each /webhook call, and that it stays free of personal data. */
 import net from 'node:net';
-import type { CallRecord } from '../../src/channels/rasa/webhook';
-import { echoAction, throwingAction } from '../support/actions';
-import { postWebhook } from '../support/http';
-import { captureLogs } from '../support/log-capture';
-import { registryOf, startTestServer, type TestServer } from '../support/server';
-import { webhookBody } from '../support/webhook-body';
+import type { CallRecord } from '../../../src/channels/rasa/webhook';
+import { echoAction, throwingAction } from '../../support/actions';
+import { postWebhook } from '../../support/http';
+import { captureLogs } from '../../support/log-capture';
+import { registryOf, startTestServer, type TestServer } from '../../support/server';
+import { webhookBody } from '../../support/webhook-body';
 
 describe('per-call log line', () => {
   let s: TestServer;

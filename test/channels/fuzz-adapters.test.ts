@@ -17,9 +17,9 @@ import { migrate, type PgStore } from '../../src/store';
 import { hostileBody, mutateAtRandomPath, pick, prng, type FuzzCase, type FuzzTarget, type Random } from '../support/fuzz';
 import { request, type RawResponse } from '../support/http';
 import { captureLogs } from '../support/log-capture';
-import { createPgSchema, type PgSchema } from '../store/targets';
-import { cxRequest, CX_SESSION, esRequest, ES_SESSION, MAPPING_FILE } from '../channels/dialogflow/helpers';
-import { testRegistry } from '../channels/dialogflow/test-actions';
+import { createPgSchema, type PgSchema } from '../support/stores';
+import { cxRequest, CX_SESSION, esRequest, ES_SESSION, MAPPING_FILE } from '../support/dialogflow';
+import { testRegistry } from '../support/dialogflow-actions';
 
 jest.setTimeout(120_000);
 

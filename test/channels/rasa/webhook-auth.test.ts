@@ -1,8 +1,8 @@
 /** ACTION_SERVER_TOKEN on POST /webhook, in every form Rasa's endpoints.yml can send it. */
-import { echoAction } from '../support/actions';
-import { request, type RawResponse } from '../support/http';
-import { registryOf, startTestServer, type TestServer } from '../support/server';
-import { webhookBody } from '../support/webhook-body';
+import { echoAction } from '../../support/actions';
+import { request, type RawResponse } from '../../support/http';
+import { registryOf, startTestServer, type TestServer } from '../../support/server';
+import { webhookBody } from '../../support/webhook-body';
 
 const TOKEN = 'tok-4f9a2c81d7';
 const body = JSON.stringify(webhookBody('action_echo', { senderId: 'authed' }));

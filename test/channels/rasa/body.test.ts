@@ -1,9 +1,9 @@
 /** Request bodies: compression as Rasa sends it, unknown encodings, and size limits (also after inflating). */
 import zlib from 'node:zlib';
-import { echoAction } from '../support/actions';
-import { postWebhook, request } from '../support/http';
-import { registryOf, startTestServer, type TestServer } from '../support/server';
-import { webhookBody } from '../support/webhook-body';
+import { echoAction } from '../../support/actions';
+import { postWebhook, request } from '../../support/http';
+import { registryOf, startTestServer, type TestServer } from '../../support/server';
+import { webhookBody } from '../../support/webhook-body';
 
 const LIMIT = 64 * 1024;
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));

@@ -2,6 +2,7 @@
  * A real ActionBridge server for the order actions: real store (embedded or PostgreSQL, migrated
  * and seeded with the demo data), real JWT verification, the real actions, on 127.0.0.1:0.
  */
+import { replyOf } from './webhook-body';
 import path from 'node:path';
 import request from 'supertest';
 import { changeDeliveryAddress } from '../../actions/change-delivery-address';
@@ -17,8 +18,8 @@ import { buildTracker, type TrackerSpec } from '../../src/sdk/testkit';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { companyDataServices } from '../../src/main/services';
 import { migrate, type Store } from '../../src/store';
-import { AUDIENCE, ISSUER, SECRET } from '../identity/tokens';
-import type { StoreTarget } from '../store/targets';
+import { AUDIENCE, ISSUER, SECRET } from './tokens';
+import type { StoreTarget } from './stores';
 
 export const DOMAIN: Domain = readDomain(path.resolve(__dirname, '../../rasa-project/domain.yml'));
 
@@ -61,11 +62,7 @@ export async function startOrdersServer(target: StoreTarget, opts: { maxFailures
 }
 
 /** The texts of a /webhook answer's responses. */
-export const textsOf = (res: request.Response): (string | null)[] => (res.body as { responses: { text: string | null }[] }).responses.map((r) => r.text);
+export const textsOf = (res: request.Response): string[] => replyOf(res.body).texts;
 
 /** Slot values set by a /webhook answer's events. */
-export function slotsOf(res: request.Response): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const e of (res.body as { events: { event: string; name?: string; value?: unknown }[] }).events) if (e.event === 'slot' && e.name) out[e.name] = e.value;
-  return out;
-}
+export const slotsOf = (res: request.Response): Record<string, unknown> => replyOf(res.body).slots;

@@ -4,9 +4,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { readBody } from '../../src/channels/rasa/body';
-import { acquireBody, releaseBody } from '../../src/channels/rasa/body-pool';
-import { TurnQueue } from '../../src/channels/rasa/turn-queue';
+import { readBody } from '../../../src/channels/rasa/body';
+import { acquireBody, releaseBody } from '../../../src/channels/rasa/body-pool';
+import { TurnQueue } from '../../../src/channels/rasa/turn-queue';
 
 describe('TurnQueue', () => {
   it('runs jobs in the order they were queued and settles each with its result', async () => {

@@ -1,10 +1,10 @@
 /** Test-only actions covering what the adapter must translate: slots, forms, follow-ups, rich messages. */
 import { z } from 'zod';
-import { defineAction } from '../../../src/sdk/action';
-import { AppError } from '../../../src/errors';
-import { AllSlotsReset, FollowupAction, SlotSet } from '../../../src/sdk/events';
-import { defineFormValidation, zodValidator } from '../../../src/sdk/forms';
-import { ActionRegistry } from '../../../src/sdk/registry';
+import { defineAction } from '../../src/sdk/action';
+import { AppError } from '../../src/errors';
+import { AllSlotsReset, FollowupAction, SlotSet } from '../../src/sdk/events';
+import { defineFormValidation, zodValidator } from '../../src/sdk/forms';
+import { ActionRegistry } from '../../src/sdk/registry';
 
 export const rememberColor = defineAction({
   name: 'action_remember_color',

@@ -1,8 +1,8 @@
 /** The 449 handshake of Rasa ≥3.9: digest-only requests until the server has the domain cached. */
-import { domainAction } from '../support/actions';
-import { postWebhook } from '../support/http';
-import { registryOf, startTestServer, type TestServer } from '../support/server';
-import { webhookBody } from '../support/webhook-body';
+import { domainAction } from '../../support/actions';
+import { postWebhook } from '../../support/http';
+import { registryOf, startTestServer, type TestServer } from '../../support/server';
+import { webhookBody } from '../../support/webhook-body';
 
 const MISSING_DOMAIN =
   'Missing domain context, assistant will retry the request and include the domain in the request payload. ' +

@@ -10,23 +10,15 @@ import { actionPorts } from '../../src/delivery/action-ports';
 import type { ActionServices } from '../../src/sdk/services';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime';
 import { JiraTicketing } from '../../src/connectors/jira';
-import { FakeJira } from '../support/fakes/jira';
+import { FakeJira } from './fakes/jira';
 import { silentLogger } from '../../src/observability/logger';
 import { migrate, type PgStore } from '../../src/store';
-import { createPgSchema, type PgSchema } from '../store/targets';
+import { TEST_POLICY } from './policy';
+import { createPgSchema, type PgSchema } from './stores';
+
+export { TEST_POLICY };
 
 export const JIRA_AUTH = { email: 'bot@example.com', apiToken: 'jira-token' };
-
-export const TEST_POLICY: Partial<ConnectorPolicy> = {
-  attemptTimeoutMs: 400,
-  deadlineMs: 4_000,
-  maxAttempts: 3,
-  initialDelayMs: 5,
-  maxDelayMs: 20,
-  maxRetryAfterMs: 2_000,
-  breakerThreshold: 5,
-  halfOpenAfterMs: 300,
-};
 
 export function testDeliveryConfig(over: Partial<DeliveryConfig> = {}): DeliveryConfig {
   return {

@@ -4,11 +4,11 @@
  * the seed and case that reproduce it. Proves: no 5xx, no crash, bounded memory, and valid calls
  * interleaved with the garbage still get the right answer.
  */
-import { echoAction } from '../support/actions';
-import { hostileBody, prng, type FuzzTarget } from '../support/fuzz';
-import { request } from '../support/http';
-import { registryOf, startTestServer, type TestServer } from '../support/server';
-import { webhookBody } from '../support/webhook-body';
+import { echoAction } from '../../support/actions';
+import { hostileBody, prng, type FuzzTarget } from '../../support/fuzz';
+import { request } from '../../support/http';
+import { registryOf, startTestServer, type TestServer } from '../../support/server';
+import { webhookBody } from '../../support/webhook-body';
 
 jest.setTimeout(120_000);
 
