@@ -1,4 +1,5 @@
 /** The ops status page rendered in real headless Chromium shows the scenario's numbers. */
+import { findChromium } from '../support/chromium';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +39,7 @@ describe('GET /status in Chromium', () => {
     const { port } = await server.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${port}`;
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: findChromium(),
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   });
