@@ -1,4 +1,4 @@
-/** The enterprise actions through /webhook with durable delivery on PostgreSQL and the Jira fake. */
+/** The ticket actions through /webhook with durable delivery on PostgreSQL and the Jira fake. */
 import request from 'supertest';
 import { fileTicket } from '../../actions/file-ticket';
 import { ticketStatus } from '../../actions/ticket-status';

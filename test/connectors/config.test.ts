@@ -16,7 +16,7 @@ function problemsOf(env: Record<string, string>): string[] {
   return [];
 }
 
-describe('enterprise configuration', () => {
+describe('connectors configuration', () => {
   it('defaults to the local adapters', () => {
     const c = loadConnectorsConfig({});
     expect([c.crm.provider, c.ticketing.provider, c.kb.provider]).toEqual(['local', 'local', 'local']);

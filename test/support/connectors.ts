@@ -1,5 +1,5 @@
 /**
- * Drives the enterprise actions through a real /webhook on 127.0.0.1, with ports built from an
+ * Drives the actions that act in company systems through a real /webhook on 127.0.0.1, with ports built from an
  * environment exactly as the server builds them, pointed at a vendor fake when asked.
  */
 import request from 'supertest';
@@ -22,7 +22,7 @@ import { TEST_POLICY } from './policy';
 import { replyOf, webhookBody } from './webhook-body';
 
 
-export function enterpriseRegistry(): ActionRegistry {
+export function companyActionsRegistry(): ActionRegistry {
   const r = new ActionRegistry();
   for (const a of [createLead, fileTicket, ticketStatus, documentSolution, leadForm, ticketForm]) r.register(a);
   return r;
@@ -58,7 +58,7 @@ export async function startHarness(env: Record<string, string>, policy: Partial<
   const ports = createSystems(config, { store, gateway });
   const server: ActionServer = createActionServer({
     config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2_000 },
-    registry: enterpriseRegistry(),
+    registry: companyActionsRegistry(),
     logger,
     services: actionPorts(ports),
   });

@@ -1,4 +1,4 @@
-/** With no provider configured, every enterprise action works on the local adapters (store in memory). */
+/** With no provider configured, every action that acts in company systems works on the local adapters (store in memory). */
 import { startHarness, CONVERSATION, type Harness } from '../../support/connectors';
 
 describe('local adapters (no provider configured)', () => {
