@@ -9,9 +9,9 @@ import { cxCandidates } from './mapping';
 import { cxFormStates, effectsOf } from './map-events';
 import { toCxMessages, type CxMessage } from './map-responses';
 import { CxRequestSchema, issuesOf } from './request-schemas';
-import { runTurn } from '../core/run-turn';
+import { answerTurn } from '../core/answer-turn';
 import { cxFormParameters, cxTurn, sessionIdOf } from './synthetic-tracker';
-import { type AdapterDeps, type AdapterResult, badRequest, fitsSizeLimit, messageFor, pendingKeyOf } from './shared';
+import { type AdapterDeps, type AdapterResult, badRequest, fallbacksOf, fitsSizeLimit, messageFor } from './shared';
 import type { CxParameterState } from './map-events';
 
 export interface CxWebhookResponse {
@@ -35,29 +35,22 @@ export async function handleCx(body: unknown, deps: AdapterDeps, requestId: stri
   const tag = req.fulfillmentInfo.tag;
   const log = { requestId, edition: 'cx', tag, session: sessionIdOf(req.sessionInfo.session) };
 
-  const name = cxCandidates(mapping, tag).find((n) => executor.registry.has(n));
-  if (!name) {
-    logger.warn('dialogflow: no action for this fulfillment tag', log);
-    return { status: 200, body: cxText(messageFor(mapping, 'unknown')), action: null };
-  }
-
-  const turn = cxTurn(req, name, deps.domain);
-  const action = executor.registry.get(name)!;
-  const outcome = await runTurn({
+  const answer = await answerTurn({
     executor,
     logger,
-    action,
-    turn,
     pending: deps.pending,
-    pendingKey: pendingKeyOf('cx', req.sessionInfo.session, action, turn.tracker.slots ?? {}),
+    candidates: cxCandidates(mapping, tag),
+    turnFor: (name) => cxTurn(req, name, deps.domain),
+    channel: 'cx',
+    session: req.sessionInfo.session,
     deadlineMs: mapping.cx.deadlineMs ?? deps.deadlineMs,
     isExternalFollowup: (next) => Object.prototype.hasOwnProperty.call(mapping.cx.targets, next),
-    log: { ...log, action: name },
+    fallbacks: fallbacksOf(mapping),
+    log,
+    noActionWarning: 'dialogflow: no action for this fulfillment tag',
   });
-  if (outcome.kind === 'pending') return { status: 200, body: cxText(messageFor(mapping, 'pending')), action: name };
-  if (outcome.kind === 'failed') {
-    return { status: 200, body: cxText(outcome.userText ?? messageFor(mapping, outcome.reason === 'rejected' ? 'unknown' : 'failed')), action: name };
-  }
+  if (answer.kind === 'said') return { status: 200, body: cxText(answer.text), action: answer.action };
+  const { action: name, turn, outcome } = answer;
 
   const res: CxWebhookResponse = {};
   const fx = effectsOf(outcome.events, Object.keys(req.sessionInfo.parameters ?? {}));

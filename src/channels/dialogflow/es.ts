@@ -9,9 +9,9 @@ import { esCandidates } from './mapping';
 import { effectsOf, esSlotContextParameters } from './map-events';
 import { toEsMessages, type EsMessage } from './map-responses';
 import { EsRequestSchema, issuesOf } from './request-schemas';
-import { runTurn } from '../core/run-turn';
+import { answerTurn } from '../core/answer-turn';
 import { esTurn, sessionIdOf } from './synthetic-tracker';
-import { type AdapterDeps, type AdapterResult, badRequest, fitsSizeLimit, messageFor, pendingKeyOf } from './shared';
+import { type AdapterDeps, type AdapterResult, badRequest, fallbacksOf, fitsSizeLimit, messageFor } from './shared';
 
 export interface EsContextOut {
   name: string;
@@ -36,29 +36,22 @@ export async function handleEs(body: unknown, deps: AdapterDeps, requestId: stri
   const intent = req.queryResult.intent?.displayName ?? null;
   const log = { requestId, edition: 'es', intent, session: sessionIdOf(req.session) };
 
-  const name = esCandidates(mapping, intent, req.queryResult.action ?? null).find((n) => executor.registry.has(n));
-  if (!name) {
-    logger.warn('dialogflow: no action for this intent', log);
-    return { status: 200, body: esText(messageFor(mapping, 'unknown')), action: null };
-  }
-
-  const turn = esTurn(req, mapping.es.slotContext, deps.domain);
-  const action = executor.registry.get(name)!;
-  const outcome = await runTurn({
+  const answer = await answerTurn({
     executor,
     logger,
-    action,
-    turn,
     pending: deps.pending,
-    pendingKey: pendingKeyOf('es', req.session, action, turn.tracker.slots ?? {}),
+    candidates: esCandidates(mapping, intent, req.queryResult.action ?? null),
+    turnFor: () => esTurn(req, mapping.es.slotContext, deps.domain),
+    channel: 'es',
+    session: req.session,
     deadlineMs: mapping.es.deadlineMs ?? deps.deadlineMs,
     isExternalFollowup: (next) => Object.prototype.hasOwnProperty.call(mapping.es.followupEvents, next),
-    log: { ...log, action: name },
+    fallbacks: fallbacksOf(mapping),
+    log,
+    noActionWarning: 'dialogflow: no action for this intent',
   });
-  if (outcome.kind === 'pending') return { status: 200, body: esText(messageFor(mapping, 'pending')), action: name };
-  if (outcome.kind === 'failed') {
-    return { status: 200, body: esText(outcome.userText ?? messageFor(mapping, outcome.reason === 'rejected' ? 'unknown' : 'failed')), action: name };
-  }
+  if (answer.kind === 'said') return { status: 200, body: esText(answer.text), action: answer.action };
+  const { action: name, turn, outcome } = answer;
 
   const res: EsWebhookResponse = {};
   const current = turn.tracker.slots ?? {};

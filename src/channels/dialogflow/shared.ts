@@ -3,9 +3,9 @@ import type { Logger } from '../../observability/logger';
 import type { Domain } from '../../protocol/request';
 import type { ErrorBody } from '../../protocol/response';
 import type { Executor } from '../../sdk/executor';
-import type { Action } from '../../sdk/action';
 import { DEFAULT_MESSAGES, type DialogflowMapping } from './mapping';
-import { PendingRuns } from '../core/pending-runs';
+import type { Fallbacks } from '../core/answer-turn';
+import type { PendingRuns } from '../core/pending-runs';
 
 export interface AdapterDeps {
   /** The same executor /webhook uses: the adapter only translates, actions do the work. */
@@ -41,8 +41,7 @@ export function badRequest(error: string, issues: { path: string; message: strin
   return { status: 400, body, action: null };
 }
 
-/** Identifies a run for "ask again": the inputs are the values of the slots the action reads. */
-export function pendingKeyOf(edition: string, session: string, action: Action, slots: Record<string, unknown>): string {
-  const inputs = Object.fromEntries(action.slotNames.map((s) => [s, slots[s] ?? null]));
-  return PendingRuns.key(edition, session, action.name, inputs);
+/** The mapping file's sentences for a turn that did not finish (or the defaults). */
+export function fallbacksOf(mapping: DialogflowMapping): Fallbacks {
+  return { unknown: messageFor(mapping, 'unknown'), pending: messageFor(mapping, 'pending'), failed: messageFor(mapping, 'failed') };
 }
