@@ -1,26 +1,100 @@
 /**
- * Each vendor's resilience rules, as data in one place: the limits the vendor documents, and
- * the prefix of the environment variables that override them (`<PREFIX>_TIMEOUT_MS`,
- * `_MAX_ATTEMPTS`, `_MAX_CONCURRENT`, `_RATE_LIMIT`). Everything not named here is the gateway's
- * DEFAULT_POLICY. Adding a vendor adds one line.
+ * The connectors' registry, as data in one place (as Nango's providers.yaml): per vendor, the
+ * port it serves, the prefix of its environment variables, how it differs from the gateway's
+ * DEFAULT_POLICY (the limits the vendor documents), how its settings are read, and how its
+ * adapter is built. Adding a vendor is its folder, one entry here, and its docs.
+ *
+ * The policy overrides from the environment (`<PREFIX>_TIMEOUT_MS`, `_MAX_ATTEMPTS`,
+ * `_MAX_CONCURRENT`, `_RATE_LIMIT`) apply on top of the policy here.
  */
-import type { ConnectorPolicy } from './kit/gateway';
+import type { EnvReader } from '../config/env';
+import type { CrmSystem } from '../ports/crm';
+import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
+import type { TicketingSystem } from '../ports/ticketing';
+import type { HubspotCrm } from './hubspot';
+import { readHubspotConfig } from './hubspot/config';
+import type { JiraTicketing } from './jira';
+import { readJiraConfig } from './jira/config';
+import type { ConnectorPolicy, Gateway } from './kit/gateway';
+import type { NotionKnowledgeBase } from './notion';
+import { readNotionConfig } from './notion/config';
+import type { SalesforceCrm } from './salesforce';
+import { readSalesforceConfig } from './salesforce/config';
 
-export interface Provider {
+/** The ports a vendor adapter can serve, and what serving each means. */
+export interface SystemsByPort {
+  crm: CrmSystem;
+  ticketing: TicketingSystem;
+  knowledgeBase: KnowledgeBaseSystem;
+}
+export type PortName = keyof SystemsByPort;
+
+export interface Policied {
   /** Prefix of the environment overrides of this connector's policy. */
   envPrefix: string;
   /** What differs from the gateway's defaults. */
   policy: Partial<ConnectorPolicy>;
 }
 
-export const PROVIDERS = {
-  salesforce: { envPrefix: 'SALESFORCE', policy: {} },
-  // HubSpot private apps: 100 requests per 10 s (Starter tier); the 429 tells when to retry.
-  hubspot: { envPrefix: 'HUBSPOT', policy: { rateLimit: { points: 100, durationSeconds: 10 } } },
-  jira: { envPrefix: 'JIRA', policy: {} },
-  // Notion: an average of 3 requests per second per integration.
-  notion: { envPrefix: 'NOTION', policy: { rateLimit: { points: 3, durationSeconds: 1 } } },
-  workflow: { envPrefix: 'WORKFLOW_WEBHOOK', policy: {} },
-} as const satisfies Record<string, Provider>;
+export interface VendorProvider<P extends PortName = PortName, S = unknown> extends Policied {
+  port: P;
+  /** Reads the vendor's settings; called only when the vendor is chosen. */
+  readSettings(env: EnvReader): S;
+  /** Builds the adapter. Its module (and the vendor's SDK) is loaded only now. */
+  create(settings: S, gateway: Gateway): SystemsByPort[P];
+}
 
-export type ProviderName = keyof typeof PROVIDERS;
+/** Keeps each entry's settings type checked against its own reader and adapter. */
+const vendor = <P extends PortName, S>(p: VendorProvider<P, S>): VendorProvider<P> => p as unknown as VendorProvider<P>;
+
+/*
+ * The vendor SDKs weigh ~25 MB resident together and most deployments use one or none: an
+ * adapter's module is required only when the configuration picks it.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+export const VENDORS = {
+  salesforce: vendor({
+    port: 'crm',
+    envPrefix: 'SALESFORCE',
+    policy: {},
+    readSettings: readSalesforceConfig,
+    create: (s, g) => new (require('./salesforce') as { SalesforceCrm: typeof SalesforceCrm }).SalesforceCrm(s, g),
+  }),
+  // HubSpot private apps: 100 requests per 10 s (Starter tier); a 429 says when to retry.
+  hubspot: vendor({
+    port: 'crm',
+    envPrefix: 'HUBSPOT',
+    policy: { rateLimit: { points: 100, durationSeconds: 10 } },
+    readSettings: readHubspotConfig,
+    create: (s, g) => new (require('./hubspot') as { HubspotCrm: typeof HubspotCrm }).HubspotCrm(s, g),
+  }),
+  jira: vendor({
+    port: 'ticketing',
+    envPrefix: 'JIRA',
+    policy: {},
+    readSettings: readJiraConfig,
+    create: (s, g) => new (require('./jira') as { JiraTicketing: typeof JiraTicketing }).JiraTicketing(s, g),
+  }),
+  // Notion: an average of 3 requests per second per integration.
+  notion: vendor({
+    port: 'knowledgeBase',
+    envPrefix: 'NOTION',
+    policy: { rateLimit: { points: 3, durationSeconds: 1 } },
+    readSettings: readNotionConfig,
+    create: (s, g) => new (require('./notion') as { NotionKnowledgeBase: typeof NotionKnowledgeBase }).NotionKnowledgeBase(s, g),
+  }),
+} satisfies Record<string, VendorProvider>;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export type VendorName = keyof typeof VENDORS;
+
+/** Every connector the gateway knows, vendors and the workflow webhook, with its policy. */
+export const POLICIES: Record<string, Policied> = {
+  ...VENDORS,
+  workflow: { envPrefix: 'WORKFLOW_WEBHOOK', policy: {} },
+};
+
+/** The vendors that can serve `port`. */
+export function vendorsFor(port: PortName): VendorName[] {
+  return (Object.keys(VENDORS) as VendorName[]).filter((name) => VENDORS[name].port === port);
+}

@@ -104,7 +104,7 @@ describe('<NAME>_FILE (container secrets)', () => {
     fs.writeFileSync(amqp, ' amqp://guest:guest@127.0.0.1:5672 \n');
     const settings = readSettings({ ACTION_SERVER_TOKEN_FILE: token, CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN_FILE: hubspot, AMQP_URL_FILE: amqp });
     expect(settings.app.ACTION_SERVER_TOKEN).toBe('padded-token-value');
-    expect(settings.connectors.crm).toMatchObject({ provider: 'hubspot', hubspot: { accessToken: 'pat-na1-0123' } });
+    expect(settings.connectors.crm).toMatchObject({ provider: 'hubspot', settings: { accessToken: 'pat-na1-0123' } });
     expect(settings.delivery.amqp?.url).toBe('amqp://guest:guest@127.0.0.1:5672');
   });
 

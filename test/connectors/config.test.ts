@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../src/config';
 import { loadConnectorsConfig } from '../../src/connectors/config';
+import { DEFAULT_POLICY, Gateway } from '../../src/connectors/kit/gateway';
+import { createSystems } from '../../src/connectors/registry';
+import { memoryStore } from '../support/connectors';
 import { redactString } from '../../src/observability/redact';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -56,7 +59,7 @@ describe('connectors configuration', () => {
     fs.writeFileSync(file, 'pat-na1-file-secret-value\n');
     try {
       const c = loadConnectorsConfig({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN_FILE: file });
-      expect(c.crm.provider === 'hubspot' && c.crm.hubspot.accessToken).toBe('pat-na1-file-secret-value');
+      expect(c.crm).toEqual({ provider: 'hubspot', settings: expect.objectContaining({ accessToken: 'pat-na1-file-secret-value' }) });
       expect(redactString('calling with pat-na1-file-secret-value now')).toBe('calling with [secret] now');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -87,5 +90,22 @@ describe('gateway policies per connector', () => {
     const c = loadConnectorsConfig({ HUBSPOT_RATE_LIMIT: '190/10s', NOTION_RATE_LIMIT: 'off', WORKFLOW_WEBHOOK_RATE_LIMIT: '20/1m' });
     expect(c.policies).toEqual({ hubspot: { rateLimit: { points: 190, durationSeconds: 10 } }, notion: { rateLimit: null }, workflow: { rateLimit: { points: 20, durationSeconds: 60 } } });
     expect(problemsOf({ JIRA_RATE_LIMIT: 'fast' })).toEqual(["JIRA_RATE_LIMIT: 'fast' is not a rate such as 100/10s, 3/1s, 5000/1h or off"]);
+  });
+
+  it("applies each vendor's policy from providers.ts, under the environment's overrides, whoever made the gateway", () => {
+    const hubspot = { CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN: 'pat-na1-0123', KB_PROVIDER: 'notion', NOTION_TOKEN: 'secret_abc', NOTION_DATABASE_ID: 'db-1' };
+    const policyOf = (env: Record<string, string>, gateway?: Gateway) => {
+      const systems = createSystems(loadConnectorsConfig(env), { store: memoryStore(), ...(gateway ? { gateway } : {}) });
+      return (connector: string) => systems.gateway.policyOf(connector);
+    };
+    const built = policyOf(hubspot);
+    expect(built('hubspot').rateLimit).toEqual({ points: 100, durationSeconds: 10 });
+    expect(built('notion').rateLimit).toEqual({ points: 3, durationSeconds: 1 });
+    expect(built('hubspot').maxAttempts).toBe(DEFAULT_POLICY.maxAttempts);
+    const overridden = policyOf({ ...hubspot, HUBSPOT_RATE_LIMIT: '190/10s', NOTION_RATE_LIMIT: 'off' });
+    expect(overridden('hubspot').rateLimit).toEqual({ points: 190, durationSeconds: 10 });
+    expect(overridden('notion').rateLimit).toBeNull();
+    const given = policyOf(hubspot, new Gateway({ defaults: { maxAttempts: 7 } }));
+    expect(given('hubspot')).toMatchObject({ rateLimit: { points: 100, durationSeconds: 10 }, maxAttempts: 7 });
   });
 });

@@ -12,7 +12,6 @@ import type { Gateway } from '../kit/gateway';
 import type { ActivityInput, CrmSystem, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
 import { splitName } from '../names';
 import type { HubspotConfig } from './config';
-import { PROVIDERS } from '../providers';
 
 export const HUBSPOT = 'hubspot';
 /** HubSpot-defined association type: note → contact. */
@@ -56,7 +55,7 @@ export class HubspotCrm implements CrmSystem {
     private readonly gateway: Gateway,
   ) {
     // HubSpot's private-app limit on the smallest plans: 100 requests per 10 seconds.
-    gateway.register(HUBSPOT, normalizeHubspotError, PROVIDERS.hubspot.policy);
+    gateway.register(HUBSPOT, normalizeHubspotError);
     this.client = new Client({ accessToken: config.accessToken, basePath: config.baseUrl });
   }
 

@@ -9,7 +9,6 @@ import type { Gateway } from '../kit/gateway';
 import type { CreatedTicket, Severity, TicketInput, TicketStatus, TicketingSystem } from '../../ports/ticketing';
 import { doc, heading, paragraphs, quote, type AdfDoc } from './adf';
 import type { JiraConfig } from './config';
-import { PROVIDERS } from '../providers';
 
 export const JIRA = 'jira';
 
@@ -51,7 +50,7 @@ export class JiraTicketing implements TicketingSystem {
     private readonly config: JiraConfig,
     private readonly gateway: Gateway,
   ) {
-    gateway.register(JIRA, normalizeJiraError, PROVIDERS.jira.policy);
+    gateway.register(JIRA, normalizeJiraError);
     this.client = new Version3Client({
       host: config.host,
       authentication: { basic: { email: config.email, apiToken: config.apiToken } },

@@ -121,6 +121,8 @@ export interface RetryEvent {
 
 export class Gateway {
   private readonly lanes = new Map<string, ConnectorLane>();
+  /** Each vendor's own policy (src/connectors/providers.ts), under the overrides of `opts.policies`. */
+  private readonly vendorPolicies = new Map<string, Partial<ConnectorPolicy>>();
   private readonly random: () => number;
   private rateLimiters?: RateLimiters;
 
@@ -128,10 +130,19 @@ export class Gateway {
     this.random = opts.random ?? Math.random;
   }
 
-  /** Declares a connector and how to read its errors. Re-registering keeps the existing breaker. */
+  /** The vendors' own policies, for connectors registered from now on (a registered lane keeps its policy). */
+  usePolicies(byConnector: Record<string, Partial<ConnectorPolicy>>): this {
+    for (const [connector, policy] of Object.entries(byConnector)) this.vendorPolicies.set(connector, policy);
+    return this;
+  }
+
+  /**
+   * Declares a connector and how to read its errors. Re-registering keeps the existing breaker.
+   * Policy, later wins: DEFAULT_POLICY, `defaults`, the vendor's policy, `policy`, `policies[connector]`.
+   */
   register(connector: string, normalize: ErrorNormalizer, policy: Partial<ConnectorPolicy> = {}): void {
     if (this.lanes.has(connector)) return;
-    const merged: ConnectorPolicy = { ...DEFAULT_POLICY, ...this.opts.defaults, ...policy, ...this.opts.policies?.[connector] };
+    const merged: ConnectorPolicy = { ...DEFAULT_POLICY, ...this.opts.defaults, ...this.vendorPolicies.get(connector), ...policy, ...this.opts.policies?.[connector] };
     const breaker = circuitBreaker(
       handleWhen((e) => e instanceof ConnectorError && e.kind === 'upstream_unavailable'),
       { halfOpenAfter: merged.halfOpenAfterMs, breaker: new ConsecutiveBreaker(merged.breakerThreshold) },

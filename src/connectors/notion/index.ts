@@ -9,7 +9,6 @@ import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '..
 import type { Gateway } from '../kit/gateway';
 import type { Article, ArticleInput, KnowledgeBaseSystem } from '../../ports/knowledge-base';
 import type { NotionConfig } from './config';
-import { PROVIDERS } from '../providers';
 
 export const NOTION = 'notion';
 /** The Notion-Version this adapter is written against. */
@@ -75,7 +74,7 @@ export class NotionKnowledgeBase implements KnowledgeBaseSystem {
     private readonly gateway: Gateway,
   ) {
     // Notion allows an average of three requests per second per integration.
-    gateway.register(NOTION, normalizeNotionError, PROVIDERS.notion.policy);
+    gateway.register(NOTION, normalizeNotionError);
     this.client = new Client({
       auth: config.token,
       baseUrl: config.baseUrl,

@@ -18,7 +18,6 @@ import { registerSecret } from '../../observability/redact';
 import type { ActivityInput, CrmSystem, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
 import { splitName } from '../names';
 import type { SalesforceConfig } from './config';
-import { PROVIDERS } from '../providers';
 
 export const SALESFORCE = 'salesforce';
 
@@ -87,7 +86,7 @@ export class SalesforceCrm implements CrmSystem {
     private readonly config: SalesforceConfig,
     private readonly gateway: Gateway,
   ) {
-    gateway.register(SALESFORCE, normalizeSalesforceError, PROVIDERS.salesforce.policy);
+    gateway.register(SALESFORCE, normalizeSalesforceError);
     if (!jsforceDefaultsSet) {
       // Module-wide: also drops the proxy jsforce reads from the environment (it ignores NO_PROXY).
       setDefaults({ followRedirect: true, retry: { maxRetries: 0 }, timeout: gateway.policyOf(SALESFORCE).attemptTimeoutMs });

@@ -10,7 +10,6 @@ import type { WorkflowEvent, WorkflowSystem } from '../../ports/workflow';
 import { fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
 import { DELIVERY_HEADER, EVENT_HEADER, signedHeaders } from '../../http/signature';
-import { PROVIDERS } from '../providers';
 import type { WorkflowConfig } from './config';
 
 export const WORKFLOW = 'workflow';
@@ -20,7 +19,7 @@ export class WorkflowWebhook implements WorkflowSystem {
     private readonly settings: WorkflowConfig,
     private readonly gateway: Gateway,
   ) {
-    gateway.register(WORKFLOW, () => undefined, PROVIDERS.workflow.policy);
+    gateway.register(WORKFLOW, () => undefined);
   }
 
   /** Posts the event; resolves with the receiver's status. */
