@@ -6,6 +6,13 @@ const path = require('node:path');
 
 module.exports = async () => {
   try {
+    // The initdb'd PGlite cluster the embedded-store tests start from (cached between runs).
+    execFileSync(process.execPath, [path.join(__dirname, 'pglite-template.js')], { stdio: 'pipe' });
+  } catch (err) {
+    // Without it the tests run initdb themselves: slower, same result.
+    process.stderr.write(`PGlite template not made (${err.message}); embedded stores will run initdb\n`);
+  }
+  try {
     execFileSync(process.execPath, [path.join(__dirname, 'ensure-build.js')], { stdio: 'pipe' });
   } catch (err) {
     // tsc emits JavaScript even when a file has a type error (`npm run typecheck` reports those);

@@ -45,14 +45,20 @@ export function startTracing(opts: TracingOptions): void {
   const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof OtelResources;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const processor = new BatchSpanProcessor(new OTLPTraceExporter({ url: opts.tracesUrl }), { scheduledDelayMillis: opts.exportDelayMs ?? 5_000 });
+  const exporter = new OTLPTraceExporter({ url: opts.tracesUrl });
+  const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: opts.exportDelayMs ?? 5_000 });
   const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ 'service.name': opts.serviceName }), spanProcessors: [processor] });
   // Registers the async-hooks context manager and the W3C propagator (traceparent from Rasa).
   provider.register();
   active = {
     api,
     tracer: api.trace.getTracer('actionbridge'),
-    flush: () => provider.forceFlush(),
+    // The processor's flush exports only what is still buffered; a batch its timer already handed
+    // to the exporter may still be on the wire, so wait for the exporter's sends as well.
+    flush: async () => {
+      await provider.forceFlush();
+      await exporter.forceFlush();
+    },
     shutdown: async () => {
       await provider.shutdown();
       api.trace.disable();

@@ -29,14 +29,15 @@ export class PgliteStore implements Store {
 
   /**
    * Opens (creating when needed) the database in `dataDir`; no folder = in memory, for tests.
-   * A folder another live process has open is refused.
+   * A folder another live process has open is refused. `from`: an in-memory store starts from
+   * this dumped data folder (a tarball) instead of running initdb (tests use a prepared one).
    */
-  static async open(dataDir?: string): Promise<PgliteStore> {
+  static async open(dataDir?: string, opts: { from?: Blob } = {}): Promise<PgliteStore> {
     // Required on first opening, not at load: the store opens lazily, and so does its library.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PGlite: Db } = require('@electric-sql/pglite') as { PGlite: typeof PGlite };
     if (!dataDir) {
-      const db = new Db();
+      const db = new Db(opts.from ? { loadDataDir: opts.from } : undefined);
       await db.waitReady;
       return new PgliteStore(db, null);
     }

@@ -3,7 +3,8 @@ import { LocalTicketing } from '../../src/connectors/local/ticketing';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime';
 import type { TicketingSystem, TicketInput } from '../../src/ports/ticketing';
 import { AppError } from '../../src/errors';
-import { PgliteStore, migrate } from '../../src/store';
+import { migrate, type PgliteStore } from '../../src/store';
+import { openMemoryPglite } from '../support/pglite-template';
 import { eventually, testDeliveryConfig, ticketJob } from '../support/delivery';
 
 describe('durable delivery on the embedded store', () => {
@@ -13,7 +14,7 @@ describe('durable delivery on the embedded store', () => {
   let creates = 0;
 
   beforeAll(async () => {
-    store = await PgliteStore.open();
+    store = await openMemoryPglite();
     await migrate(store);
     const local = new LocalTicketing(store, 'LOCAL');
     // The local ticketing system, made unavailable on demand.

@@ -141,8 +141,9 @@ describe('OpenTelemetry tracing', () => {
     expect(outbound!.attributes).toEqual(expect.arrayContaining([{ key: 'actionbridge.connector', value: { stringValue: 'vendor' } }]));
     expect(otlp.contentTypes().every((t) => t.startsWith('application/json'))).toBe(true);
 
-    const line = logs.lines().find((l) => l.message === 'action call' && l.senderId === 'traced-user');
-    expect(line?.trace_id).toBe(TRACE_ID);
+    // The line is written after the answer is sent: wait for it rather than read it right away.
+    const line = await logs.waitFor((l) => l.message === 'action call' && l.senderId === 'traced-user');
+    expect(line.trace_id).toBe(TRACE_ID);
   });
 
   it('marks a failing outbound call as an error, with its retries as events', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AppError } from '../../src/errors';
 import { createPgSchema, databaseUrl } from '../support/stores';
 import { LazyStore, PgStore, PgliteStore, migrate, openStore, readMigrations } from '../../src/store';
+import { openMemoryPglite, seedPgliteDir } from '../support/pglite-template';
 
 describe('openStore: embedded, persisted under DATA_DIR', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-store-'));
@@ -62,7 +63,7 @@ describe('store errors', () => {
     } finally {
       await down.close();
     }
-    const embedded = await PgliteStore.open();
+    const embedded = await openMemoryPglite();
     try {
       const err = await embedded.query('SELEC 1').catch((e: unknown) => e);
       expect(err).not.toBeInstanceOf(AppError);
@@ -79,6 +80,8 @@ describe('embedded data folder lock', () => {
 
   it('refuses a folder that a live process holds, and takes over one whose process is gone', async () => {
     const dir = path.join(root, 'pglite');
+    // The lock is what is tested here, not initdb (the test above creates a folder from nothing).
+    seedPgliteDir(dir);
     // Another live process (our parent, the jest runner) holds it.
     fs.writeFileSync(`${dir}.lock`, String(process.ppid));
     await expect(PgliteStore.open(dir)).rejects.toMatchObject({ kind: 'upstream_unavailable', message: expect.stringContaining(`in use by process ${process.ppid}`) });

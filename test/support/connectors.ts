@@ -17,9 +17,10 @@ import { silentLogger, type Logger } from '../../src/observability/logger';
 import { ActionRegistry } from '../../src/sdk/registry';
 import type { TrackerSpec } from '../../src/sdk/testkit';
 import { createActionServer, type ActionServer } from '../../src/server/app';
-import { LazyStore, PgliteStore, migrate, type Store } from '../../src/store';
+import { LazyStore, migrate, type Store } from '../../src/store';
 import { TEST_POLICY } from './policy';
 import { replyOf, webhookBody } from './webhook-body';
+import { openMemoryPglite } from './pglite-template';
 
 
 export function companyActionsRegistry(): ActionRegistry {
@@ -31,7 +32,7 @@ export function companyActionsRegistry(): ActionRegistry {
 /** A PGlite store in memory, migrated on first use (vendor-only tests never open it). */
 export function memoryStore(): LazyStore {
   return new LazyStore('embedded', async () => {
-    const s: Store = await PgliteStore.open();
+    const s: Store = await openMemoryPglite();
     await migrate(s);
     return s;
   });

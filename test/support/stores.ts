@@ -1,11 +1,13 @@
 /**
- * The stores a shared test suite runs against: the embedded store (PGlite, in memory) and the
+ * The stores a shared test suite runs against: the embedded store (PGlite, in memory, from the
+ * initdb'd template) and the
  * real PostgreSQL on 127.0.0.1, each PostgreSQL test file in its own fresh schema so parallel
  * jest workers never see each other's tables.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { PgStore, PgliteStore, type Store } from '../../src/store';
+import { PgStore, type Store } from '../../src/store';
+import { openMemoryPglite } from './pglite-template';
 
 const LOCAL_DEFAULT = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -59,7 +61,7 @@ export const STORE_TARGETS: StoreTarget[] = [
   {
     name: 'embedded',
     async open() {
-      const store = await PgliteStore.open();
+      const store = await openMemoryPglite();
       return { store, cleanup: () => store.close() };
     },
   },

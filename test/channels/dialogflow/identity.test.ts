@@ -11,6 +11,7 @@ import type { BuiltServices } from '../../../src/main/services';
 import { servicesFrom } from '../../support/services';
 import { AUDIENCE, ISSUER, SECRET, hsToken } from '../../support/tokens';
 import { ES_SESSION, cxRequest, esRequest, expectValidCx, expectValidEs, postJson, startDialogflowServer, type StartedServer } from '../../support/dialogflow';
+import { seedPgliteDir } from '../../support/pglite-template';
 
 describe('identity token through Dialogflow payloads (action_fetch_order)', () => {
   let dataDir: string;
@@ -18,6 +19,7 @@ describe('identity token through Dialogflow payloads (action_fetch_order)', () =
   let srv: StartedServer;
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'df-identity-'));
+    seedPgliteDir(path.join(dataDir, 'pglite'));
     built = await servicesFrom({ DATA_DIR: dataDir, IDENTITY_JWT_SECRET: SECRET, IDENTITY_JWT_ISSUER: ISSUER, IDENTITY_JWT_AUDIENCE: AUDIENCE });
     // Open (migrate, seed) the embedded store now, so no call has to beat the deadline with it.
     await built.store.query('select 1');

@@ -3,9 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main, type Io } from '../../../src/main/cli/main';
+import { seedPgliteDir } from '../../support/pglite-template';
 
 describe('actionbridge call with the order actions', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-cli-orders-'));
+  // An initdb'd, unmigrated folder: `call` still migrates and seeds it (creating one from nothing is test/store/open.test.ts).
+  seedPgliteDir(path.join(dataDir, 'pglite'));
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('looks a demo order up in the embedded database, and releases it afterwards', async () => {

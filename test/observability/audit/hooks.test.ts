@@ -1,14 +1,15 @@
 import { AuditRecorder, auditCallHook, auditGatewayObserver, combineObservers, verifyAudit } from '../../../src/observability/audit';
-import { migrate, PgliteStore } from '../../../src/store';
+import { migrate } from '../../../src/store';
 import type { GatewayObserver } from '../../../src/connectors/kit/gateway';
 import { echoAction } from '../../support/actions';
 import { request } from '../../support/http';
 import { registryOf, startTestServer } from '../../support/server';
 import { webhookBody } from '../../support/webhook-body';
+import { openMemoryPglite } from '../../support/pglite-template';
 
 describe('audit hooks on a real server', () => {
   it('records each /webhook execution and each outbound call on one verified chain, without the sender\'s message', async () => {
-    const store = await PgliteStore.open();
+    const store = await openMemoryPglite();
     await migrate(store);
     const recorder = new AuditRecorder(store, { flushMs: 5 });
     const server = await startTestServer(registryOf(echoAction), { onCall: auditCallHook(recorder) });
