@@ -5,7 +5,6 @@
  * reference" and never names a job type. Without one (embedders, bare tests) the same work runs
  * directly. Either way a failure the vendor will never accept is thrown as its AppError.
  */
-import type { AppError } from '../errors';
 import type { Crm, CrmSystem } from '../ports/crm';
 import type { Handed, HandedStatus } from '../ports/durable';
 import type { KnowledgeBase, KnowledgeBaseSystem } from '../ports/knowledge-base';
@@ -87,7 +86,7 @@ function done<T>(value: T): Handed<T> {
 }
 
 function handed<T>(submitted: Submitted, fromResult: (result: unknown) => T): Handed<T> {
-  if (submitted.state === 'failed') throw submitted.error satisfies AppError;
+  if (submitted.state === 'failed') throw submitted.error;
   if (submitted.state === 'queued') return { state: 'queued', reference: submitted.reference };
   return { state: 'done', value: fromResult(submitted.result), reference: submitted.reference };
 }
