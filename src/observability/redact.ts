@@ -1,15 +1,21 @@
 /**
  * Scrubs personal data and secrets from log lines. Emails, phone numbers and bearer/JWT-looking
- * tokens are replaced by patterns; configured secret values are replaced wherever they appear.
+ * tokens are replaced; configured secret values are replaced wherever they appear.
+ *
+ * Every step is linear in the input: the chat user controls much of what is logged (a sender id,
+ * a message), and a backtracking pattern turns 80 KB into seconds of a frozen process. Emails and
+ * JWTs are therefore found by hand-written scans (./redact-scan.ts) that return exactly what the
+ * patterns `[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}` and
+ * `\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*` would match.
  */
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+import { replaceEmails, replaceJwts } from './redact-scan';
+
 const PHONE_CANDIDATE = /(?<![\w.:])\+?\(?\d[\d\s()-]{6,}\d(?![\w.:])/g;
 /** 9 to 15 digits: phone numbers, but not dates (8 digits) or ids run together with letters. */
 const phoneOrKeep = (m: string) => {
   const digits = m.replace(/\D/g, '').length;
   return digits >= 9 && digits <= 15 ? '[phone]' : m;
 };
-const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 
 const secrets = new Set<string>();
@@ -60,26 +66,36 @@ const MAY_BE_BEARER = /bearer|basic/i;
 export function redactString(s: string): string {
   let out = s;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[secret]');
-  // Every log line goes through here: skip each pattern when a cheap test shows it cannot match
-  // (the email pattern in particular backtracks over every word of a string without an `@`).
+  // Every log line goes through here: skip each step when a cheap test shows it cannot match.
   if (out.includes('=')) out = out.replace(URL_CREDENTIAL, '$1[secret]');
-  if (out.includes('eyJ')) out = out.replace(JWT, '[token]');
+  if (out.includes('eyJ')) out = replaceJwts(out, '[token]');
   if (MAY_BE_BEARER.test(out)) out = out.replace(BEARER, '$1 [token]');
-  if (out.includes('@')) out = out.replace(EMAIL, '[email]');
+  if (out.includes('@')) out = replaceEmails(out, '[email]');
   if (hasDigits(out, 9)) out = out.replace(PHONE_CANDIDATE, phoneOrKeep);
   return out;
 }
 
 const SENSITIVE_KEY = /pass(word)?|secret|token|authorization|api[-_]?key|cookie/i;
 
-/** Deep-copies `value` with strings redacted and values under sensitive keys hidden. */
+/**
+ * The longest string a log line carries: user-controlled text (a message quoted in an error, a
+ * slot) can be megabytes, and a log line is for finding the problem, not for keeping the data.
+ */
+export const MAX_LOGGED_CHARS = 2_000;
+
+/** Cut after redacting, so a secret or address across the cut is never left half visible. */
+function clip(s: string): string {
+  return s.length <= MAX_LOGGED_CHARS ? s : `${s.slice(0, MAX_LOGGED_CHARS)}…[${s.length - MAX_LOGGED_CHARS} more characters]`;
+}
+
+/** Deep-copies `value` with strings redacted (and clipped) and values under sensitive keys hidden. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return redactString(value);
+  if (typeof value === 'string') return clip(redactString(value));
   if (typeof value !== 'object' || value === null || depth > 8) return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   if (value instanceof Error) {
     // Operators follow a 500's request id to this line: keep the stack, scrubbed like the rest.
-    return { name: value.name, message: redactString(value.message), stack: value.stack ? redactString(value.stack) : undefined };
+    return { name: value.name, message: clip(redactString(value.message)), stack: value.stack ? clip(redactString(value.stack)) : undefined };
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = SENSITIVE_KEY.test(k) && typeof v === 'string' ? '[secret]' : redact(v, depth + 1);

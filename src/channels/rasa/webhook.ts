@@ -25,6 +25,7 @@ import type { Span } from '@opentelemetry/api';
 import { inSpan, tracingEnabled } from '../../observability/tracing';
 import type { RateLimiter } from '../../ratelimit';
 import { throttled } from '../../http/rate-limit';
+import { boundedId } from '../../observability/bounded-id';
 import type { CallRecord } from '../../observability/events';
 
 export type { CallRecord };
@@ -76,7 +77,8 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
     const body = isPlainValidBody(parsed) ? { success: true as const, data: parsed as z.output<typeof WebhookBodySchema> } : WebhookBodySchema.safeParse(parsed);
     if (!body.success) throw new AppError('validation', `Invalid action call for '${action}'.`, { issues: issuesOf(body.error) });
     const tracker = body.data.tracker as TrackerState;
-    senderId = tracker.sender_id;
+    // Bounded before it is logged, counted, keyed on or audited: the chat user chooses it.
+    senderId = boundedId(tracker.sender_id);
 
     const domain = deps.domainCache.resolve(body.data.domain as Domain | null | undefined, envelope.data.domain_digest);
     if (domain === undefined) throw new DomainNotFound(action);
