@@ -65,7 +65,8 @@ export class InboundHooks {
 
   async handle(req: HookRequest): Promise<HookResult> {
     const source = req.source.toLowerCase();
-    const secret = SOURCE.test(source) ? this.settings.secrets[source] : undefined;
+    // Own keys only: a source named `constructor` or `__proto__` must not find Object.prototype's.
+    const secret = SOURCE.test(source) && Object.hasOwn(this.settings.secrets, source) ? this.settings.secrets[source] : undefined;
     if (!secret) throw new AppError('not_found', `No webhook source '${req.source}' is configured.`);
     const nowMs = req.nowMs ?? Date.now();
     const hubSignature = header(req.headers, 'x-hub-signature');
