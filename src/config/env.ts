@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import { registerSecret } from '../observability/redact';
+import { replaceUrlUserinfo } from '../observability/redact-scan';
 
 export class EnvReader {
   readonly problems: string[] = [];
@@ -45,7 +46,8 @@ export class EnvReader {
       const u = new URL(value);
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http');
     } catch {
-      this.problems.push(`${name}: '${value}' is not an http(s) URL`);
+      // The value may carry credentials (user:password@): never repeat them in the message.
+      this.problems.push(`${name}: '${replaceUrlUserinfo(value, '[secret]')}' is not an http(s) URL`);
     }
     return value.replace(/\/+$/, '');
   }

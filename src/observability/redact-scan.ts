@@ -84,3 +84,30 @@ export function replaceJwts(s: string, replacement: string): string {
   }
   return copied === 0 ? s : out + s.slice(copied);
 }
+
+/** Characters that end a URL's user-info part (or show it has none). */
+const endsUserinfo = (c: number) => c === 64 /* @ */ || c === 47 || c === 63 || c === 35 || c <= 32 || c === 34 || c === 39 || c === 60 || c === 62 || c === 92;
+
+/**
+ * `scheme://user:password@host` → `scheme://<replacement>@host` in every URL of `s`, whatever the
+ * scheme: connection strings and endpoints carry credentials there, and they reach logs and
+ * error messages under any variable's name.
+ */
+export function replaceUrlUserinfo(s: string, replacement: string): string {
+  const n = s.length;
+  let out = '';
+  let copied = 0;
+  let at = s.indexOf('://');
+  while (at !== -1) {
+    const start = at + 3;
+    let i = start;
+    while (i < n && !endsUserinfo(s.charCodeAt(i))) i++;
+    if (i < n && i > start && s.charCodeAt(i) === 64) {
+      out += s.slice(copied, start) + replacement;
+      copied = i;
+    }
+    // No `://` can start inside the part just read (it holds no `/`).
+    at = s.indexOf('://', Math.max(at + 3, i));
+  }
+  return copied === 0 ? s : out + s.slice(copied);
+}

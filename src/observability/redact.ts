@@ -8,7 +8,7 @@
  * patterns `[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}` and
  * `\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*` would match.
  */
-import { replaceEmails, replaceJwts } from './redact-scan';
+import { replaceEmails, replaceJwts, replaceUrlUserinfo } from './redact-scan';
 
 const PHONE_CANDIDATE = /(?<![\w.:])\+?\(?\d[\d\s()-]{6,}\d(?![\w.:])/g;
 /** 9 to 15 digits: phone numbers, but not dates (8 digits) or ids run together with letters. */
@@ -67,6 +67,7 @@ export function redactString(s: string): string {
   let out = s;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[secret]');
   // Every log line goes through here: skip each step when a cheap test shows it cannot match.
+  if (out.includes('://')) out = replaceUrlUserinfo(out, '[secret]');
   if (out.includes('=')) out = out.replace(URL_CREDENTIAL, '$1[secret]');
   if (out.includes('eyJ')) out = replaceJwts(out, '[token]');
   if (MAY_BE_BEARER.test(out)) out = out.replace(BEARER, '$1 [token]');

@@ -13,6 +13,7 @@ import type { Domain } from '../../protocol/request';
 import { loadActionsDir } from '../../sdk/load-actions';
 import { runAction } from '../../sdk/testkit';
 import { silentLogger } from '../../observability/logger';
+import { redactString } from '../../observability/redact';
 import { createServices } from '../services';
 import { readSettings } from '../settings';
 import { checkDomain } from './check';
@@ -118,7 +119,8 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
       io.err(`${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    io.err((err as Error).message);
+    // Start-up errors can quote configuration (a connection string): scrubbed like a log line.
+    io.err(redactString((err as Error).message));
     return 1;
   }
 }
