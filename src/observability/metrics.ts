@@ -5,6 +5,9 @@
 import type { BreakerState, CallRecord, GatewayObserver, OutboxCounts } from './events';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** The label value of every action name the server does not know. */
+export const UNKNOWN_ACTION = 'unknown';
+
 export type ActionOutcome = 'success' | 'rejected' | 'unknown_action' | 'domain_needed' | 'rate_limited' | 'invalid_request' | 'error';
 
 /** Maps a finished /webhook call's status to an outcome label (a small fixed set keeps cardinality bounded). */
@@ -95,13 +98,27 @@ export class Metrics {
   private readonly outboxOldest = new Gauge({ name: 'actionbridge_outbox_oldest_age_seconds', help: 'Age of the oldest open outbox job.', registers: [this.registry] });
   private readonly deadLetters = new Gauge({ name: 'actionbridge_dead_letters', help: 'Jobs that exhausted their retries.', registers: [this.registry] });
 
+  /**
+   * Which action names may become label values. A caller names any action it likes, and every
+   * distinct label value is a time series kept forever: only names the server knows are labels,
+   * every other one is counted under `unknown`.
+   */
+  private isKnownAction: (name: string) => boolean = () => false;
+
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Declares the action names that are label values (the server's registered actions). */
+  labelActions(isKnown: (name: string) => boolean): this {
+    this.isKnownAction = isKnown;
+    return this;
+  }
+
   /** The server's `onCall` hook: label lookups and two observations, cheap enough for the hot path. */
   readonly recordCall = (call: CallRecord): void => {
-    const labels = { action: call.action ?? '', outcome: actionOutcome(call.status, call.action) };
+    const action = call.action === null ? '' : this.isKnownAction(call.action) ? call.action : UNKNOWN_ACTION;
+    const labels = { action, outcome: actionOutcome(call.status, call.action) };
     this.actionRequests.inc(labels);
     this.actionDuration.observe(labels, call.durationMs / 1000);
     if (labels.outcome === 'rate_limited') this.rateLimited.inc({ scope: 'sender' });

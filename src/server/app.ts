@@ -66,6 +66,7 @@ function callHook(opts: ServerOptions): ((call: CallRecord) => void) | undefined
 
 export function createActionServer(opts: ServerOptions): ActionServer {
   const { logger, registry } = opts;
+  opts.metrics?.labelActions((name) => registry.has(name));
   const executor = new Executor(registry, opts.services ?? {});
   const limits = inboundLimits(opts.config, opts.rateLimiters ?? createRateLimiters());
   const tokenSources = { queryName: opts.config.ACTION_SERVER_TOKEN_NAME, header: opts.config.ACTION_SERVER_TOKEN_HEADER };
