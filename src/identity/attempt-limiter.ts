@@ -3,6 +3,7 @@
  * process; several replicas each count their own, so the effective limit is per replica.
  */
 import type { AttemptLimiter } from '../ports/identity';
+import { boundedId } from '../observability/bounded-id';
 
 export interface SlidingWindowOptions {
   /** Failures within the window after which the key is blocked. */
@@ -32,10 +33,12 @@ export class SlidingWindowLimiter implements AttemptLimiter {
   }
 
   isBlocked(key: string): boolean {
-    return this.recent(key).length >= this.maxFailures;
+    return this.recent(boundedId(key)).length >= this.maxFailures;
   }
 
-  recordFailure(key: string): void {
+  recordFailure(raw: string): void {
+    // A long key (a conversation id the caller chose) is kept as its hash: bounded memory per key.
+    const key = boundedId(raw);
     const list = this.recent(key);
     list.push(this.now());
     if (list.length === this.maxFailures) this.onBlocked?.(key);

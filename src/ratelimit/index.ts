@@ -9,6 +9,7 @@
 import type { Redis } from 'ioredis';
 import type { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../observability/logger';
+import { boundedId } from '../observability/bounded-id';
 
 /** `points` requests per `durationSeconds` window. */
 export interface RateRule {
@@ -72,9 +73,11 @@ class FlexibleLimiter implements RateLimiter {
     private readonly logger?: Logger,
   ) {}
 
+  // Keys are often what a caller chose (a conversation id): a long one is counted under its hash,
+  // so a 1 MB id costs Redis (or memory) a bounded key for the whole window.
   async consume(key: string): Promise<RateDecision> {
     try {
-      await this.impl.consume(key);
+      await this.impl.consume(boundedId(key));
       return ALLOWED;
     } catch (rejection) {
       if (rejection instanceof flexible().RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
@@ -85,12 +88,12 @@ class FlexibleLimiter implements RateLimiter {
   }
 
   async used(key: string): Promise<number> {
-    const res = await this.impl.get(key).catch(() => null);
+    const res = await this.impl.get(boundedId(key)).catch(() => null);
     return res?.consumedPoints ?? 0;
   }
 
   async charge(key: string): Promise<number> {
-    const res = await this.impl.penalty(key, 1).catch(() => null);
+    const res = await this.impl.penalty(boundedId(key), 1).catch(() => null);
     return res?.consumedPoints ?? 0;
   }
 }
