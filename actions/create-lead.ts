@@ -28,7 +28,7 @@ export const createLead = defineAction({
     const what = slots.lead_interest ? ` about ${slots.lead_interest}` : '';
     let outcome;
     try {
-      outcome = await crm.saveLead(lead, activity, `${NAME}:${requestReference(tracker, NAME)}`);
+      outcome = await crm.saveLead(lead, activity, `${NAME}:${requestReference(tracker, NAME, lead)}`);
     } catch (err) {
       dispatcher.utterMessage({ text: explainFailure(err, system, 'save your details') });
       return [];

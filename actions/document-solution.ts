@@ -43,7 +43,7 @@ export const documentSolution = defineAction({
       tags: ['chatbot', 'solved'],
     };
     try {
-      const outcome = await kb.documentSolution(input, { commentOnTicket: key }, `${NAME}:${requestReference(tracker, NAME)}`);
+      const outcome = await kb.documentSolution(input, { commentOnTicket: key }, `${NAME}:${requestReference(tracker, NAME, { key, solution: input.solution })}`);
       if (outcome.state === 'queued') {
         dispatcher.utterMessage({ text: `Thanks! ${kbName} is slow to answer right now; I'll write the solution for ${key} there shortly (reference ${outcome.reference}).` });
         return [SlotSet('solution_text', null)];

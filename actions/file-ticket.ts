@@ -28,7 +28,7 @@ export const fileTicket = defineAction({
     }
     const given = parseSeverity(slots.ticket_severity);
     const severity = given ?? triageSeverity(slots.ticket_summary, slots.ticket_description);
-    const reference = requestReference(tracker, NAME);
+    const reference = requestReference(tracker, NAME, { summary: slots.ticket_summary, description: slots.ticket_description, severity });
     const input = {
       summary: slots.ticket_summary.replace(/\s+/g, ' '),
       description: slots.ticket_description,

@@ -30,7 +30,7 @@ export const requestDemo = defineAction({
     };
     let outcome;
     try {
-      outcome = await workflow.notify('demo.requested', data, `${NAME}:${requestReference(tracker, NAME)}`);
+      outcome = await workflow.notify('demo.requested', data, `${NAME}:${requestReference(tracker, NAME, { name: data.name, email: data.email, company: data.company, interest: data.interest })}`);
     } catch (err) {
       dispatcher.utterMessage({ text: explainFailure(err, 'our scheduling system', 'book your demo') });
       return [];

@@ -20,15 +20,17 @@ export function conversationExcerpt(tracker: Tracker, maxTurns = MAX_TURNS): str
 }
 
 /**
- * A stable reference for "this action, in this conversation, for this user message": Rasa
- * re-sending the same call yields the same reference, so the ticket is not filed twice.
+ * A stable reference for "this action, in this conversation, for this user message, with this
+ * content": Rasa re-sending the same call yields the same reference, so the ticket is not filed
+ * twice; a different ticket after the same words ("yes" to two forms in one Dialogflow session,
+ * whose synthetic turns carry no timestamps) gets its own.
  */
-export function requestReference(tracker: Tracker, action: string): string {
+export function requestReference(tracker: Tracker, action: string, content: unknown): string {
   let lastUser = -1;
   tracker.events.forEach((e, i) => {
     if (e.event === 'user') lastUser = i;
   });
   const userEvent = lastUser >= 0 ? tracker.events[lastUser] : undefined;
-  const basis = [tracker.senderId, action, lastUser, userEvent?.timestamp ?? '', userEvent?.text ?? ''].join('\u0000');
+  const basis = [tracker.senderId, action, lastUser, userEvent?.timestamp ?? '', userEvent?.text ?? '', JSON.stringify(content) ?? ''].join('\u0000');
   return createHash('sha256').update(basis).digest('hex').slice(0, 20);
 }
