@@ -29,7 +29,13 @@ export function signedHeaders(secret: string, body: string, nowMs = Date.now()):
   return { 'X-ActionBridge-Timestamp': String(ts), 'X-ActionBridge-Signature': signature(secret, ts, body) };
 }
 
-export type Verdict = { ok: true; timestamp: number } | { ok: false; reason: 'missing_signature' | 'bad_timestamp' | 'stale_timestamp' | 'bad_signature' };
+export type Verdict =
+  /** `signature`: the value that matched, computed here from the timestamp and body (never the header's text). */
+  | { ok: true; timestamp: number; signature: string }
+  | { ok: false; reason: 'missing_signature' | 'bad_timestamp' | 'stale_timestamp' | 'bad_signature' | 'malformed_signature' };
+
+/** One `v1=` value: exactly what `signature()` writes. */
+const V1 = /^v1=[0-9a-f]{64}$/;
 
 export function verifySignature(
   secret: string,
@@ -42,10 +48,13 @@ export function verifySignature(
   const ts = Number(headers.timestamp.trim());
   const now = Math.floor((opts.nowMs ?? Date.now()) / 1000);
   if (Math.abs(now - ts) > opts.toleranceSeconds) return { ok: false, reason: 'stale_timestamp' };
-  const expected = Buffer.from(signature(secret, ts, body));
-  const given = headers.signature.split(',').map((s) => Buffer.from(s.trim()));
-  const match = given.some((g) => g.length === expected.length && timingSafeEqual(g, expected));
-  return match ? { ok: true, timestamp: ts } : { ok: false, reason: 'bad_signature' };
+  const values = headers.signature.split(',').map((s) => s.trim());
+  // Anything but well-formed values is refused: a header padded with junk must not pass as new.
+  if (values.length > 8 || !values.every((v) => V1.test(v))) return { ok: false, reason: 'malformed_signature' };
+  const expectedText = signature(secret, ts, body);
+  const expected = Buffer.from(expectedText);
+  const match = values.some((v) => timingSafeEqual(Buffer.from(v), expected));
+  return match ? { ok: true, timestamp: ts, signature: expectedText } : { ok: false, reason: 'bad_signature' };
 }
 
 /** Jira Cloud's own scheme: `X-Hub-Signature: sha256=<hex>` over the raw body. */

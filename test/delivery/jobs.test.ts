@@ -59,14 +59,16 @@ describe('webhook signatures', () => {
   it('verifies, and names why a request is refused', () => {
     const headers = { timestamp: '1764000000', signature: signature('s3cret', 1_764_000_000, body) };
     const opts = { toleranceSeconds: 300, nowMs: now };
-    expect(verifySignature('s3cret', headers, body, opts)).toEqual({ ok: true, timestamp: 1_764_000_000 });
+    expect(verifySignature('s3cret', headers, body, opts)).toEqual({ ok: true, timestamp: 1_764_000_000, signature: headers.signature });
     expect(verifySignature('other', headers, body, opts)).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verifySignature('s3cret', headers, Buffer.from('{"event":"x"}'), opts)).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verifySignature('s3cret', headers, body, { ...opts, nowMs: now + 301_000 })).toEqual({ ok: false, reason: 'stale_timestamp' });
     expect(verifySignature('s3cret', { ...headers, timestamp: 'yesterday' }, body, opts)).toEqual({ ok: false, reason: 'bad_timestamp' });
     expect(verifySignature('s3cret', { timestamp: headers.timestamp }, body, opts)).toEqual({ ok: false, reason: 'missing_signature' });
     // Rotation: any one of several signatures may match.
-    expect(verifySignature('s3cret', { ...headers, signature: `v1=00ff, ${headers.signature}` }, body, opts).ok).toBe(true);
+    expect(verifySignature('s3cret', { ...headers, signature: `${signature('old-secret', 1_764_000_000, body)}, ${headers.signature}` }, body, opts).ok).toBe(true);
+    // Only well-formed values: padding a valid header with junk is refused, not taken as new.
+    expect(verifySignature('s3cret', { ...headers, signature: `v1=00ff, ${headers.signature}` }, body, opts)).toEqual({ ok: false, reason: 'malformed_signature' });
   });
 
   it("checks Jira's X-Hub-Signature over the raw body", () => {

@@ -7,9 +7,10 @@
  *
  * Generic sources sign like ActionBridge does outbound (signature.ts) and send
  *   {"job": "ticket.create" | "lead.upsert" | "kb.create", "data": {...the job's payload}}
- * with an optional X-ActionBridge-Delivery id (the replay key; else the signature is).
- * Jira signs with its own `X-Hub-Signature: sha256=...` (webhook secret) and carries its
- * `timestamp` (ms) in the body; its X-Atlassian-Webhook-Identifier is the replay key. What a
+ * with an optional X-ActionBridge-Delivery id. Jira signs with its own `X-Hub-Signature:
+ * sha256=...` (webhook secret) and carries its `timestamp` (ms) in the body, with an optional
+ * X-Atlassian-Webhook-Identifier. The replay keys are the signature over the content and the
+ * delivery id when given: unsigned headers alone never make a request new. What a
  * Jira payload means is Jira's business (src/connectors/jira/webhook.ts).
  */
 import { z } from 'zod';
@@ -55,6 +56,8 @@ function header(headers: HookRequest['headers'], name: string): string | undefin
   return Array.isArray(v) ? v[0] : v;
 }
 
+const REPLAYED = Symbol('replayed');
+
 const unauthorized = (reason: string): AppError => new AppError('auth', 'The webhook signature is not valid.', { code: 'invalid_signature', reason });
 
 export class InboundHooks {
@@ -72,7 +75,10 @@ export class InboundHooks {
     const hubSignature = header(req.headers, 'x-hub-signature');
 
     const maxDepth = req.maxJsonDepth ?? DEFAULT_JSON_MAX_DEPTH;
-    let receiptId: string;
+    // What proves a delivery was seen: the signature over its content (a replay re-posted under a
+    // new delivery id or identifier is still the same signed request) and, when the sender names
+    // the delivery, that id too (a re-signed repeat of a delivery is still that delivery).
+    let receipts: string[];
     let json: unknown;
     if (source === 'jira' && hubSignature !== undefined) {
       if (!verifyHubSignature(secret, hubSignature, req.body)) throw unauthorized('bad_signature');
@@ -80,7 +86,8 @@ export class InboundHooks {
       const ts = (json as { timestamp?: unknown } | undefined)?.timestamp;
       // A too deep body has no timestamp to read; it is refused as such below, not as stale.
       if (json !== TOO_DEEP && (typeof ts !== 'number' || Math.abs(nowMs - ts) > this.settings.toleranceSeconds * 1000)) throw unauthorized('stale_timestamp');
-      receiptId = header(req.headers, 'x-atlassian-webhook-identifier') ?? hubSignature;
+      const identifier = header(req.headers, 'x-atlassian-webhook-identifier');
+      receipts = [`sig:${hubSignature.trim()}`, ...(identifier ? [`id:${identifier}`] : [])];
     } else {
       const signature = header(req.headers, SIGNATURE_HEADER);
       const verdict = verifySignature(secret, { timestamp: header(req.headers, TIMESTAMP_HEADER), signature }, req.body, {
@@ -89,7 +96,8 @@ export class InboundHooks {
       });
       if (!verdict.ok) throw unauthorized(verdict.reason);
       json = parseJson(req.body, maxDepth);
-      receiptId = header(req.headers, DELIVERY_HEADER) ?? signature!;
+      const delivery = header(req.headers, DELIVERY_HEADER);
+      receipts = [`sig:${verdict.signature}`, ...(delivery ? [`id:${delivery}`] : [])];
     }
     if (json === undefined) throw new AppError('validation', 'The webhook body is not JSON.', { code: 'invalid_json' });
     if (json === TOO_DEEP) throw new AppError('validation', tooDeepMessage(maxDepth), { code: 'invalid_json' });
@@ -99,12 +107,15 @@ export class InboundHooks {
     if ('ignore' in spec && spec.ignore !== undefined) return { status: 200, body: { ignored: true, reason: spec.ignore } };
     if (!('job' in spec)) return { status: 200, body: { ignored: true, reason: 'nothing to do' } };
     if (hasUnstorableText(spec.job.payload)) throw invalid('The webhook body contains text that cannot be stored (a \\u0000 character or an unpaired surrogate).').error;
-    const jobSpec: JobSpec = { ...spec.job, idempotencyKey: `hook:${source}:${receiptId}` };
+    const jobSpec: JobSpec = { ...spec.job, idempotencyKey: `hook:${source}:${receipts[0]}` };
 
-    const outcome = await this.outbox.store.transaction(async (tx) => {
-      if (!(await this.remember(tx, source, receiptId))) return null;
-      return this.outbox.enqueue(tx, jobSpec);
-    });
+    const outcome = await this.outbox.store
+      .transaction(async (tx) => {
+        for (const receipt of receipts) if (!(await this.remember(tx, source, receipt))) throw REPLAYED;
+        return this.outbox.enqueue(tx, jobSpec);
+      })
+      // Thrown to roll the receipts of this attempt back with it.
+      .catch((err: unknown) => (err === REPLAYED ? null : Promise.reject(err)));
     if (!outcome) throw unauthorized('replayed');
     return { status: 202, body: { reference: outcome.job.reference, status: outcome.job.status, duplicate: !outcome.created } };
   }
