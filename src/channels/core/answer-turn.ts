@@ -60,7 +60,7 @@ export async function answerTurn(req: TurnRequest): Promise<TurnAnswer> {
     action,
     turn,
     pending: req.pending,
-    pendingKey: pendingKeyOf(req.channel, req.session, action, turn.tracker.slots ?? {}),
+    pendingKey: pendingKeyOf(req.channel, req.session, action, turn.tracker.slots ?? {}, turn.tracker.latest_message?.metadata),
     deadlineMs: req.deadlineMs,
     isExternalFollowup: req.isExternalFollowup,
     log: { ...req.log, action: name },
@@ -72,8 +72,13 @@ export async function answerTurn(req: TurnRequest): Promise<TurnAnswer> {
   return { kind: 'done', action: name, turn, outcome };
 }
 
-/** Identifies a run for "ask again": the inputs are the values of the slots the action reads. */
-export function pendingKeyOf(channel: string, session: string, action: Action, slots: Record<string, unknown>): string {
-  const inputs = Object.fromEntries(action.slotNames.map((s) => [s, slots[s] ?? null]));
-  return PendingRuns.key(channel, session, action.name, inputs);
+/**
+ * Identifies a run for "ask again": the values of the slots the action reads, and the message's
+ * metadata, where the caller's identity token travels. Someone else in the same session (or the
+ * same person without their token) asks a different question and must not join the run, nor
+ * receive what it found for the first caller.
+ */
+export function pendingKeyOf(channel: string, session: string, action: Action, slots: Record<string, unknown>, metadata: unknown = null): string {
+  const inputs: Record<string, unknown> = Object.fromEntries(action.slotNames.map((s) => [s, slots[s] ?? null]));
+  return PendingRuns.key(channel, session, action.name, { slots: inputs, metadata: metadata ?? null });
 }
