@@ -4,6 +4,7 @@
  * recomputing the chain from the start.
  */
 import crypto from 'node:crypto';
+import { storableText } from '../../store/storable';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -74,12 +75,23 @@ export function rowHash(seq: number, prevHash: string, e: AuditEvent): string {
   return sha256Hex(canonicalFields(seq, prevHash, e));
 }
 
+/**
+ * The event as the store will keep it: PostgreSQL drops U+0000 and replaces lone surrogates in
+ * every text parameter (src/store/storable.ts), so that is what is hashed too; a hash over the raw
+ * text would never verify against the stored row.
+ */
+function asStored(e: AuditEvent): AuditEvent {
+  const text = (v: string | null | undefined) => (typeof v === 'string' ? storableText(v) : v);
+  return { ...e, kind: text(e.kind) as AuditKind, sender: text(e.sender), action: text(e.action), connector: text(e.connector), operation: text(e.operation), outcome: storableText(e.outcome) };
+}
+
 /** Links events onto the chain after (`lastSeq`, `lastHash`). */
 export function chain(events: readonly AuditEvent[], lastSeq: number, lastHash: string): AuditRow[] {
   const rows: AuditRow[] = [];
   let seq = lastSeq;
   let prev = lastHash;
-  for (const e of events) {
+  for (const raw of events) {
+    const e = asStored(raw);
     seq += 1;
     const hash = rowHash(seq, prev, e);
     rows.push({ ...e, latencyMs: Math.round(e.latencyMs), seq, prevHash: prev, hash });
