@@ -27,8 +27,10 @@ export const emailSchema = z
   .pipe(z.email('not an email address'));
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
-// Control characters and angle brackets have no business in an address and end up in labels and HTML.
-const PRINTABLE = /^[^\p{Cc}<>]*$/u;
+// Control characters and angle brackets have no business in an address and end up in labels and
+// HTML; bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) make a label read
+// other than it is written.
+const PRINTABLE = /^[^\p{Cc}<>\u202A-\u202E\u2066-\u2069]*$/u;
 
 export const addressLine1Schema = z
   .string()

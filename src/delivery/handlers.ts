@@ -51,7 +51,8 @@ export const ArticleJob = z.object({
     tags: z.array(z.string()).optional(),
   }),
   /** Note the article on this ticket once written. */
-  commentOnTicket: z.string().optional(),
+  /** A ticket key: it becomes part of the vendor's URL path, so nothing else gets through. */
+  commentOnTicket: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}-\d{1,12}$/, 'a ticket key such as SUP-123').optional(),
 });
 export type ArticleJob = z.infer<typeof ArticleJob>;
 
