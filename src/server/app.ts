@@ -13,7 +13,7 @@ import type { ActionRegistry } from '../sdk/registry';
 import { DomainCache } from '../channels/rasa/domain-cache';
 import { listenOn, requestIdOf, sendError } from '../http/node-http';
 import { AppError } from '../errors';
-import { isAuthorized, unauthorized } from '../http/auth';
+import { isAuthorized, requireToken, unauthorized } from '../http/auth';
 import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
 import { inboundLimits, throttled } from '../http/rate-limit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
@@ -80,6 +80,8 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   app.use(healthRoutes());
   app.use(readyRoutes(opts.readiness ?? []));
   if (opts.metrics) app.use(metricsRoutes(opts.metrics, opts.config.METRICS_TOKEN), statusRoutes(opts.metrics, opts.config.METRICS_TOKEN));
+  // The list of actions maps what the assistant can do: for Rasa, which holds the token.
+  app.use('/actions', requireToken(opts.config.ACTION_SERVER_TOKEN, tokenSources));
   app.use(actionsRoutes(registry));
   app.all('/webhook', (req, res, next) => {
     // A POST only gets here when its path differs from the hot path's (e.g. `/WEBHOOK`): not ours.
