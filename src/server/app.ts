@@ -15,7 +15,7 @@ import { listenOn, requestIdOf, sendError } from '../http/node-http';
 import { AppError } from '../errors';
 import { isAuthorized, requireToken, unauthorized } from '../http/auth';
 import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
-import { inboundLimits, throttled } from '../http/rate-limit';
+import { inboundLimits, ipLimit, throttled } from '../http/rate-limit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
 import { actionsRoutes } from './routes/actions';
 import { dialogflowRoutes, type DialogflowConfig } from '../channels/dialogflow/router';
@@ -88,6 +88,8 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     if (req.method === 'POST') return next();
     next(new AppError('method_not_allowed', 'Use POST for /webhook.', { headers: { Allow: 'POST' } }));
   });
+  // Dialogflow's routes count against the same per-IP budget as /webhook.
+  app.use(['/dialogflow/es', '/dialogflow/cx'], ipLimit(limits.ip, () => opts.metrics?.refusedByIpLimit()));
   app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources, onCall, jsonMaxDepth }));
   if (opts.hooks) app.use(hooksRoutes(opts.hooks, { jsonMaxDepth }));
   app.use(jsonNotFound);
