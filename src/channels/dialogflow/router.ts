@@ -44,7 +44,11 @@ function bodyError(err: unknown): AppError | null {
   // Thrown by our own `verify` (too deep); body-parser only decorated it.
   if (err instanceof AppError) return err;
   const type = (err as { type?: unknown } | null)?.type;
-  if (type === 'entity.parse.failed') return new AppError('validation', `Malformed JSON body: ${(err as Error).message}`);
+  if (type === 'entity.parse.failed') {
+    // V8's message quotes part of the body (which may carry a token or an email): say only where parsing stopped.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    return new AppError('validation', at ? `Malformed JSON body (parsing stopped at byte ${at}).` : 'Malformed JSON body.');
+  }
   if (type === 'entity.too.large') return new AppError('too_large', 'Request body is too large for a Dialogflow webhook call.');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported', (err as Error).message);
   if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') return new AppError('validation', (err as Error).message);
