@@ -10,6 +10,7 @@ import { AppError } from '../../errors';
 import type { Executor } from '../../sdk/executor';
 import { requestIdOf, sendError } from '../../http/node-http';
 import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../../http/json-depth';
+import { malformedJson } from '../../http/malformed-json';
 import { requireToken, type TokenSources } from '../../http/auth';
 import { handleCx } from './cx';
 import { handleEs } from './es';
@@ -44,11 +45,7 @@ function bodyError(err: unknown): AppError | null {
   // Thrown by our own `verify` (too deep); body-parser only decorated it.
   if (err instanceof AppError) return err;
   const type = (err as { type?: unknown } | null)?.type;
-  if (type === 'entity.parse.failed') {
-    // V8's message quotes part of the body (which may carry a token or an email): say only where parsing stopped.
-    const at = /position (\d+)/.exec((err as Error).message)?.[1];
-    return new AppError('validation', at ? `Malformed JSON body (parsing stopped at byte ${at}).` : 'Malformed JSON body.');
-  }
+  if (type === 'entity.parse.failed') return malformedJson(err);
   if (type === 'entity.too.large') return new AppError('too_large', 'Request body is too large for a Dialogflow webhook call.');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported', (err as Error).message);
   if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') return new AppError('validation', (err as Error).message);

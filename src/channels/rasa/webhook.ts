@@ -18,6 +18,7 @@ import type { DomainCache } from './domain-cache';
 import { DomainNotFound } from '../../errors';
 import { toHttpError } from '../../errors/http';
 import { requestIdOf, sendJson } from '../../http/node-http';
+import { malformedJson } from '../../http/malformed-json';
 import { DEFAULT_JSON_MAX_DEPTH, nestsDeeperThan, tooDeepMessage } from '../../http/json-depth';
 import { parseCallBody } from './tracker-json';
 import { TurnQueue } from './turn-queue';
@@ -105,9 +106,7 @@ function parseJson(raw: Buffer, maxDepth: number): unknown {
   try {
     parsed = parseCallBody(raw);
   } catch (err) {
-    // V8's message quotes part of the body; say only where parsing stopped.
-    const at = /position (\d+)/.exec((err as Error).message)?.[1];
-    throw new AppError('validation', at ? `Malformed JSON body (parsing stopped at byte ${at}).` : 'Malformed JSON body.');
+    throw malformedJson(err);
   } finally {
     releaseBody(raw);
   }
