@@ -16,26 +16,27 @@ export function triageSeverity(...texts: (string | undefined)[]): Severity {
   return 'medium';
 }
 
-const SYNONYMS: Record<string, Severity> = {
-  blocker: 'critical',
-  urgent: 'critical',
-  highest: 'critical',
-  p1: 'critical',
-  major: 'high',
-  p2: 'high',
-  normal: 'medium',
-  moderate: 'medium',
-  p3: 'medium',
-  minor: 'low',
-  lowest: 'low',
-  trivial: 'low',
-  p4: 'low',
-};
+// A Map: the key is what the user typed, and `constructor` must not find Object.prototype's.
+const SYNONYMS = new Map<string, Severity>([
+  ['blocker', 'critical'],
+  ['urgent', 'critical'],
+  ['highest', 'critical'],
+  ['p1', 'critical'],
+  ['major', 'high'],
+  ['p2', 'high'],
+  ['normal', 'medium'],
+  ['moderate', 'medium'],
+  ['p3', 'medium'],
+  ['minor', 'low'],
+  ['lowest', 'low'],
+  ['trivial', 'low'],
+  ['p4', 'low'],
+]);
 
 /** A severity as the user typed it ("Urgent", "minor", "P2") in the allowed set, or null. */
 export function parseSeverity(value: unknown): Severity | null {
   if (typeof value !== 'string') return null;
   const v = value.trim().toLowerCase();
   if ((SEVERITIES as readonly string[]).includes(v)) return v as Severity;
-  return SYNONYMS[v] ?? null;
+  return SYNONYMS.get(v) ?? null;
 }

@@ -4,7 +4,10 @@
  * `commentOnTicket` went into the Jira URL path as given. Both are refused now.
  */
 import { ArticleJob } from '../../src/delivery/handlers';
+import { ticketForm } from '../../actions/ticket-form';
 import { addressLine1Schema } from '../../actions/shared/order-input';
+import { parseSeverity } from '../../actions/shared/triage';
+import { formDomain, runAction } from '../../src/sdk/testkit';
 
 describe('odd input', () => {
   it.each(['12 Main St\u202E', '\u2066Flat 3\u2069, 1 High Street', 'Baker\u202D Street 221b'])('an address line with bidirectional controls is refused: %j', (line) => {
@@ -20,5 +23,11 @@ describe('odd input', () => {
     const article = { title: 't', problem: 'p', solution: 's', reference: 'SUP-1' };
     expect(ArticleJob.safeParse({ article, commentOnTicket: key }).success).toBe(false);
     expect(ArticleJob.safeParse({ article, commentOnTicket: 'SUP-123' }).success).toBe(true);
+  });
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('a severity typed as %j is not one (found while attacking the ticket form)', async (typed) => {
+    expect(parseSeverity(typed)).toBeNull();
+    const out = await runAction(ticketForm, { domain: formDomain('ticket_form', ['ticket_summary', 'ticket_description']), activeLoop: 'ticket_form', text: typed, extracted: { ticket_severity: typed } });
+    expect(out.slotsSet.ticket_severity).toBeNull();
   });
 });
