@@ -5,3 +5,4 @@ export { migrate, readMigrations, defaultMigrationsDir, type Migration } from '.
 export { openStore, type OpenedStore, type StoreSettings } from './open';
 export { LazyStore } from './lazy-store';
 export { isUnavailable, databaseUnavailable } from './errors';
+export { FieldCipher, FieldCipherError, PLAINTEXT, parseDataKeys, isEncryptedField, fieldKeyId, type DataKey } from './cipher';
