@@ -4,22 +4,21 @@
  * The conversation id alone never proves anything: anyone can choose it.
  *
  * "No such order" and "not yours" are one outcome, so the answer cannot be used to find out which
- * order ids exist. Failures count against the conversation; too many in a while block it. As a
- * conversation id costs nothing to change, failed email guesses also count against the order
- * number (whether or not it exists, so the block reveals nothing); that block applies to email
- * verification only, so it cannot lock out an owner who signs in with a token.
+ * order ids exist. Every attempt is reserved against the limits (AttemptBudget) BEFORE the order
+ * is looked up and given back only when it succeeds: a burst of concurrent guesses gets no more
+ * evaluations than the limits allow. Email guesses also count against the email, the order and a
+ * global budget, none of which a guesser can rotate; those apply to email verification only, so
+ * they cannot lock out an owner who signs in with a token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AttemptLimiter, IdentityVerifier } from '../../src/ports/identity';
+import type { AttemptBudget, IdentityVerifier } from '../../src/ports/identity';
 import type { Order, Orders, VerificationMethod } from '../../src/ports/orders';
 
 export interface OrderAccessInput {
   orders: Orders;
   identity: IdentityVerifier;
-  /** Failures per conversation. */
-  limiter: AttemptLimiter;
-  /** Failed email verifications per order number; none = not limited per order. */
-  orderLimiter?: AttemptLimiter;
+  /** The limits on failed verifications. */
+  budget: AttemptBudget;
   senderId: string;
   metadata: Record<string, unknown>;
   orderId: string;
@@ -41,26 +40,26 @@ export function sameEmail(a: string, b: string): boolean {
 }
 
 export async function verifyOrderAccess(input: OrderAccessInput): Promise<OrderAccess> {
-  const { limiter, senderId } = input;
-  if (await limiter.isBlocked(senderId)) return { ok: false, reason: 'throttled' };
-
   const token = await input.identity.checkToken(input.metadata);
   const email = typeof input.email === 'string' ? input.email.trim() : '';
   if (token.kind === 'none' && !email) return { ok: false, reason: 'email_needed' };
-  const orderKey = `order:${input.orderId}`;
-  if (token.kind === 'none' && (await input.orderLimiter?.isBlocked(orderKey))) return { ok: false, reason: 'throttled' };
 
-  const order = await input.orders.findById(input.orderId);
+  const byEmail = token.kind === 'none';
+  const reservation = await input.budget.reserve(byEmail ? { senderId: input.senderId, email, orderId: input.orderId } : { senderId: input.senderId });
+  if (!reservation.granted) return { ok: false, reason: 'throttled' };
+
+  // An order system that is down is not a failed guess.
+  const order = await input.orders.findById(input.orderId).catch(async (err: unknown) => {
+    await reservation.release();
+    throw err;
+  });
   let access: OrderAccess = { ok: false, reason: 'not_found' };
   if (order && token.kind === 'valid' && order.customerId === token.customerId) {
     access = { ok: true, order, customerId: token.customerId, verifiedBy: 'token' };
-  } else if (order && token.kind === 'none' && sameEmail(order.email, email)) {
+  } else if (order && byEmail && sameEmail(order.email, email)) {
     access = { ok: true, order, customerId: order.customerId, verifiedBy: 'order_email' };
   }
   // An invalid token never falls back to the email: a channel that sends tokens vouches for its users.
-  if (!access.ok) {
-    await limiter.recordFailure(senderId);
-    if (token.kind === 'none') await input.orderLimiter?.recordFailure(orderKey);
-  }
+  if (access.ok) await reservation.release();
   return access;
 }

@@ -27,8 +27,7 @@ export function checkAccess(ctx: Ctx, orderId: string, email: string | undefined
   return verifyOrderAccess({
     orders: requireService(services.orders, 'orders'),
     identity: requireService(services.identity, 'identity'),
-    limiter: requireService(services.verificationLimiter, 'verificationLimiter'),
-    orderLimiter: services.orderVerificationLimiter,
+    budget: requireService(services.verificationBudget, 'verificationBudget'),
     senderId: ctx.senderId,
     metadata: latestUserMetadata(ctx.tracker),
     orderId,

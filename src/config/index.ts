@@ -18,6 +18,20 @@ const bytes = z
     return Math.floor(Number(m[1]) * mult);
   });
 
+/**
+ * One token, or several separated by commas: while Rasa (or a scraper) moves to a new token, the
+ * old and the new are both accepted. An empty entry is refused rather than dropped: `a,,b` or a
+ * trailing comma is a typo, and the message never repeats the values.
+ */
+const tokenList = z.string().transform((value, ctx) => {
+  const tokens = value.split(',').map((t) => t.trim());
+  if (tokens.some((t) => t === '')) {
+    ctx.addIssue({ code: 'custom', message: 'an empty entry in the comma-separated token list (a doubled, leading or trailing comma?)' });
+    return z.NEVER;
+  }
+  return [...new Set(tokens)];
+});
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
@@ -36,16 +50,19 @@ export const ConfigSchema = z.object({
   JSON_MAX_DEPTH: positiveInt.max(1000, 'at most 1000').default(64),
   /** How long SIGTERM waits for in-flight calls before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
-  /** Shared secret callers must present (Bearer, basic auth, X-Action-Token or ?token=); unset = no auth. */
-  ACTION_SERVER_TOKEN: z.string().min(1).optional(),
+  /**
+   * Shared secret callers must present (Bearer, basic auth, X-Action-Token or ?token=); unset = no
+   * auth. Comma-separated, any one of them is accepted (rotation: docs/operations.md).
+   */
+  ACTION_SERVER_TOKEN: tokenList.optional(),
   /** Query parameter carrying the token (Rasa's `token_name` in endpoints.yml). */
   ACTION_SERVER_TOKEN_NAME: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -').default('token'),
   /** One more header that may carry the bare token (a name from endpoints.yml `headers`). */
   ACTION_SERVER_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name').optional(),
   /** Port of a worker's /health, /ready, /metrics and /status (on HOST); unset = the worker serves no HTTP. */
   WORKER_PORT: port.optional(),
-  /** Token protecting /metrics and /status; unset = open (scrapers on a private network). */
-  METRICS_TOKEN: z.string().min(1).optional(),
+  /** Token protecting /metrics and /status; unset = open (scrapers on a private network). Comma-separated like ACTION_SERVER_TOKEN. */
+  METRICS_TOKEN: tokenList.optional(),
   /** Hash-chained audit log of action executions and outbound calls: auto = on with DATABASE_URL. */
   AUDIT_LOG: z.enum(['auto', 'on', 'off']).default('auto'),
   /** /webhook requests per client IP per minute before 429; unset = no limit. */
@@ -81,11 +98,19 @@ export const ConfigSchema = z.object({
   IDENTITY_JWT_AUDIENCE: z.string().min(1).optional(),
   /** The key of the latest user message's metadata that carries the identity token. */
   IDENTITY_METADATA_KEY: z.string().min(1).default('identity_token'),
+  /** The identity token's claim that lists the holder's roles (an array, or a space-separated string). */
+  IDENTITY_ROLES_CLAIM: z.string().min(1).default('roles'),
+  /** The value in that claim that makes the holder a support agent (reads any ticket, documents solutions). */
+  IDENTITY_AGENT_ROLE: z.string().min(1).default('agent'),
   /** Failed identity verifications per conversation before it is blocked for the window. */
   IDENTITY_MAX_FAILURES: positiveInt.default(5),
   IDENTITY_FAILURE_WINDOW_MS: positiveInt.default(15 * 60_000),
   /** Failed email verifications per order number (from any conversation) before it is blocked for the window. */
   IDENTITY_MAX_FAILURES_PER_ORDER: positiveInt.default(20),
+  /** Failed email verifications per email address tried (across orders and conversations) within the window. */
+  IDENTITY_MAX_FAILURES_PER_EMAIL: positiveInt.default(10),
+  /** Failed email verifications across the whole deployment within the window: the ceiling on any enumeration. */
+  IDENTITY_MAX_FAILURES_GLOBAL: positiveInt.default(1000),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

@@ -1,4 +1,4 @@
 export { JwtIdentityVerifier, NoTokenVerifier, DEFAULT_METADATA_KEY, type JwtVerifierOptions } from './jwt-verifier';
-export { SlidingWindowLimiter, type SlidingWindowOptions } from './attempt-limiter';
-export { SharedAttemptLimiter } from './shared-attempt-limiter';
+export { VerificationBudget, type VerificationBudgetOptions, type VerificationLimits } from './verification-budget';
+export { StoreQuotaCounter } from './store-quota';
 export { identityFromConfig, type IdentitySettings } from './from-config';

@@ -15,9 +15,9 @@ import { createSystems } from '../connectors/registry';
 import { actionPorts } from '../delivery/action-ports';
 import type { DeliveryConfig } from '../delivery/config';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../delivery/runtime';
-import { SharedAttemptLimiter, SlidingWindowLimiter, identityFromConfig } from '../identity';
+import { StoreQuotaCounter, VerificationBudget, identityFromConfig, type VerificationLimits } from '../identity';
 import type { Logger } from '../observability/logger';
-import type { AttemptLimiter, IdentityVerifier } from '../ports/identity';
+import type { AttemptBudget, IdentityVerifier, VerificationLimit } from '../ports/identity';
 import type { ActionServices } from '../sdk/services';
 import { LazyStore, openStore, type Store } from '../store';
 import { outboxSample, type Metrics } from '../observability/metrics';
@@ -36,9 +36,13 @@ export type ServicesConfig = Pick<
   | 'IDENTITY_JWT_ISSUER'
   | 'IDENTITY_JWT_AUDIENCE'
   | 'IDENTITY_METADATA_KEY'
+  | 'IDENTITY_ROLES_CLAIM'
+  | 'IDENTITY_AGENT_ROLE'
   | 'IDENTITY_MAX_FAILURES'
   | 'IDENTITY_FAILURE_WINDOW_MS'
   | 'IDENTITY_MAX_FAILURES_PER_ORDER'
+  | 'IDENTITY_MAX_FAILURES_PER_EMAIL'
+  | 'IDENTITY_MAX_FAILURES_GLOBAL'
 > &
   Partial<Pick<Config, 'AUDIT_LOG' | 'REDIS_URL' | 'RATE_LIMIT_KEY_PREFIX'>>;
 
@@ -95,25 +99,17 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
   });
   logger.info('connectors', { crm: systems.crm.provider, ticketing: systems.ticketing.provider, knowledgeBase: systems.knowledgeBase.provider, workflow: systems.workflow ? 'webhook' : 'none' });
 
-  // Someone guessing order numbers or emails: worth a line for whoever watches the logs.
-  const onSenderBlocked = (senderId: string) => logger.warn('identity verification throttled', { senderId, failures: config.IDENTITY_MAX_FAILURES });
-  const onOrderBlocked = (key: string) => logger.warn('identity verification throttled', { order: key.replace(/^order:/, ''), failures: config.IDENTITY_MAX_FAILURES_PER_ORDER });
-  const windowSeconds = Math.max(1, Math.ceil(config.IDENTITY_FAILURE_WINDOW_MS / 1000));
-  // With Redis every replica counts the same failures; otherwise this process counts them.
-  const [limiter, orderLimiter]: [AttemptLimiter, AttemptLimiter] =
-    rateLimiters.store === 'redis'
-      ? [
-          new SharedAttemptLimiter(rateLimiters.limiter('identity-failures-sender', { points: config.IDENTITY_MAX_FAILURES, durationSeconds: windowSeconds }), onSenderBlocked),
-          new SharedAttemptLimiter(rateLimiters.limiter('identity-failures-order', { points: config.IDENTITY_MAX_FAILURES_PER_ORDER, durationSeconds: windowSeconds }), onOrderBlocked),
-        ]
-      : [
-          new SlidingWindowLimiter({ maxFailures: config.IDENTITY_MAX_FAILURES, windowMs: config.IDENTITY_FAILURE_WINDOW_MS, onBlocked: onSenderBlocked }),
-          new SlidingWindowLimiter({ maxFailures: config.IDENTITY_MAX_FAILURES_PER_ORDER, windowMs: config.IDENTITY_FAILURE_WINDOW_MS, onBlocked: onOrderBlocked }),
-        ];
+  const budget = new VerificationBudget({
+    limits: verificationLimits(config),
+    // Redis when configured (every replica, one count), with the store taking over while it is away.
+    counter: rateLimiters.quotas ?? new StoreQuotaCounter(store),
+    fallback: rateLimiters.quotas ? new StoreQuotaCounter(store) : undefined,
+    onRefused: refusalReporter(logger, metrics),
+    logger,
+  });
   const services: ActionServices = {
     ...actionPorts(systems, delivery.delivery),
-    ...companyDataServices(store, identity, limiter),
-    orderVerificationLimiter: orderLimiter,
+    ...companyDataServices(store, identity, budget),
   };
   return {
     services,
@@ -130,6 +126,32 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
 }
 
 /** The order ports over a given store; tests and embedders use it with a store they opened. */
-export function companyDataServices(store: Store, identity: IdentityVerifier, limiter: AttemptLimiter): Pick<ActionServices, 'orders' | 'identity' | 'verificationLimiter'> {
-  return { orders: new StoreOrders(store), identity, verificationLimiter: limiter };
+export function companyDataServices(store: Store, identity: IdentityVerifier, budget: AttemptBudget): Pick<ActionServices, 'orders' | 'identity' | 'verificationBudget'> {
+  return { orders: new StoreOrders(store), identity, verificationBudget: budget };
+}
+
+export function verificationLimits(config: ServicesConfig): VerificationLimits {
+  return {
+    perSender: config.IDENTITY_MAX_FAILURES,
+    perEmail: config.IDENTITY_MAX_FAILURES_PER_EMAIL,
+    perOrder: config.IDENTITY_MAX_FAILURES_PER_ORDER,
+    global: config.IDENTITY_MAX_FAILURES_GLOBAL,
+    windowMs: config.IDENTITY_FAILURE_WINDOW_MS,
+  };
+}
+
+/**
+ * Someone guessing order numbers or emails: every refusal is counted (the alert rules watch the
+ * counter), and one log line per limit a minute says it is happening without letting the
+ * guesser flood the log.
+ */
+function refusalReporter(logger: Logger, metrics?: Metrics): (limit: VerificationLimit, scope: { senderId: string; orderId?: string }) => void {
+  const lastLogged = new Map<VerificationLimit, number>();
+  return (limit, scope) => {
+    metrics?.verificationRefused(limit);
+    const now = Date.now();
+    if (now - (lastLogged.get(limit) ?? 0) < 60_000) return;
+    lastLogged.set(limit, now);
+    logger.warn('identity verification throttled', { limit, senderId: scope.senderId, order: scope.orderId });
+  };
 }

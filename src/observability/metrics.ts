@@ -3,6 +3,7 @@
  * run several servers in one process without duplicate-metric errors.
  */
 import type { BreakerState, CallRecord, GatewayObserver, OutboxCounts } from './events';
+import type { VerificationLimit } from '../ports/identity';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The label value of every action name the server does not know. */
@@ -93,6 +94,12 @@ export class Metrics {
   private readonly connectorRetries = new Counter({ name: 'actionbridge_connector_retries_total', help: 'Outbound connector retries.', labelNames: ['connector'], registers: [this.registry] });
   private readonly circuitState = new Gauge({ name: 'actionbridge_connector_circuit_state', help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open.', labelNames: ['connector'], registers: [this.registry] });
   private readonly rateLimited = new Counter({ name: 'actionbridge_rate_limited_total', help: 'Inbound requests refused by a rate limit, by scope (ip, sender).', labelNames: ['scope'], registers: [this.registry] });
+  private readonly verificationsRefused = new Counter({
+    name: 'actionbridge_verification_refused_total',
+    help: 'Identity verifications refused unevaluated because a failure limit was spent, by limit (sender, email, order, global).',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
   private readonly connectorThrottled = new Counter({ name: 'actionbridge_connector_throttled_total', help: 'Outbound calls that waited for the connector quota.', labelNames: ['connector'], registers: [this.registry] });
   private readonly outboxDepth = new Gauge({ name: 'actionbridge_outbox_depth', help: 'Open outbox jobs.', registers: [this.registry] });
   private readonly outboxOldest = new Gauge({ name: 'actionbridge_outbox_oldest_age_seconds', help: 'Age of the oldest open outbox job.', registers: [this.registry] });
@@ -124,6 +131,11 @@ export class Metrics {
     if (labels.outcome === 'rate_limited') this.rateLimited.inc({ scope: 'sender' });
     if (labels.outcome === 'error') this.failed('action', labels.action, `http_${call.status}`);
   };
+
+  /** A verification attempt refused by a spent limit (the label is one of four fixed names). */
+  verificationRefused(limit: VerificationLimit): void {
+    this.verificationsRefused.inc({ limit });
+  }
 
   private failed(source: string, name: string, kind: string): void {
     this.failures.push({ at: new Date().toISOString(), source, name, kind });

@@ -1,10 +1,17 @@
 /** Who is talking: what actions need to decide whether a customer may see or change a record. */
 
+/**
+ * What a token's holder may do beyond being a customer, in ActionBridge's words: the verifier
+ * translates the company's claim values (IDENTITY_ROLES_CLAIM, IDENTITY_AGENT_ROLE) into these.
+ * `agent`: a support agent, who may read any ticket and document solutions.
+ */
+export type Role = 'agent';
+
 /** The outcome of checking the identity token attached to the latest user message. */
 export type TokenCheck =
   /** No token was attached: fall back to knowledge-based verification. */
   | { kind: 'none' }
-  | { kind: 'valid'; customerId: string }
+  | { kind: 'valid'; customerId: string; roles: readonly Role[] }
   /** A token was attached but is forged, expired, for another audience, or cannot be checked. */
   | { kind: 'invalid'; reason: string };
 
@@ -14,9 +21,30 @@ export interface IdentityVerifier {
   checkToken(metadata: Record<string, unknown>): Promise<TokenCheck>;
 }
 
-/** Counts failed verifications per conversation so guessing order ids and emails is slow. */
-export interface AttemptLimiter {
-  /** Synchronous in process; a promise when the count lives in a shared store. */
-  isBlocked(key: string): boolean | Promise<boolean>;
-  recordFailure(key: string): void | Promise<void>;
+/**
+ * The limits a verification attempt counts against. A conversation id costs nothing to change,
+ * so guesses are also counted against what the guesser cannot rotate: the email tried (across
+ * orders), the order tried (across emails) and one budget for the whole deployment.
+ */
+export type VerificationLimit = 'sender' | 'email' | 'order' | 'global';
+
+/** What one attempt is about; `email` and `order` are present for knowledge-based attempts only. */
+export interface AttemptScope {
+  senderId: string;
+  email?: string;
+  orderId?: string;
+}
+
+export type AttemptReservation =
+  /** The attempt is counted as a failure until it is released (a success gives it back). */
+  | { granted: true; release(): Promise<void> }
+  /** A limit is spent: nothing was counted and the attempt must not be evaluated. */
+  | { granted: false; limit: VerificationLimit };
+
+/**
+ * Failed verifications, reserved before the record is looked up: under a burst of concurrent
+ * guesses, no more than the limit are ever evaluated (a check-then-count would let them all in).
+ */
+export interface AttemptBudget {
+  reserve(scope: AttemptScope): Promise<AttemptReservation>;
 }

@@ -10,6 +10,10 @@ import type { Redis } from 'ioredis';
 import type { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../observability/logger';
 import { boundedId } from '../observability/bounded-id';
+import type { QuotaCounter } from './quota';
+import { RedisQuotaCounter } from './redis-quota';
+
+export { MemoryQuotaCounter, type Quota, type QuotaCounter, type QuotaTake } from './quota';
 
 /** `points` requests per `durationSeconds` window. */
 export interface RateRule {
@@ -36,6 +40,8 @@ export interface RateLimiters {
   readonly store: 'memory' | 'redis';
   /** One limiter per `name` (e.g. `ip`, `sender`, `connector`); the same name returns the same limiter. */
   limiter(name: string, rule: RateRule): RateLimiter;
+  /** Atomic multi-key quotas in the shared Redis; absent when counting in process. */
+  readonly quotas?: QuotaCounter;
   /**
    * Resolves once Redis answers, or after `timeoutMs` (limits then count in process until it
    * does). Start-up awaits it so the first requests already count against the shared quota.
@@ -129,6 +135,7 @@ export function createRateLimiters(opts: RateLimitersOptions = {}): RateLimiters
   let closed = false;
   return {
     store: store ? 'redis' : 'memory',
+    quotas: store ? new RedisQuotaCounter(store, keyPrefix) : undefined,
     limiter(name, rule) {
       const existing = made.get(name);
       if (existing) return existing;

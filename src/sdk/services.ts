@@ -6,8 +6,10 @@
  * this interface.
  */
 import type { Crm } from '../ports/crm';
-import type { AttemptLimiter, IdentityVerifier } from '../ports/identity';
+import type { AttemptBudget, IdentityVerifier } from '../ports/identity';
 import type { KnowledgeBase } from '../ports/knowledge-base';
+import type { Mailer } from '../ports/mailer';
+import type { OneTimeCodes } from '../ports/one-time-codes';
 import type { Orders } from '../ports/orders';
 import type { Ticketing } from '../ports/ticketing';
 import type { Workflow } from '../ports/workflow';
@@ -15,15 +17,17 @@ import type { Workflow } from '../ports/workflow';
 export interface ActionServices {
   orders?: Orders;
   identity?: IdentityVerifier;
-  /** Throttles failed identity verifications, per conversation. */
-  verificationLimiter?: AttemptLimiter;
-  /** Throttles failed email verifications, per order number. */
-  orderVerificationLimiter?: AttemptLimiter;
+  /** The limits on failed identity verifications (per conversation, email, order, overall). */
+  verificationBudget?: AttemptBudget;
   crm?: Crm;
   ticketing?: Ticketing;
   knowledgeBase?: KnowledgeBase;
   /** Present only when a workflow webhook is configured. */
   workflow?: Workflow;
+  /** Present only when a mail server (SMTP_URL) is configured. */
+  mailer?: Mailer;
+  /** One-time codes that approve a change someone proved only by knowing an email. */
+  oneTimeCodes?: OneTimeCodes;
 }
 
 export class ServiceMissing extends Error {

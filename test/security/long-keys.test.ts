@@ -5,7 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { SlidingWindowLimiter } from '../../src/identity';
+import { StoreQuotaCounter, VerificationBudget } from '../../src/identity';
+import { migrate } from '../../src/store';
+import { STORE_TARGETS } from '../support/stores';
 import { MAX_ID_CHARS } from '../../src/observability/bounded-id';
 import { createRateLimiters } from '../../src/ratelimit';
 
@@ -37,15 +39,34 @@ describe('keys a caller chooses', () => {
     }
   });
 
-  it('are kept in memory at a bounded size by the in-process identity limiter', () => {
-    const blocked: string[] = [];
-    const limiter = new SlidingWindowLimiter({ maxFailures: 2, onBlocked: (key) => blocked.push(key) });
-    const huge = 'c'.repeat(1_000_000);
-    limiter.recordFailure(huge);
-    limiter.recordFailure(huge);
-    expect(limiter.isBlocked(huge)).toBe(true);
-    expect(limiter.isBlocked(`${huge}x`)).toBe(false);
-    expect(blocked).toHaveLength(1);
-    expect(blocked[0]!.length).toBeLessThan(MAX_ID_CHARS);
+  it('are stored at a bounded size by the verification limits, in Redis and in the store, and still count one caller', async () => {
+    const keyPrefix = `test:${randomUUID()}`;
+    const limiters = createRateLimiters({ redisUrl: REDIS_URL, keyPrefix });
+    const redis = new Redis(REDIS_URL, { lazyConnect: true });
+    const { store, cleanup } = await STORE_TARGETS[0]!.open();
+    try {
+      await migrate(store);
+      expect(await limiters.connected()).toBe(true);
+      const limits = { perSender: 2, perEmail: 100, perOrder: 100, global: 1000, windowMs: 60_000 };
+      const huge = 'c'.repeat(1_000_000);
+      for (const counter of [limiters.quotas!, new StoreQuotaCounter(store)]) {
+        const budget = new VerificationBudget({ limits, counter });
+        const scope = { senderId: huge, email: `${'e'.repeat(300)}@example.com`, orderId: 'o'.repeat(50_000) };
+        expect((await budget.reserve(scope)).granted).toBe(true);
+        expect((await budget.reserve(scope)).granted).toBe(true);
+        expect(await budget.reserve(scope)).toEqual({ granted: false, limit: 'sender' });
+        expect((await budget.reserve({ ...scope, senderId: `${huge}x` })).granted).toBe(true);
+      }
+      await redis.connect();
+      const keys = await redis.keys(`${keyPrefix}*`);
+      expect(keys.length).toBe(5);
+      for (const key of keys) expect(key.length).toBeLessThan(keyPrefix.length + 64 + 2 * MAX_ID_CHARS);
+      const { rows } = await store.query<{ longest: number }>('SELECT max(length(key))::int AS longest FROM attempt_quotas');
+      expect(rows[0]!.longest).toBeLessThan(64 + 2 * MAX_ID_CHARS);
+    } finally {
+      await limiters.close();
+      redis.disconnect();
+      await cleanup();
+    }
   });
 });

@@ -10,7 +10,7 @@ import { fetchOrder } from '../../actions/fetch-order';
 import { validateAddressForm, validateOrderForm } from '../../actions/order-forms';
 import { readDomain } from '../../src/protocol/domain-file';
 import { seedDemoData } from '../../src/connectors/orders';
-import { JwtIdentityVerifier, SlidingWindowLimiter } from '../../src/identity';
+import { JwtIdentityVerifier, StoreQuotaCounter, VerificationBudget } from '../../src/identity';
 import { silentLogger } from '../../src/observability/logger';
 import type { Domain } from '../../src/protocol/request';
 import { ActionRegistry } from '../../src/sdk/registry';
@@ -25,7 +25,7 @@ export const DOMAIN: Domain = readDomain(path.resolve(__dirname, '../../rasa-pro
 
 export interface OrdersHarness {
   store: Store;
-  limiter: SlidingWindowLimiter;
+  budget: VerificationBudget;
   /** POSTs a Rasa-format call of `action` to /webhook. */
   call(action: string, spec: TrackerSpec): Promise<request.Response>;
   close(): Promise<void>;
@@ -35,7 +35,11 @@ export async function startOrdersServer(target: StoreTarget, opts: { maxFailures
   const { store, cleanup } = await target.open();
   await migrate(store);
   await seedDemoData(store);
-  const limiter = new SlidingWindowLimiter({ maxFailures: opts.maxFailures ?? 1000 });
+  // Counted in the store under test, as a server without Redis does.
+  const budget = new VerificationBudget({
+    limits: { perSender: opts.maxFailures ?? 1000, perEmail: 1000, perOrder: 1000, global: 10_000, windowMs: 15 * 60_000 },
+    counter: new StoreQuotaCounter(store),
+  });
   const identity = new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
   const registry = new ActionRegistry();
   for (const a of [fetchOrder, changeDeliveryAddress, validateOrderForm, validateAddressForm]) registry.register(a);
@@ -43,13 +47,13 @@ export async function startOrdersServer(target: StoreTarget, opts: { maxFailures
     config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2000 },
     registry,
     logger: silentLogger(),
-    services: companyDataServices(store, identity, limiter),
+    services: companyDataServices(store, identity, budget),
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   return {
     store,
-    limiter,
+    budget,
     call(action, spec) {
       const tracker = buildTracker(spec);
       return request(url).post('/webhook').send({ next_action: action, sender_id: tracker.sender_id, tracker, domain: DOMAIN, version: '3.16.0' });

@@ -1,10 +1,10 @@
 import { DEMO_ORDERS, orderTotal } from '../../../src/connectors/orders';
-import { JwtIdentityVerifier, SlidingWindowLimiter } from '../../../src/identity';
+import { JwtIdentityVerifier, VerificationBudget, type VerificationLimits } from '../../../src/identity';
 import { verifyOrderAccess, type OrderAccessInput } from '../../../actions/shared/order-access';
 import type { Order, Orders } from '../../../src/ports/orders';
 import { randomUUID } from 'node:crypto';
-import { SharedAttemptLimiter } from '../../../src/identity';
-import { createRateLimiters, type RateLimiters } from '../../../src/ratelimit';
+import { MemoryQuotaCounter, createRateLimiters, type RateLimiters } from '../../../src/ratelimit';
+import type { VerificationLimit } from '../../../src/ports/identity';
 import { AUDIENCE, ISSUER, SECRET, hsToken } from '../../support/tokens';
 
 /** Orders from the demo data, in memory: the thing under test here is the access decision. */
@@ -26,14 +26,22 @@ function demoOrders(): Orders {
   };
 }
 
+const LIMITS: VerificationLimits = { perSender: 3, perEmail: 1000, perOrder: 1000, global: 10_000, windowMs: 15 * 60_000 };
+
 describe('verifyOrderAccess', () => {
   const identity = new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
   const orders = demoOrders();
-  let limiter: SlidingWindowLimiter;
-  beforeEach(() => (limiter = new SlidingWindowLimiter({ maxFailures: 3 })));
+  let refused: VerificationLimit[];
+  const budgetWith = (limits: Partial<VerificationLimits> = {}) =>
+    new VerificationBudget({ limits: { ...LIMITS, ...limits }, counter: new MemoryQuotaCounter(), onRefused: (limit) => refused.push(limit) });
+  let budget: VerificationBudget;
+  beforeEach(() => {
+    refused = [];
+    budget = budgetWith();
+  });
 
   const check = (over: Partial<OrderAccessInput>) =>
-    verifyOrderAccess({ orders, identity, limiter, senderId: 's1', metadata: {}, orderId: 'ORD-10001', ...over });
+    verifyOrderAccess({ orders, identity, budget, senderId: 's1', metadata: {}, orderId: 'ORD-10001', ...over });
 
   it('lets the owner in by token, without any email', async () => {
     const r = await check({ metadata: { identity_token: await hsToken({ sub: 'C-1001' }) } });
@@ -47,7 +55,12 @@ describe('verifyOrderAccess', () => {
 
   it('asks for the email when there is neither token nor email, without counting a failure', async () => {
     for (let i = 0; i < 5; i++) expect(await check({})).toEqual({ ok: false, reason: 'email_needed' });
-    expect(limiter.isBlocked('s1')).toBe(false);
+    expect(await check({ email: 'ada@example.com' })).toMatchObject({ ok: true });
+  });
+
+  it('gives successes back: an owner checking often is never throttled', async () => {
+    for (let i = 0; i < 10; i++) expect(await check({ email: 'ada@example.com' })).toMatchObject({ ok: true });
+    expect(refused).toEqual([]);
   });
 
   it('gives another customer, a wrong email and an unknown order the same not_found', async () => {
@@ -69,28 +82,53 @@ describe('verifyOrderAccess', () => {
   it('throttles a conversation after repeated failures, even for a then-correct answer', async () => {
     for (let i = 0; i < 3; i++) await check({ email: `guess${i}@example.com` });
     expect(await check({ email: 'ada@example.com' })).toEqual({ ok: false, reason: 'throttled' });
+    expect(refused).toEqual(['sender']);
     // Other conversations are not affected.
     expect(await check({ senderId: 's2', email: 'ada@example.com' })).toMatchObject({ ok: true });
   });
 
-  describe('per order number', () => {
-    let orderLimiter: SlidingWindowLimiter;
-    beforeEach(() => (orderLimiter = new SlidingWindowLimiter({ maxFailures: 3 })));
-    const guess = (sender: string, over: Partial<OrderAccessInput> = {}) => check({ senderId: sender, orderLimiter, email: `${sender}@example.com`, ...over });
+  it('gives the reservation back when the order system fails: an outage is not a guess', async () => {
+    const broken = { ...orders, findById: async () => Promise.reject(new Error('database down')) };
+    for (let i = 0; i < 5; i++) await expect(check({ orders: broken, email: 'ada@example.com' })).rejects.toThrow('database down');
+    expect(await check({ email: 'ada@example.com' })).toMatchObject({ ok: true });
+  });
+
+  describe('limits a conversation id cannot dodge', () => {
+    const guess = (sender: string, over: Partial<OrderAccessInput> = {}) => check({ senderId: sender, email: `${sender}@example.com`, ...over });
 
     it('blocks email guesses for one order spread over many conversations', async () => {
+      budget = budgetWith({ perOrder: 3 });
       for (const sender of ['g1', 'g2', 'g3']) expect(await guess(sender)).toEqual({ ok: false, reason: 'not_found' });
       expect(await guess('g4', { email: 'ada@example.com' })).toEqual({ ok: false, reason: 'throttled' });
+      expect(refused).toEqual(['order']);
       // Other orders are not affected.
       expect(await guess('g5', { orderId: 'ORD-10002', email: 'ada@example.com' })).toMatchObject({ ok: true });
     });
 
     it('blocks an order number that does not exist the same way, so the block reveals nothing', async () => {
+      budget = budgetWith({ perOrder: 3 });
       for (const sender of ['n1', 'n2', 'n3']) await guess(sender, { orderId: 'ORD-99999' });
       expect(await guess('n4', { orderId: 'ORD-99999' })).toEqual({ ok: false, reason: 'throttled' });
     });
 
-    it('still lets the owner in with a token while the order is blocked for email guesses', async () => {
+    it('blocks one email tried across many orders and conversations', async () => {
+      budget = budgetWith({ perEmail: 4 });
+      for (let i = 0; i < 4; i++) expect(await guess(`e${i}`, { orderId: `ORD-2${i}000`, email: 'ada@example.com' })).toEqual({ ok: false, reason: 'not_found' });
+      // Now even Ada's own order is not evaluated for that email: the email, not the order, is spent.
+      expect(await guess('e9', { email: 'ADA@example.com ' })).toEqual({ ok: false, reason: 'throttled' });
+      expect(refused).toEqual(['email']);
+      expect(await guess('e10', { orderId: 'ORD-20001', email: 'grace@example.com' })).toMatchObject({ ok: true });
+    });
+
+    it('stops every email check once the global budget is spent', async () => {
+      budget = budgetWith({ global: 5 });
+      for (let i = 0; i < 5; i++) await guess(`w${i}`, { orderId: `ORD-3${i}000`, email: `w${i}@example.org` });
+      expect(await guess('w9', { email: 'ada@example.com' })).toEqual({ ok: false, reason: 'throttled' });
+      expect(refused).toEqual(['global']);
+    });
+
+    it('still lets the owner in with a token while the order and email are blocked for email guesses', async () => {
+      budget = budgetWith({ perOrder: 3, perEmail: 3, global: 3 });
       for (const sender of ['t1', 't2', 't3']) await guess(sender);
       const r = await guess('t4', { email: undefined, metadata: { identity_token: await hsToken({ sub: 'C-1001' }) } });
       expect(r).toMatchObject({ ok: true, verifiedBy: 'token' });
@@ -104,26 +142,26 @@ describe('verifyOrderAccess on two replicas sharing failures through Redis', () 
   const stores: RateLimiters[] = [];
   afterAll(() => Promise.all(stores.map((s) => s.close())));
 
-  it('blocks a conversation whose guesses alternate between replicas, and says so once', async () => {
+  it('blocks a conversation whose guesses alternate between replicas', async () => {
     const keyPrefix = `test:${randomUUID()}`;
-    const blocked: string[] = [];
+    const refused: VerificationLimit[] = [];
     const replicas = await Promise.all(
       [0, 1].map(async () => {
         const store = createRateLimiters({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix });
         stores.push(store);
         expect(await store.connected()).toBe(true);
-        return new SharedAttemptLimiter(store.limiter('identity-failures-sender', { points: 3, durationSeconds: 900 }), (key) => blocked.push(key));
+        return new VerificationBudget({ limits: LIMITS, counter: store.quotas!, onRefused: (l) => refused.push(l) });
       }),
     );
     const check = (replica: number, email: string, senderId = 'roaming') =>
-      verifyOrderAccess({ orders, identity, limiter: replicas[replica]!, senderId, metadata: {}, orderId: 'ORD-10001', email });
+      verifyOrderAccess({ orders, identity, budget: replicas[replica]!, senderId, metadata: {}, orderId: 'ORD-10001', email });
     // Three wrong guesses spread over both replicas: each replica alone saw fewer than three.
     expect(await check(0, 'g1@example.com')).toEqual({ ok: false, reason: 'not_found' });
     expect(await check(1, 'g2@example.com')).toEqual({ ok: false, reason: 'not_found' });
     expect(await check(0, 'g3@example.com')).toEqual({ ok: false, reason: 'not_found' });
     expect(await check(1, 'ada@example.com')).toEqual({ ok: false, reason: 'throttled' });
     expect(await check(0, 'ada@example.com')).toEqual({ ok: false, reason: 'throttled' });
-    expect(blocked).toEqual(['roaming']);
+    expect(refused).toEqual(['sender', 'sender']);
     expect(await check(1, 'ada@example.com', 'someone-else')).toMatchObject({ ok: true });
   });
 });
