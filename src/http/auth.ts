@@ -5,7 +5,10 @@
  * is enough, because some platforms (Dialogflow CX) put their own ID token in `Authorization`
  * and ours in a custom header.
  *
- * The pure part (`presentedTokens`, `tokenMatches`) takes a plain IncomingMessage so the
+ * Several tokens may be accepted at once (a rotation: the old and the new); which one matched,
+ * and how many there are, is never told to the caller.
+ *
+ * The pure part (`presentedTokens`, `tokenCheck`) takes a plain IncomingMessage so the
  * hand-written /webhook path can use it without Express.
  */
 import crypto from 'node:crypto';
@@ -15,6 +18,9 @@ import { AppError } from '../errors';
 import { requestIdOf, sendError } from './node-http';
 
 export const TOKEN_HEADERS = ['x-action-token', 'x-actionbridge-token'] as const;
+
+/** The tokens a route accepts (ACTION_SERVER_TOKEN, METRICS_TOKEN as the config parsed them); none = open. */
+export type AcceptedTokens = readonly string[] | undefined;
 
 const headerValues = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -59,22 +65,32 @@ export function presentedTokens(req: Pick<IncomingMessage, 'headers' | 'url'>, s
   return out.filter((t) => t.length > 0);
 }
 
+/**
+ * Tokens are compared as their SHA-256 digests: both sides then have the same length, so neither
+ * the length nor the content of a secret leaks through the constant-time comparison's timing.
+ */
 const digest = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest();
 
 /**
- * Constant-time check. Hashing first gives both sides the same length, so neither the length nor
- * the content of the secret leaks through timing.
+ * A check of requests against the accepted tokens, hashed once here rather than per request.
+ * Every presented token is compared with every accepted one, without an early exit, so the time
+ * taken does not say which form or which of the accepted tokens matched.
  */
-export function tokenMatches(presented: string, expected: string): boolean {
-  return crypto.timingSafeEqual(digest(presented), digest(expected));
+export function tokenCheck(accepted: AcceptedTokens, sources?: TokenSources): (req: Pick<IncomingMessage, 'headers' | 'url'>) => boolean {
+  if (!accepted || accepted.length === 0) return () => true;
+  const expected = accepted.map(digest);
+  return (req) => {
+    let ok = false;
+    for (const t of presentedTokens(req, sources)) {
+      const d = digest(t);
+      for (const e of expected) ok = crypto.timingSafeEqual(d, e) || ok;
+    }
+    return ok;
+  };
 }
 
-export function isAuthorized(req: Pick<IncomingMessage, 'headers' | 'url'>, token: string | undefined, sources?: TokenSources): boolean {
-  if (!token) return true;
-  let ok = false;
-  // Check every candidate (no early exit) so timing does not reveal which form matched.
-  for (const t of presentedTokens(req, sources)) ok = tokenMatches(t, token) || ok;
-  return ok;
+export function isAuthorized(req: Pick<IncomingMessage, 'headers' | 'url'>, accepted: AcceptedTokens, sources?: TokenSources): boolean {
+  return tokenCheck(accepted, sources)(req);
 }
 
 /** The answer to a caller without the right token. */
@@ -85,9 +101,10 @@ export function unauthorized(): AppError {
 }
 
 /** Express middleware; a no-op when no token is configured. */
-export function requireToken(token: string | undefined, sources?: TokenSources) {
+export function requireToken(accepted: AcceptedTokens, sources?: TokenSources) {
+  const authorized = tokenCheck(accepted, sources);
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (isAuthorized(req, token, sources)) {
+    if (authorized(req)) {
       next();
       return;
     }

@@ -23,10 +23,10 @@ export interface Started {
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
   const settings = readSettings(env);
   const config = settings.app;
-  registerSecret(config.ACTION_SERVER_TOKEN);
+  // Each token of a rotation on its own: the variable's whole value never appears in a line.
+  for (const token of [...(config.ACTION_SERVER_TOKEN ?? []), ...(config.METRICS_TOKEN ?? [])]) registerSecret(token);
   registerSecret(config.IDENTITY_JWT_SECRET);
   registerSecret(config.DATABASE_URL);
-  registerSecret(config.METRICS_TOKEN);
   registerSecret(config.REDIS_URL);
   registerSecretsFromEnv(env);
   const logger = createLogger(config.LOG_LEVEL);

@@ -24,6 +24,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env, opts: { ex
     throw new Error('The worker needs DATABASE_URL (the PostgreSQL the servers use). With the embedded database, the server delivers jobs itself.');
   }
   registerSecret(config.DATABASE_URL);
+  for (const token of config.METRICS_TOKEN ?? []) registerSecret(token);
   const logger = createLogger(config.LOG_LEVEL);
   const tracesUrl = otlpTracesUrl(config);
   if (tracesUrl) startTracing({ tracesUrl, serviceName: `${config.OTEL_SERVICE_NAME}-worker` });

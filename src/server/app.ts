@@ -13,7 +13,7 @@ import type { ActionRegistry } from '../sdk/registry';
 import { DomainCache } from '../channels/rasa/domain-cache';
 import { listenOn, requestIdOf, sendError } from '../http/node-http';
 import { AppError } from '../errors';
-import { isAuthorized, requireToken, unauthorized } from '../http/auth';
+import { requireToken, tokenCheck, unauthorized } from '../http/auth';
 import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
 import { inboundLimits, ipLimit, throttled } from '../http/rate-limit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
@@ -70,6 +70,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   const executor = new Executor(registry, opts.services ?? {});
   const limits = inboundLimits(opts.config, opts.rateLimiters ?? createRateLimiters());
   const tokenSources = { queryName: opts.config.ACTION_SERVER_TOKEN_NAME, header: opts.config.ACTION_SERVER_TOKEN_HEADER };
+  const authorized = tokenCheck(opts.config.ACTION_SERVER_TOKEN, tokenSources);
   const onCall = callHook(opts);
   const jsonMaxDepth = opts.config.JSON_MAX_DEPTH;
   const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, jsonMaxDepth, onCall, senderLimiter: limits.sender });
@@ -110,7 +111,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     const path = url === '/webhook' || url === '/webhook/' || url.startsWith('/webhook?') || url.startsWith('/webhook/?') ? '/webhook' : null;
     if (path && req.method === 'POST') {
       // ACTION_SERVER_TOKEN guards Rasa's calls too (endpoints.yml sends it as ?token=).
-      if (!isAuthorized(req, opts.config.ACTION_SERVER_TOKEN, tokenSources)) {
+      if (!authorized(req)) {
         sendError(res, unauthorized(), { requestId: requestIdOf(req.headers['x-request-id']) });
         return;
       }

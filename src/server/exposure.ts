@@ -8,8 +8,8 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** The warning to log, or null when the exposure is fine. */
-export function exposureWarning(host: string, token: string | undefined): string | null {
-  if (token || isLoopbackHost(host)) return null;
+export function exposureWarning(host: string, tokens: readonly string[] | undefined): string | null {
+  if ((tokens && tokens.length > 0) || isLoopbackHost(host)) return null;
   return (
     `SECURITY WARNING: listening on ${host} without ACTION_SERVER_TOKEN. Anyone who can reach this port can run every action. ` +
     'Set ACTION_SERVER_TOKEN (and the same token in Rasa\'s endpoints.yml), or bind HOST=127.0.0.1.'

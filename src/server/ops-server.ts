@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { ReadinessCheck } from '../observability/readiness';
 import { listenOn } from '../http/node-http';
+import type { AcceptedTokens } from '../http/auth';
 import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -18,8 +19,8 @@ import { statusRoutes } from './routes/status';
 export interface OpsServerOptions {
   metrics: Metrics;
   readiness: readonly ReadinessCheck[];
-  /** METRICS_TOKEN: guards /metrics and /status exactly as on the action server. */
-  metricsToken?: string;
+  /** METRICS_TOKEN (one or several): guards /metrics and /status exactly as on the action server. */
+  metricsToken?: AcceptedTokens;
   logger: Logger;
 }
 

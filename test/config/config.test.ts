@@ -86,7 +86,7 @@ describe('<NAME>_FILE (container secrets)', () => {
   it('reads a variable from the file named by <NAME>_FILE, without the trailing newline', () => {
     const file = path.join(dir, 'token');
     fs.writeFileSync(file, 's3cret-token-value\n');
-    expect(loadConfig({ ACTION_SERVER_TOKEN_FILE: file }).ACTION_SERVER_TOKEN).toBe('s3cret-token-value');
+    expect(loadConfig({ ACTION_SERVER_TOKEN_FILE: file }).ACTION_SERVER_TOKEN).toEqual(['s3cret-token-value']);
   });
 
   it('the variable itself wins over its _FILE', () => {
@@ -103,7 +103,7 @@ describe('<NAME>_FILE (container secrets)', () => {
     const amqp = path.join(dir, 'amqp-url');
     fs.writeFileSync(amqp, ' amqp://guest:guest@127.0.0.1:5672 \n');
     const settings = readSettings({ ACTION_SERVER_TOKEN_FILE: token, CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN_FILE: hubspot, AMQP_URL_FILE: amqp });
-    expect(settings.app.ACTION_SERVER_TOKEN).toBe('padded-token-value');
+    expect(settings.app.ACTION_SERVER_TOKEN).toEqual(['padded-token-value']);
     expect(settings.connectors.crm).toMatchObject({ provider: 'hubspot', settings: { accessToken: 'pat-na1-0123' } });
     expect(settings.delivery.amqp?.url).toBe('amqp://guest:guest@127.0.0.1:5672');
   });

@@ -11,7 +11,7 @@ describe('Dialogflow and token configuration', () => {
 
   it('reads them from the environment', () => {
     const c = loadConfig({ ACTION_SERVER_TOKEN: 'tok', DIALOGFLOW_MAPPING_FILE: 'config/df.json', DIALOGFLOW_DEADLINE_MS: '9000' });
-    expect(c).toMatchObject({ ACTION_SERVER_TOKEN: 'tok', DIALOGFLOW_MAPPING_FILE: 'config/df.json', DIALOGFLOW_DEADLINE_MS: 9000 });
+    expect(c).toMatchObject({ ACTION_SERVER_TOKEN: ['tok'], DIALOGFLOW_MAPPING_FILE: 'config/df.json', DIALOGFLOW_DEADLINE_MS: 9000 });
   });
 
   it('rejects a deadline that is not a positive integer, naming the variable', () => {

@@ -11,7 +11,7 @@ const TOKEN = 'metrics-tok-81c2';
 
 async function start(metrics: Metrics, token?: string): Promise<{ server: ActionServer; url: string }> {
   const server = createActionServer({
-    config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 5_000, METRICS_TOKEN: token },
+    config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 5_000, METRICS_TOKEN: token === undefined ? undefined : [token] },
     registry: registryOf(echoAction, rejectingAction, throwingAction),
     logger: silentLogger(),
     metrics,

@@ -35,7 +35,7 @@ describe('GET /status in Chromium', () => {
     expect(gw.breakerState('jira')).toBe('open');
     metrics.outbox({ depth: 7, oldestAgeSeconds: 93, deadLetters: 4 });
 
-    server = createActionServer({ config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 5_000, METRICS_TOKEN: TOKEN }, registry: registryOf(echoAction), logger: silentLogger(), metrics });
+    server = createActionServer({ config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 5_000, METRICS_TOKEN: [TOKEN] }, registry: registryOf(echoAction), logger: silentLogger(), metrics });
     const { port } = await server.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${port}`;
     browser = await chromium.launch({

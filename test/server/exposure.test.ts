@@ -10,7 +10,9 @@ describe('start-up exposure warning', () => {
     expect(exposureWarning(host, undefined)).toMatch(/SECURITY WARNING.*without ACTION_SERVER_TOKEN/);
   });
 
-  it('a token silences it', () => {
-    expect(exposureWarning('0.0.0.0', 's3cret')).toBeNull();
+  it('a token silences it, and so do several', () => {
+    expect(exposureWarning('0.0.0.0', ['s3cret'])).toBeNull();
+    expect(exposureWarning('0.0.0.0', ['old-s3cret', 'new-s3cret'])).toBeNull();
+    expect(exposureWarning('0.0.0.0', [])).toMatch(/SECURITY WARNING/);
   });
 });

@@ -19,7 +19,7 @@ describe('the operations server a worker serves on WORKER_PORT', () => {
         },
       },
     ];
-    ops = createOpsServer({ metrics, readiness, metricsToken: 'ops-token', logger: silentLogger() });
+    ops = createOpsServer({ metrics, readiness, metricsToken: ['ops-token'], logger: silentLogger() });
     const addr = await ops.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${addr.port}`;
   });

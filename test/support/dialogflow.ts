@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/observability/logger';
 import type { ActionServices } from '../../src/sdk/action';
 import type { ActionRegistry } from '../../src/sdk/registry';
 import { createActionServer, type ActionServer } from '../../src/server/app';
+import { tokenList } from './server';
 import esSchema from '../fixtures/dialogflow/dialogflow-es-response-schema.json';
 import cxSchema from '../fixtures/dialogflow/dialogflow-cx-response-schema.json';
 
@@ -109,13 +110,13 @@ export interface StartedServer {
 
 export async function startDialogflowServer(
   registry: ActionRegistry,
-  config: { token?: string; deadlineMs?: number; mappingFile?: string; services?: ActionServices } = {},
+  config: { token?: string | string[]; deadlineMs?: number; mappingFile?: string; services?: ActionServices } = {},
 ): Promise<StartedServer> {
   const server = createActionServer({
     config: {
       BODY_LIMIT: 1024 * 1024,
       SHUTDOWN_TIMEOUT_MS: 2_000,
-      ACTION_SERVER_TOKEN: config.token,
+      ACTION_SERVER_TOKEN: tokenList(config.token),
       DIALOGFLOW_MAPPING_FILE: config.mappingFile ?? MAPPING_FILE,
       DIALOGFLOW_DEADLINE_MS: config.deadlineMs ?? 10_000,
     },

@@ -9,8 +9,8 @@ import type { CallRecord } from '../../src/channels/rasa/webhook';
 export interface TestServerOptions {
   bodyLimit?: number;
   shutdownTimeoutMs?: number;
-  /** ACTION_SERVER_TOKEN; unset = no auth. */
-  token?: string;
+  /** ACTION_SERVER_TOKEN (several = a rotation); unset = no auth. */
+  token?: string | string[];
   logger?: Logger;
   onCall?(call: CallRecord): void;
 }
@@ -22,6 +22,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** A token or several as the configuration holds them (a list). */
+export const tokenList = (token: string | string[] | undefined): string[] | undefined => (token === undefined ? undefined : [token].flat());
+
 export function registryOf(...actions: Action[]): ActionRegistry {
   const registry = new ActionRegistry();
   for (const a of actions) registry.register(a);
@@ -30,7 +33,7 @@ export function registryOf(...actions: Action[]): ActionRegistry {
 
 export async function startTestServer(registry: ActionRegistry, opts: TestServerOptions = {}): Promise<TestServer> {
   const server = createActionServer({
-    config: { BODY_LIMIT: opts.bodyLimit ?? 20 * 1024 * 1024, SHUTDOWN_TIMEOUT_MS: opts.shutdownTimeoutMs ?? 5_000, ACTION_SERVER_TOKEN: opts.token },
+    config: { BODY_LIMIT: opts.bodyLimit ?? 20 * 1024 * 1024, SHUTDOWN_TIMEOUT_MS: opts.shutdownTimeoutMs ?? 5_000, ACTION_SERVER_TOKEN: tokenList(opts.token) },
     registry,
     logger: opts.logger ?? silentLogger(),
     onCall: opts.onCall,

@@ -1,11 +1,11 @@
 /** `GET /metrics` in Prometheus text format, behind METRICS_TOKEN when one is set. */
 import { Router } from 'express';
 import type { Metrics } from '../../observability/metrics';
-import { requireToken } from '../../http/auth';
+import { requireToken, type AcceptedTokens } from '../../http/auth';
 
-export function metricsRoutes(metrics: Metrics, token: string | undefined): Router {
+export function metricsRoutes(metrics: Metrics, tokens: AcceptedTokens): Router {
   const router = Router();
-  router.get('/metrics', requireToken(token), async (_req, res, next) => {
+  router.get('/metrics', requireToken(tokens), async (_req, res, next) => {
     try {
       const text = await metrics.render();
       res.status(200).type(metrics.contentType()).send(text);

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import type { Metrics } from '../../observability/metrics';
-import { requireToken } from '../../http/auth';
+import { requireToken, type AcceptedTokens } from '../../http/auth';
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ActionBridge status</title>
@@ -44,12 +44,13 @@ function poll(){fetch('status.json'+location.search,{credentials:'same-origin'})
 poll();setInterval(poll,5000);
 </script></body></html>`;
 
-export function statusRoutes(metrics: Metrics, token: string | undefined): Router {
+export function statusRoutes(metrics: Metrics, tokens: AcceptedTokens): Router {
   const router = Router();
-  router.get('/status', requireToken(token), (_req, res) => {
+  const auth = requireToken(tokens);
+  router.get('/status', auth, (_req, res) => {
     res.status(200).set('Cache-Control', 'no-store').type('html').send(PAGE);
   });
-  router.get('/status.json', requireToken(token), (_req, res) => {
+  router.get('/status.json', auth, (_req, res) => {
     res.status(200).set('Cache-Control', 'no-store').json(metrics.snapshot());
   });
   return router;
