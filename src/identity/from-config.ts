@@ -9,6 +9,8 @@ export interface IdentitySettings {
   IDENTITY_JWT_ISSUER?: string;
   IDENTITY_JWT_AUDIENCE?: string;
   IDENTITY_METADATA_KEY?: string;
+  IDENTITY_ROLES_CLAIM?: string;
+  IDENTITY_AGENT_ROLE?: string;
 }
 
 export function identityFromConfig(s: IdentitySettings): IdentityVerifier {
@@ -25,5 +27,7 @@ export function identityFromConfig(s: IdentitySettings): IdentityVerifier {
     issuer: s.IDENTITY_JWT_ISSUER!,
     audience: s.IDENTITY_JWT_AUDIENCE!,
     metadataKey,
+    rolesClaim: s.IDENTITY_ROLES_CLAIM,
+    agentRole: s.IDENTITY_AGENT_ROLE,
   });
 }

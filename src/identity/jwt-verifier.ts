@@ -1,10 +1,11 @@
 /**
  * Checks the identity token a channel attaches to user messages: a JWT signed by the company's
  * login system, HS256 with a shared secret or RS256/ES256 with keys from a JWKS URL. Issuer,
- * audience and expiry are always checked; the `sub` claim is the customer id.
+ * audience and expiry are always checked; the `sub` claim is the customer id, and the roles claim
+ * says whether the holder is a support agent.
  */
 import type { createRemoteJWKSet, jwtVerify, JWTHeaderParameters, JWTVerifyGetKey, FlattenedJWSInput } from 'jose';
-import type { IdentityVerifier, TokenCheck } from '../ports/identity';
+import type { IdentityVerifier, Role, TokenCheck } from '../ports/identity';
 
 /**
  * jose is loaded when a verifier is built, i.e. only when IDENTITY_JWT_SECRET or IDENTITY_JWKS_URL
@@ -16,6 +17,8 @@ function jose(): { createRemoteJWKSet: typeof createRemoteJWKSet; jwtVerify: typ
 }
 
 export const DEFAULT_METADATA_KEY = 'identity_token';
+export const DEFAULT_ROLES_CLAIM = 'roles';
+export const DEFAULT_AGENT_ROLE = 'agent';
 /** Real tokens are a few hundred bytes; anything far larger is not worth parsing. */
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -29,6 +32,10 @@ export interface JwtVerifierOptions {
   issuer: string;
   audience: string;
   metadataKey?: string;
+  /** The claim listing the holder's roles: an array of strings, or one space-separated string. */
+  rolesClaim?: string;
+  /** The value in that claim that makes the holder a support agent. */
+  agentRole?: string;
   /** Seconds of clock skew tolerated on exp/nbf. */
   clockToleranceSec?: number;
 }
@@ -62,10 +69,16 @@ export class JwtIdentityVerifier implements IdentityVerifier {
       });
       const sub = payload.sub;
       if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) return { kind: 'invalid', reason: 'token has no usable sub' };
-      return { kind: 'valid', customerId: sub };
+      return { kind: 'valid', customerId: sub, roles: this.rolesOf(payload[this.opts.rolesClaim ?? DEFAULT_ROLES_CLAIM]) };
     } catch (err) {
       return { kind: 'invalid', reason: (err as { code?: string }).code ?? 'token rejected' };
     }
+  }
+
+  /** The company's role values, as ActionBridge's roles; anything unexpected grants nothing. */
+  private rolesOf(claim: unknown): Role[] {
+    const values = typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) ? claim : [];
+    return values.includes(this.opts.agentRole ?? DEFAULT_AGENT_ROLE) ? ['agent'] : [];
   }
 
   private keyFor(header: JWTHeaderParameters, input: FlattenedJWSInput) {

@@ -10,7 +10,7 @@ describe('JwtIdentityVerifier with an HS256 secret', () => {
   const verifier = new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
 
   it('accepts a valid token and returns its sub as the customer id', async () => {
-    expect(await verifier.checkToken(meta(await hsToken({ sub: 'C-1001' })))).toEqual({ kind: 'valid', customerId: 'C-1001' });
+    expect(await verifier.checkToken(meta(await hsToken({ sub: 'C-1001' })))).toEqual({ kind: 'valid', customerId: 'C-1001', roles: [] });
   });
 
   it('reports no token when the metadata has none', async () => {
@@ -39,6 +39,22 @@ describe('JwtIdentityVerifier with an HS256 secret', () => {
     expect(result.kind).toBe('invalid');
   });
 
+  it('makes the holder an agent only when the roles claim holds the agent role', async () => {
+    const roles = async (claims: Record<string, unknown>) => {
+      const check = await verifier.checkToken(meta(await hsToken({ sub: 'C-1001', claims })));
+      return check.kind === 'valid' ? check.roles : check.kind;
+    };
+    expect(await roles({ roles: ['viewer', 'agent'] })).toEqual(['agent']);
+    expect(await roles({ roles: 'viewer agent' })).toEqual(['agent']);
+    expect(await roles({ roles: ['viewer'] })).toEqual([]);
+    // Near misses grant nothing: another claim, another case, a substring, a non-string.
+    expect(await roles({ role: ['agent'] })).toEqual([]);
+    expect(await roles({ roles: ['Agent'] })).toEqual([]);
+    expect(await roles({ roles: 'agents' })).toEqual([]);
+    expect(await roles({ roles: { agent: true } })).toEqual([]);
+    expect(await roles({ roles: [['agent']] })).toEqual([]);
+  });
+
   it('rejects non-string and oversized tokens without parsing them', async () => {
     expect((await verifier.checkToken(meta({ sub: 'C-1001' }))).kind).toBe('invalid');
     expect((await verifier.checkToken(meta('a'.repeat(10_000)))).kind).toBe('invalid');
@@ -65,8 +81,8 @@ describe('JwtIdentityVerifier with a JWKS URL (RS256 and ES256)', () => {
 
   it('accepts tokens signed by either published key', async () => {
     const verifier = new JwtIdentityVerifier({ jwksUrl: url, issuer: ISSUER, audience: AUDIENCE });
-    expect(await verifier.checkToken(meta(await rs.sign({ sub: 'C-1002' })))).toEqual({ kind: 'valid', customerId: 'C-1002' });
-    expect(await verifier.checkToken(meta(await es.sign({ sub: 'C-1003' })))).toEqual({ kind: 'valid', customerId: 'C-1003' });
+    expect(await verifier.checkToken(meta(await rs.sign({ sub: 'C-1002' })))).toEqual({ kind: 'valid', customerId: 'C-1002', roles: [] });
+    expect(await verifier.checkToken(meta(await es.sign({ sub: 'C-1003' })))).toEqual({ kind: 'valid', customerId: 'C-1003', roles: [] });
   });
 
   it('rejects a token signed by an unpublished key, an expired one, and an HS256 one', async () => {
@@ -94,7 +110,14 @@ describe('identityFromConfig', () => {
 
   it('reads the token from the configured metadata key', async () => {
     const v = identityFromConfig({ IDENTITY_JWT_SECRET: SECRET, IDENTITY_JWT_ISSUER: ISSUER, IDENTITY_JWT_AUDIENCE: AUDIENCE, IDENTITY_METADATA_KEY: 'auth' });
-    expect(await v.checkToken({ auth: await hsToken({ sub: 'C-1001' }) })).toEqual({ kind: 'valid', customerId: 'C-1001' });
+    expect(await v.checkToken({ auth: await hsToken({ sub: 'C-1001' }) })).toEqual({ kind: 'valid', customerId: 'C-1001', roles: [] });
     expect(await v.checkToken(meta(await hsToken({ sub: 'C-1001' })))).toEqual({ kind: 'none' });
+  });
+
+  it('reads the agent role from the configured claim and value', async () => {
+    const v = identityFromConfig({ IDENTITY_JWT_SECRET: SECRET, IDENTITY_JWT_ISSUER: ISSUER, IDENTITY_JWT_AUDIENCE: AUDIENCE, IDENTITY_ROLES_CLAIM: 'https://example.test/groups', IDENTITY_AGENT_ROLE: 'support' });
+    const check = async (claims: Record<string, unknown>) => v.checkToken(meta(await hsToken({ sub: 'A-1', claims })));
+    expect(await check({ 'https://example.test/groups': ['support'] })).toEqual({ kind: 'valid', customerId: 'A-1', roles: ['agent'] });
+    expect(await check({ roles: ['agent'] })).toEqual({ kind: 'valid', customerId: 'A-1', roles: [] });
   });
 });

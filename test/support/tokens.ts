@@ -12,11 +12,13 @@ export interface TokenSpec {
   /** Expiry, in seconds from now (negative = already expired). */
   expiresIn?: number;
   secret?: string;
+  /** More claims, such as `roles`. */
+  claims?: Record<string, unknown>;
 }
 
 export async function hsToken(spec: TokenSpec = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT({})
+  const jwt = new SignJWT({ ...spec.claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuedAt(now - 60)
     .setIssuer(spec.iss ?? ISSUER)
