@@ -9,7 +9,7 @@ import { Outbox } from '../../src/delivery/outbox';
 import { signature } from '../../src/http/signature';
 import { silentLogger } from '../../src/observability/logger';
 import { createActionServer, type ActionServer } from '../../src/server/app';
-import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, nestsDeeperThan } from '../../src/http/json-depth';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth } from '../../src/http/json-depth';
 import { migrate, type PgStore } from '../../src/store';
 import { echoAction } from '../support/actions';
 import { postWebhook, request, type RawResponse } from '../support/http';
@@ -17,6 +17,7 @@ import { webhookBody } from '../support/webhook-body';
 import { createPgSchema, type PgSchema } from '../support/stores';
 import { cxRequest, esRequest, MAPPING_FILE } from '../support/dialogflow';
 import { testRegistry } from '../support/dialogflow-actions';
+import { pick, prng, type Random } from '../support/fuzz';
 
 const HOOK_SECRET = 'depth-hook-secret-0123456789';
 const bytes = (s: string) => Buffer.from(s, 'utf8');
@@ -52,14 +53,66 @@ describe('exceedsJsonDepth', () => {
     expect(depthOf(JSON.parse(text))).toBe(depth);
     expect(exceedsJsonDepth(bytes(text), depth)).toBe(false);
     expect(exceedsJsonDepth(bytes(text), depth - 1)).toBe(true);
-    // The parsed-value check /webhook uses agrees with the byte scan.
-    expect(nestsDeeperThan(JSON.parse(text), depth)).toBe(false);
-    expect(nestsDeeperThan(JSON.parse(text), depth - 1)).toBe(true);
   });
 
-  it('counts nothing for scalars, and walks a 100k-deep value without overflowing the stack', () => {
-    for (const scalar of [null, 1, 'x', true]) expect(nestsDeeperThan(scalar, 1)).toBe(false);
-    expect(nestsDeeperThan(JSON.parse(nestedArrays(100_000)), 64)).toBe(true);
+  it.each([
+    ['brackets inside strings', '["[[[", "{{{", "]]]}}}"]', 1],
+    ['an escaped quote followed by brackets, still inside the string', String.raw`["a\"[[[{{", 1]`, 1],
+    ['a backslash that ends a string (the quote after it closes the string)', String.raw`["\\", [[1]]]`, 3],
+    ['a string of backslashes only, before real nesting', String.raw`{"a":"\\\\","b":[[[]]]}`, 4],
+    ['an escaped backslash and an escaped quote next to each other', String.raw`[["\\\"]"], [[0]]]`, 3],
+    ['whitespace between the brackets', '[ [\n\t[ {"a" :\r\n[ ] } ] ] ]', 5],
+    ['multi-byte characters next to brackets', '[["日本語{"],{"é":["ü]"]}]', 3],
+    ['a string of even length (the string loop reads two bytes a round)', '["ab",[[0]]]', 3],
+    ['a string of odd length', '["abc",[[0]]]', 3],
+    ['an escaped quote on either byte of a round', String.raw`["\"", "a\"", [[0]]]`, 3],
+    ['empty strings and escaped characters that are not quotes', String.raw`["", "\n\u005b\/", [[""]]]`, 3],
+  ])('%s', (_what, text, depth) => {
+    const exact = depthOf(JSON.parse(text));
+    expect(exact).toBe(depth);
+    expect(exceedsJsonDepth(bytes(text), depth)).toBe(false);
+    expect(exceedsJsonDepth(bytes(text), depth - 1)).toBe(true);
+  });
+
+  it('is exact at the limit: 64 levels pass a limit of 64, 65 do not (arrays, objects, and both mixed)', () => {
+    const mixed = (levels: number) => Array.from({ length: levels }, (_, i) => (i % 2 ? '{"k":' : '[')).join('') + '0' + Array.from({ length: levels }, (_, i) => (i % 2 ? '}' : ']')).reverse().join('');
+    for (const build of [nestedArrays, nestedObjects, mixed]) {
+      expect(depthOf(JSON.parse(build(64)))).toBe(64);
+      expect(exceedsJsonDepth(bytes(build(64)), 64)).toBe(false);
+      expect(exceedsJsonDepth(bytes(build(65)), 64)).toBe(true);
+    }
+  });
+
+  it('sees nothing in an unterminated string, however many brackets follow its quote', () => {
+    expect(exceedsJsonDepth(bytes('["open' + '['.repeat(1000)), 64)).toBe(false);
+    // An escaped quote does not close it ...
+    expect(exceedsJsonDepth(bytes('["open\\"' + '['.repeat(1000)), 64)).toBe(false);
+    // ... but a quote after an escaped backslash does.
+    expect(exceedsJsonDepth(bytes('["open\\\\"' + '['.repeat(1000)), 64)).toBe(true);
+  });
+
+  it('agrees with the parsed depth on 5,000 seeded random bodies full of quotes, backslashes and brackets', () => {
+    const rnd = prng(4711);
+    const texts = ['', '[', ']', '{', '}', '"', '\\', '\\"', '"\\', '[[', 'x', 'é', '日', ' '];
+    const text = (r: Random) => Array.from({ length: Math.floor(r() * 6) }, () => pick(r, texts)).join('');
+    const value = (r: Random, level: number): unknown => {
+      const roll = r();
+      if (level > 9 || roll < 0.25) return pick(r, [text(r), 0, null, true]);
+      const items = Array.from({ length: Math.floor(r() * 3) + (roll < 0.7 ? 1 : 0) }, () => value(r, level + 1));
+      return roll < 0.6 ? items : Object.fromEntries(items.map((v, i) => [text(r) + i, v]));
+    };
+    for (let i = 0; i < 5_000; i++) {
+      const json = JSON.stringify(value(rnd, 0), null, i % 3 === 0 ? 1 : undefined);
+      const depth = depthOf(JSON.parse(json));
+      expect([json, exceedsJsonDepth(bytes(json), depth)]).toEqual([json, false]);
+      if (depth > 0) expect([json, exceedsJsonDepth(bytes(json), depth - 1)]).toEqual([json, true]);
+    }
+  });
+
+  it('reads a Buffer that is a view into a larger one only within its bounds', () => {
+    const whole = bytes('[[[' + '[1]' + ']]]');
+    expect(exceedsJsonDepth(whole.subarray(1, whole.length - 1), 3)).toBe(false);
+    expect(exceedsJsonDepth(whole.subarray(1, whole.length - 1), 2)).toBe(true);
   });
 
   it('stops at the first level past the limit without reading the rest', () => {
