@@ -4,6 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { createPgSchema, databaseUrl } from '../support/stores';
+import { randomUUID } from 'node:crypto';
+import { createServices } from '../../src/main/services';
+import { readSettings } from '../../src/main/settings';
+import { Metrics } from '../../src/observability/metrics';
+import { silentLogger } from '../../src/observability/logger';
 
 const baseEnv = { CRM_PROVIDER: 'local', TICKETING_PROVIDER: 'local', KB_PROVIDER: 'local' };
 
@@ -26,6 +31,45 @@ describe('createServices', () => {
     } finally {
       await schema.drop();
     }
+  });
+
+  describe('verification limits shared by replicas', () => {
+    const guess = { senderId: 'x', email: 'ada@example.com', orderId: 'ORD-10001' };
+    const replicasOf = async (env: NodeJS.ProcessEnv) => {
+      const metrics = [new Metrics({ defaultMetrics: false }), new Metrics({ defaultMetrics: false })];
+      const built = await Promise.all(metrics.map((m) => createServices(readSettings({ ...baseEnv, IDENTITY_MAX_FAILURES_GLOBAL: '2', ...env }), silentLogger(), m)));
+      return { built, metrics, close: () => Promise.all(built.map((b) => b.close())) };
+    };
+
+    it('count in the database without Redis: two servers on one PostgreSQL meet one global budget, and refusals reach /metrics', async () => {
+      const schema = await createPgSchema();
+      const { built, metrics, close } = await replicasOf({ DATABASE_URL: `${databaseUrl()}?options=${encodeURIComponent(`-c search_path=${schema.name}`)}` });
+      try {
+        expect((await built[0]!.services.verificationBudget!.reserve({ ...guess, senderId: 'a' })).granted).toBe(true);
+        expect((await built[1]!.services.verificationBudget!.reserve({ ...guess, senderId: 'b' })).granted).toBe(true);
+        expect(await built[0]!.services.verificationBudget!.reserve({ ...guess, senderId: 'c' })).toEqual({ granted: false, limit: 'global' });
+        expect(await metrics[0]!.render()).toContain('actionbridge_verification_refused_total{limit="global"} 1');
+      } finally {
+        await close();
+        await schema.drop();
+      }
+    });
+
+    it('count in Redis with REDIS_URL', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-services-'));
+      const { built, close } = await replicasOf({ DATA_DIR: dataDir, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', RATE_LIMIT_KEY_PREFIX: `test:${randomUUID()}` });
+      try {
+        expect(built[0]!.rateLimiters.quotas?.where).toBe('redis');
+        expect((await built[0]!.services.verificationBudget!.reserve({ ...guess, senderId: 'a' })).granted).toBe(true);
+        expect((await built[1]!.services.verificationBudget!.reserve({ ...guess, senderId: 'b' })).granted).toBe(true);
+        expect(await built[1]!.services.verificationBudget!.reserve({ ...guess, senderId: 'c' })).toEqual({ granted: false, limit: 'global' });
+        // Redis counted it: the embedded database was never opened for the limits.
+        expect(fs.existsSync(path.join(dataDir, 'pglite'))).toBe(false);
+      } finally {
+        await close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
   });
 
   it('refuses to start when PostgreSQL is unreachable', async () => {

@@ -37,7 +37,7 @@ describe('alert rules and dashboard', () => {
   it('the rules file parses and covers integrations, latency, breaker, backlog and dead letters', () => {
     const all = rules.groups.flatMap((g) => g.rules);
     const exprs = all.map((r) => r.expr).join('\n');
-    for (const name of ['actionbridge_connector_errors_total', 'actionbridge_action_duration_seconds_bucket', 'actionbridge_connector_circuit_state', 'actionbridge_outbox_depth', 'actionbridge_outbox_oldest_age_seconds', 'actionbridge_dead_letters']) {
+    for (const name of ['actionbridge_connector_errors_total', 'actionbridge_action_duration_seconds_bucket', 'actionbridge_connector_circuit_state', 'actionbridge_outbox_depth', 'actionbridge_outbox_oldest_age_seconds', 'actionbridge_dead_letters', 'actionbridge_verification_refused_total']) {
       expect(exprs).toContain(name);
     }
     expect(all.every((r) => r.alert && r.expr)).toBe(true);
