@@ -1,6 +1,6 @@
 /**
- * Which CRM, ticketing system and knowledge base the actions use, the workflow webhook, and each
- * vendor's settings.
+ * Which CRM, ticketing system and knowledge base the actions use, the workflow webhook, the mail
+ * server, and each vendor's settings.
  * Everything defaults to the local adapters so a fresh clone works with no accounts. A chosen
  * provider with a missing credential stops start-up with a message naming the variable.
  */
@@ -10,6 +10,7 @@ import { parseRateRule } from '../ratelimit';
 import type { ConnectorPolicy } from './kit/gateway';
 import { POLICIES, vendorsFor, VENDORS, type PortName, type VendorName } from './providers';
 import { readWorkflowConfig, type WorkflowConfig } from './workflow/config';
+import { readMailConfig, type MailConfig } from './email/config';
 
 /** Which system serves a port: the local adapter on the store, or a vendor with its settings. */
 export type PortChoice = { provider: 'local' } | { provider: VendorName; settings: unknown };
@@ -22,6 +23,8 @@ export interface ConnectorsConfig {
   localTicketPrefix: string;
   /** The outbound workflow webhook; absent when WORKFLOW_WEBHOOK_URL is unset. */
   workflow?: WorkflowConfig;
+  /** The SMTP server one-time codes are mailed through; absent when SMTP_URL is unset. */
+  mail?: MailConfig;
   /** Per-attempt timeout for vendor calls (the gateway's attempt timeout). */
   timeoutMs: number;
   /** Gateway overrides per connector, from `<PREFIX>_TIMEOUT_MS`, `_MAX_ATTEMPTS`, `_MAX_CONCURRENT`, `_RATE_LIMIT`. */
@@ -67,9 +70,10 @@ export function loadConnectorsConfig(envVars: NodeJS.ProcessEnv = process.env): 
   const kb = choose(env, 'KB_PROVIDER', 'knowledgeBase');
   const localTicketPrefix = env.get('LOCAL_TICKET_PREFIX') ?? 'LOCAL';
   const workflow = readWorkflowConfig(env);
+  const mail = readMailConfig(env);
   const timeoutMs = env.positiveInt('CONNECTOR_TIMEOUT_MS', 10_000);
   const policies = readPolicies(env);
 
   if (env.problems.length > 0) throw new ConfigError(env.problems);
-  return { crm, ticketing, kb, localTicketPrefix, ...(workflow ? { workflow } : {}), timeoutMs, policies };
+  return { crm, ticketing, kb, localTicketPrefix, ...(workflow ? { workflow } : {}), ...(mail ? { mail } : {}), timeoutMs, policies };
 }

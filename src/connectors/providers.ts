@@ -88,10 +88,12 @@ export const VENDORS = {
 
 export type VendorName = keyof typeof VENDORS;
 
-/** Every connector the gateway knows, vendors and the workflow webhook, with its policy. */
+/** Every connector the gateway knows, vendors, the workflow webhook and the mail server, with its policy. */
 export const POLICIES: Record<string, Policied> = {
   ...VENDORS,
   workflow: { envPrefix: 'WORKFLOW_WEBHOOK', policy: {} },
+  // Someone is waiting in the chat for the code: one retry, then tell them.
+  email: { envPrefix: 'SMTP', policy: { maxAttempts: 2, deadlineMs: 20_000 } },
 };
 
 /** The vendors that can serve `port`. */

@@ -1,12 +1,14 @@
 /**
  * Builds the company systems from the connectors' configuration: the CRM, ticketing system and
  * knowledge base (the vendor adapter that was chosen in providers.ts, or the local one on the
- * store) and the workflow webhook when configured. All share one gateway, so every outbound call
- * gets its connector's policy (providers.ts, then the environment's overrides).
+ * store), and the workflow webhook and the mail server when configured. All share one gateway,
+ * so every outbound call gets its connector's policy (providers.ts, then the environment's
+ * overrides).
  */
 import type { Logger } from '../observability/logger';
 import type { CrmSystem } from '../ports/crm';
 import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
+import type { Mailer } from '../ports/mailer';
 import type { TicketingSystem } from '../ports/ticketing';
 import type { WorkflowSystem } from '../ports/workflow';
 import type { RateLimiters } from '../ratelimit';
@@ -18,12 +20,15 @@ import { LocalKnowledgeBase } from './local/knowledge-base';
 import { LocalTicketing } from './local/ticketing';
 import { POLICIES, VENDORS, type PortName, type SystemsByPort } from './providers';
 import { WorkflowWebhook } from './workflow/webhook';
+import type { SmtpMailer } from './email/smtp-mailer';
 
 export interface Systems {
   crm: CrmSystem;
   ticketing: TicketingSystem;
   knowledgeBase: KnowledgeBaseSystem;
   workflow?: WorkflowSystem;
+  /** Present only when SMTP_URL is configured. */
+  mailer?: Mailer;
   gateway: Gateway;
 }
 
@@ -53,5 +58,8 @@ export function createSystems(config: ConnectorsConfig, opts: SystemsOptions): S
   const ticketing = system('ticketing', config.ticketing, () => new LocalTicketing(opts.store, config.localTicketPrefix));
   const knowledgeBase = system('knowledgeBase', config.kb, () => new LocalKnowledgeBase(opts.store));
   const workflow = config.workflow ? new WorkflowWebhook(config.workflow, gateway) : undefined;
-  return { crm, ticketing, knowledgeBase, ...(workflow ? { workflow } : {}), gateway };
+  // nodemailer is required only when a mail server is configured.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mailer = config.mail ? new (require('./email/smtp-mailer') as { SmtpMailer: typeof SmtpMailer }).SmtpMailer(config.mail, gateway) : undefined;
+  return { crm, ticketing, knowledgeBase, ...(workflow ? { workflow } : {}), ...(mailer ? { mailer } : {}), gateway };
 }
