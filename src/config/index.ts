@@ -107,6 +107,13 @@ export const ConfigSchema = z.object({
   IDENTITY_FAILURE_WINDOW_MS: positiveInt.default(15 * 60_000),
   /** Failed email verifications per order number (from any conversation) before it is blocked for the window. */
   IDENTITY_MAX_FAILURES_PER_ORDER: positiveInt.default(20),
+  /** How long a one-time code mailed to approve an order change works. */
+  EMAIL_CODE_TTL_MS: positiveInt.default(10 * 60_000),
+  /** Wrong tries that burn a one-time code. */
+  EMAIL_CODE_MAX_ATTEMPTS: positiveInt.default(5),
+  /** One-time codes mailed per order (from any conversation) within EMAIL_CODE_WINDOW_MS, so the bot cannot flood an inbox. */
+  EMAIL_CODE_MAX_PER_ORDER: positiveInt.default(3),
+  EMAIL_CODE_WINDOW_MS: positiveInt.default(15 * 60_000),
   /** Failed email verifications per email address tried (across orders and conversations) within the window. */
   IDENTITY_MAX_FAILURES_PER_EMAIL: positiveInt.default(10),
   /** Failed email verifications across the whole deployment within the window: the ceiling on any enumeration. */

@@ -16,6 +16,7 @@ import { actionPorts } from '../delivery/action-ports';
 import type { DeliveryConfig } from '../delivery/config';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../delivery/runtime';
 import { StoreQuotaCounter, VerificationBudget, identityFromConfig, type VerificationLimits } from '../identity';
+import { StoreOneTimeCodes } from '../identity/store-one-time-codes';
 import type { Logger } from '../observability/logger';
 import type { AttemptBudget, IdentityVerifier, VerificationLimit } from '../ports/identity';
 import type { ActionServices } from '../sdk/services';
@@ -46,9 +47,12 @@ export type ServicesConfig = Pick<
 > &
   Partial<Pick<Config, 'AUDIT_LOG' | 'REDIS_URL' | 'RATE_LIMIT_KEY_PREFIX'>>;
 
+/** The one-time code settings; each has a default, so a caller may leave them out. */
+type CodeSettings = Partial<Pick<Config, 'EMAIL_CODE_TTL_MS' | 'EMAIL_CODE_MAX_ATTEMPTS' | 'EMAIL_CODE_MAX_PER_ORDER' | 'EMAIL_CODE_WINDOW_MS'>>;
+
 /** What the composition root needs of the settings (src/main/settings.ts reads them all). */
 export interface ServicesSettings {
-  app: ServicesConfig;
+  app: ServicesConfig & CodeSettings;
   connectors: ConnectorsConfig;
   delivery: DeliveryConfig;
 }
@@ -98,6 +102,19 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
     onStats: metrics ? (c) => metrics.outbox(outboxSample(c)) : undefined,
   });
   logger.info('connectors', { crm: systems.crm.provider, ticketing: systems.ticketing.provider, knowledgeBase: systems.knowledgeBase.provider, workflow: systems.workflow ? 'webhook' : 'none' });
+  // Knowing an order's email still reads it; changing it then needs a code mailed there, or a token.
+  if (!systems.mailer) logger.info('email one-time codes are off (SMTP_URL unset): changing an order needs an identity token');
+  const codeServices: Pick<ActionServices, 'mailer' | 'oneTimeCodes'> = systems.mailer
+    ? {
+        mailer: systems.mailer,
+        oneTimeCodes: new StoreOneTimeCodes(store, {
+          ttlMs: config.EMAIL_CODE_TTL_MS,
+          maxAttempts: config.EMAIL_CODE_MAX_ATTEMPTS,
+          maxIssues: config.EMAIL_CODE_MAX_PER_ORDER,
+          issueWindowMs: config.EMAIL_CODE_WINDOW_MS,
+        }),
+      }
+    : {};
 
   const budget = new VerificationBudget({
     limits: verificationLimits(config),
@@ -110,6 +127,7 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
   const services: ActionServices = {
     ...actionPorts(systems, delivery.delivery),
     ...companyDataServices(store, identity, budget),
+    ...codeServices,
   };
   return {
     services,

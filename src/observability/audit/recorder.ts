@@ -7,9 +7,10 @@
  */
 import type { Store } from '../../store';
 import type { AuditEvent } from './chain';
-import { appendAudit } from './store-log';
+import { appendAudit, type AuditStoreOptions } from './store-log';
 
-export interface AuditRecorderOptions {
+/** Batching, plus how rows are stored: keys, cipher and checkpoint cadence. */
+export interface AuditRecorderOptions extends AuditStoreOptions {
   flushMs?: number;
   batchSize?: number;
   maxQueue?: number;
@@ -62,7 +63,7 @@ export class AuditRecorder {
     while (this.flushing) await this.flushing;
     if (this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.batchSize);
-    this.flushing = appendAudit(this.store, batch).then(
+    this.flushing = appendAudit(this.store, batch, this.opts).then(
       () => undefined,
       (err: unknown) => {
         this.queue.unshift(...batch);
