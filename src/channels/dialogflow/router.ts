@@ -11,6 +11,7 @@ import type { Executor } from '../../sdk/executor';
 import { requestIdOf, sendError } from '../../http/node-http';
 import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../../http/json-depth';
 import { malformedJson } from '../../http/malformed-json';
+import { isJsonRequest, notJson } from '../../http/json-content-type';
 import { requireToken, type TokenSources } from '../../http/auth';
 import { handleCx } from './cx';
 import { handleEs } from './es';
@@ -57,24 +58,13 @@ function bodyError(err: unknown): AppError | null {
 
 /**
  * body-parser's `verify` sees the raw bytes before JSON.parse does; what it throws reaches the
- * error handler below. A charset other than UTF-8 (rare; Dialogflow sends UTF-8) is re-encoded
- * first, since the byte scan reads ASCII brackets and quotes.
+ * error handler below. Only UTF-8 bodies get this far (`isJsonRequest`), so the byte scan reads
+ * ASCII brackets and quotes as they are.
  */
 function depthGuard(maxDepth: number) {
-  return (_req: unknown, _res: unknown, buf: Buffer, encoding: string | null): void => {
-    const utf8 = !encoding || /^utf-?8$/i.test(encoding) ? buf : reencode(buf, encoding);
-    if (exceedsJsonDepth(utf8, maxDepth)) throw new AppError('validation', tooDeepMessage(maxDepth));
+  return (_req: unknown, _res: unknown, buf: Buffer): void => {
+    if (exceedsJsonDepth(buf, maxDepth)) throw new AppError('validation', tooDeepMessage(maxDepth));
   };
-}
-
-function reencode(buf: Buffer, encoding: string): Buffer {
-  let text: string;
-  try {
-    text = new TextDecoder(encoding).decode(buf);
-  } catch {
-    throw new AppError('unsupported', `Unsupported charset '${encoding}'; send UTF-8.`);
-  }
-  return Buffer.from(text, 'utf8');
 }
 
 export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
@@ -87,15 +77,16 @@ export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
     pending: new PendingRuns(),
     domain: mapping.domainFile ? readDomain(mapping.domainFile) : null,
   };
-  const json = express.json({ limit: opts.bodyLimit ?? '1mb', verify: depthGuard(opts.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH) });
+  const json = express.json({ type: isJsonRequest, limit: opts.bodyLimit ?? '1mb', verify: depthGuard(opts.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH) });
   const auth = requireToken(opts.config.ACTION_SERVER_TOKEN, opts.tokenSources);
 
   const route = (edition: string, handle: Handler) => async (req: Request, res: Response) => {
     const started = performance.now();
     const requestId = requestIdOf(req.headers['x-request-id']);
     res.set('X-Request-Id', requestId);
+    // Anything but JSON (the same rule as /webhook) was left unparsed by express.json.
     if (req.body === undefined) {
-      sendError(res, new AppError('unsupported', 'Send the Dialogflow WebhookRequest as JSON (Content-Type: application/json).'), { requestId });
+      sendError(res, notJson('the Dialogflow WebhookRequest'), { requestId });
       return;
     }
     const result = await handle(req.body, deps, requestId);

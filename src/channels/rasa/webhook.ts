@@ -19,6 +19,7 @@ import { DomainNotFound } from '../../errors';
 import { toHttpError } from '../../errors/http';
 import { requestIdOf, sendJson } from '../../http/node-http';
 import { malformedJson } from '../../http/malformed-json';
+import { isJsonRequest, notJson } from '../../http/json-content-type';
 import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../../http/json-depth';
 import { parseCallBody } from './tracker-json';
 import { TurnQueue } from './turn-queue';
@@ -125,6 +126,8 @@ export function webhookHandler(deps: WebhookDeps) {
     const requestId = requestIdOf(req.headers['x-request-id']);
     let outcome: WebhookOutcome;
     try {
+      // Before the body is read: a web page can post text/plain cross-origin, never application/json.
+      if (!isJsonRequest(req)) throw notJson('the action call');
       const raw = await readBody(req, deps.bodyLimit);
       const abort = new AbortController();
       res.once('close', () => {
