@@ -5,7 +5,7 @@
  * forge or quietly remove one in the middle.
  */
 import type { Queryable } from '../../store';
-import { AuditKeyring, hmacHex, sameDigest, type AuditKey } from './keys';
+import { hmacHex, sameDigest, type AuditKey, type AuditKeyring } from './keys';
 import type { ChainBreak, ExpectedLink } from './chain';
 
 export interface Checkpoint {
