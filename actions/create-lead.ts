@@ -1,11 +1,13 @@
 /**
- * action_create_lead: puts the lead from the lead form into the CRM, deduplicated by email
- * (a known email updates the existing lead), and logs the conversation as an activity on it.
+ * action_create_lead: puts the lead from the lead form into the CRM, deduplicated by email, and
+ * logs the conversation as an activity on it. A known email is never updated from a chat: the
+ * details go to that record as a note, and the reply is word for word the one a new email gets,
+ * so nobody learns from it whether an address is in the CRM (nor anything the CRM holds).
  */
 import { leadSlots } from './shared/lead-slots';
 import { explainFailure, systemName } from './shared/replies';
 import { conversationExcerpt, requestReference } from './shared/conversation';
-import { defineAction, SlotSet } from '../src/sdk';
+import { defineAction } from '../src/sdk';
 
 const NAME = 'action_create_lead';
 
@@ -39,12 +41,8 @@ export const createLead = defineAction({
       });
       return [];
     }
-    const upserted = outcome.value;
-    dispatcher.utterMessage({
-      text: upserted.created
-        ? `Thanks, ${first}! I've passed your details to our team; someone will contact you at ${slots.lead_email}${what}.`
-        : `Welcome back, ${first}! I've updated the details we have for ${slots.lead_email}; our team will be in touch${what}.`,
-    });
-    return [SlotSet('lead_id', upserted.id)];
+    // Nor is the CRM's id set in a slot: an existing record's id is the CRM's data, not the user's.
+    dispatcher.utterMessage({ text: `Thanks, ${first}! I've passed your details to our team; someone will contact you at ${slots.lead_email}${what}.` });
+    return [];
   },
 });

@@ -3,12 +3,14 @@
  * conversation quoted and the severity triaged from the text when the user gave none, and
  * replies with the ticket key (also kept in the `ticket_key` slot for follow-ups). When the
  * ticket system cannot file it at once, the user gets a reference (kept in `ticket_key` too) and
- * the ticket is filed shortly.
+ * the ticket is filed shortly. The ticket records who filed it (this conversation, and the
+ * customer when an identity token says who they are), so only they can ask about it later.
  */
 import { z } from 'zod';
 import { defineAction, SlotSet } from '../src/sdk';
 import { conversationExcerpt, requestReference } from './shared/conversation';
 import { explainFailure, systemName } from './shared/replies';
+import { ticketAsker } from './shared/ticket-asker';
 import { parseSeverity, triageSeverity } from './shared/triage';
 
 const NAME = 'action_file_ticket';
@@ -20,7 +22,8 @@ export const fileTicket = defineAction({
     ticket_description: z.string().trim().min(1).describe('a description of the problem'),
     ticket_severity: z.string().optional(),
   }),
-  async run({ slots, services, dispatcher, tracker }) {
+  async run(ctx) {
+    const { slots, services, dispatcher, tracker } = ctx;
     const ticketing = services.ticketing;
     if (!ticketing) {
       dispatcher.utterMessage({ text: "Sorry, I can't file tickets right now: no ticketing system is connected to this assistant." });
@@ -28,6 +31,7 @@ export const fileTicket = defineAction({
     }
     const given = parseSeverity(slots.ticket_severity);
     const severity = given ?? triageSeverity(slots.ticket_summary, slots.ticket_description);
+    const { conversation, customer } = await ticketAsker(ctx);
     const reference = requestReference(tracker, NAME, { summary: slots.ticket_summary, description: slots.ticket_description, severity });
     const input = {
       summary: slots.ticket_summary.replace(/\s+/g, ' '),
@@ -36,6 +40,7 @@ export const fileTicket = defineAction({
       conversationExcerpt: conversationExcerpt(tracker),
       labels: ['chatbot'],
       reference,
+      filedBy: { conversation, ...(customer ? { customer } : {}) },
     };
     const system = systemName(ticketing.provider, 'our ticket system');
     let outcome;

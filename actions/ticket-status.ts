@@ -1,9 +1,12 @@
 /**
  * action_ticket_status: tells the user the status of the ticket in the `ticket_key` slot, which
- * may also hold the reference of a ticket request still queued in the outbox (REF-...).
+ * may also hold the reference of a ticket request still queued in the outbox (REF-...). Only the
+ * conversation or customer that filed the ticket, or a support agent, hears about it; anyone else
+ * is told what they would be told about a key that does not exist.
  */
 import { z } from 'zod';
 import { explainFailure, systemName } from './shared/replies';
+import { ticketAsker } from './shared/ticket-asker';
 import { ticketKeyOrReference } from './shared/ticket-keys';
 import { parseRequestReference, type HandedStatus } from '../src/ports/durable';
 import type { CreatedTicket } from '../src/ports/ticketing';
@@ -12,17 +15,19 @@ import { AppError, defineAction, SlotSet } from '../src/sdk';
 export const ticketStatus = defineAction({
   name: 'action_ticket_status',
   slots: z.object({ ticket_key: ticketKeyOrReference }),
-  async run({ slots, services, dispatcher }) {
+  async run(ctx) {
+    const { slots, services, dispatcher } = ctx;
     const ticketing = services.ticketing;
     if (!ticketing) {
       dispatcher.utterMessage({ text: "Sorry, I can't look tickets up right now: no ticketing system is connected to this assistant." });
       return [];
     }
+    const asker = await ticketAsker(ctx);
     let prefix = '';
     let key = slots.ticket_key;
     const reference = parseRequestReference(key);
     if (reference) {
-      const request = await ticketing.requestStatus(reference);
+      const request = await ticketing.requestStatus(reference, asker);
       const said = describeQueued(reference, request, systemName(ticketing.provider, 'our ticket system'));
       if (request?.state !== 'done' || !request.value) {
         dispatcher.utterMessage({ text: said ?? '', ticket_reference: reference, ticket_status: request?.state ?? 'unknown' });
@@ -32,7 +37,7 @@ export const ticketStatus = defineAction({
       prefix = `Your request ${reference} was filed as ${key}. `;
     }
     try {
-      const t = await ticketing.getStatus(key);
+      const t = await ticketing.getStatus(key, asker);
       const about = t.summary ? ` ("${t.summary}")` : '';
       dispatcher.utterMessage({ text: `${prefix}Ticket ${t.key}${about} is currently: ${t.status}.`, ticket_key: t.key, ticket_status: t.status });
       if (reference) return [SlotSet('ticket_key', t.key)];

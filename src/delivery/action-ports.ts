@@ -8,10 +8,11 @@
 import type { Crm, CrmSystem } from '../ports/crm';
 import type { Handed, HandedStatus } from '../ports/durable';
 import type { KnowledgeBase, KnowledgeBaseSystem } from '../ports/knowledge-base';
-import type { CreatedTicket, Ticketing, TicketingSystem } from '../ports/ticketing';
+import { mayReadTicket, type CreatedTicket, type Ticketing, type TicketingSystem } from '../ports/ticketing';
+import { AppError } from '../errors';
 import type { Workflow } from '../ports/workflow';
 import type { Delivery, Submitted } from './delivery';
-import { JOB_TYPES, documentSolutionWork, fileTicketWork, saveLeadWork, type ArticleJob, type DeliveryPorts, type LeadJob } from './handlers';
+import { JOB_TYPES, TicketJob, documentSolutionWork, fileTicketWork, saveLeadWork, type ArticleJob, type DeliveryPorts, type LeadJob } from './handlers';
 
 export interface ActionPorts {
   ticketing?: Ticketing;
@@ -35,14 +36,21 @@ function ticketingPort(system: TicketingSystem, delivery: Delivery | undefined):
   const asTicket = (r: unknown): CreatedTicket => ({ key: field(r, 'key') ?? '', url: field(r, 'url') });
   return {
     provider: system.provider,
-    getStatus: (key) => system.getStatus(key),
+    async getStatus(key, asker) {
+      const ticket = await system.getStatus(key);
+      // Worded as the local system words a missing ticket; the action answers both alike anyway.
+      if (!mayReadTicket(asker, ticket.filedBy)) throw new AppError('not_found', `There is no ticket ${key}.`);
+      return ticket;
+    },
     async fileTicket(input, requestKey) {
       if (!delivery) return done(asTicket(await fileTicketWork(system, input, false)));
       return handed(await delivery.submit({ type: JOB_TYPES.ticket, payload: input, idempotencyKey: requestKey }), asTicket);
     },
-    async requestStatus(reference) {
+    async requestStatus(reference, asker) {
       const job = delivery && (await delivery.status(reference));
       if (!job || job.type !== JOB_TYPES.ticket) return null;
+      const filed = TicketJob.safeParse(job.payload);
+      if (!mayReadTicket(asker, filed.success ? filed.data.filedBy : undefined)) return null;
       return statusOf(job, (r) => (field(r, 'key') ? asTicket(r) : null));
     },
   };
@@ -53,9 +61,9 @@ function crmPort(system: CrmSystem, delivery: Delivery | undefined): Crm {
     provider: system.provider,
     async saveLead(lead, activity, requestKey) {
       const job: LeadJob = { lead, ...(activity ? { activity } : {}) };
-      if (!delivery) return done(await saveLeadWork(system, job));
+      if (!delivery) return done({ id: (await saveLeadWork(system, job)).id });
       const submitted = await delivery.submit({ type: JOB_TYPES.lead, payload: job, idempotencyKey: requestKey });
-      return handed(submitted, (r) => ({ id: field(r, 'id') ?? '', created: (r as { created?: unknown } | null)?.created !== false }));
+      return handed(submitted, (r) => ({ id: field(r, 'id') ?? '' }));
     },
   };
 }

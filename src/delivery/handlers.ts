@@ -2,13 +2,13 @@
  * The job types and what each does, over the systems' ports (so the same jobs work against the
  * local adapters and the vendors, and the same work runs directly when there is no outbox).
  * Every piece of work is safe to run again after an attempt that may have reached the vendor:
- * tickets are looked up by their reference first, leads are upserts by email, articles are
- * looked up by their reference.
+ * tickets are looked up by their reference first, leads are found by email before one is
+ * created, articles are looked up by their reference.
  */
 import { z } from 'zod';
-import type { CrmSystem } from '../ports/crm';
+import type { ActivityInput, CrmSystem } from '../ports/crm';
 import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
-import { SEVERITIES, type TicketingSystem } from '../ports/ticketing';
+import { FILER_MARK, SEVERITIES, type TicketingSystem } from '../ports/ticketing';
 import type { WorkflowSystem } from '../ports/workflow';
 import { AppError } from '../errors';
 import { JobHandlers } from './jobs';
@@ -27,6 +27,8 @@ export const TicketJob = z.object({
   conversationExcerpt: z.string().optional(),
   labels: z.array(z.string()).optional(),
   reference: z.string().min(1),
+  /** Who filed it: kept with the ticket, so only they (or an agent) can read it back. */
+  filedBy: z.object({ conversation: z.string().regex(FILER_MARK), customer: z.string().regex(FILER_MARK).optional() }).optional(),
 });
 export type TicketJob = z.infer<typeof TicketJob>;
 
@@ -87,13 +89,38 @@ export async function fileTicketWork(ticketing: TicketingSystem, input: TicketJo
   return { key: created.key, url: created.url ?? null };
 }
 
+/**
+ * Saves the lead: a new one with the activity on it, or, for an email the CRM knows already, a
+ * note on that record with what was typed. Whoever typed it proved nothing about the email, so
+ * the record's own fields stay as they are.
+ */
 export async function saveLeadWork(crm: CrmSystem, job: LeadJob): Promise<{ id: string; created: boolean }> {
-  const upserted = await crm.upsertLead(job.lead);
-  if (job.activity) {
+  const lead = await crm.ensureLead(job.lead);
+  if (lead.created) {
     // The lead is what was asked for; the activity note is a nicety and never fails the job.
-    await crm.logActivity(upserted.id, job.activity).catch(() => undefined);
+    if (job.activity) await crm.logActivity(lead.id, job.activity).catch(() => undefined);
+  } else {
+    // This note is the only place the details now live, so its failure fails the job (retried).
+    await crm.logActivity(lead.id, detailsNote(job));
   }
-  return { id: upserted.id, created: upserted.created };
+  return { id: lead.id, created: lead.created };
+}
+
+/** Enough of each detail for the team to act on; a longer one would only make the note fail its CRM's limits. */
+const MAX_DETAIL = 500;
+
+function detailsNote(job: LeadJob): ActivityInput {
+  const clip = (s: string) => (s.length > MAX_DETAIL ? `${s.slice(0, MAX_DETAIL - 1)}…` : s);
+  const { name, email, company, interest } = job.lead;
+  const lines = [
+    'Someone in a chat gave this email address again, with the details below. They were not verified, so the record was left as it was.',
+    `Name: ${clip(name)}`,
+    `Email: ${clip(email)}`,
+    ...(company ? [`Company: ${clip(company)}`] : []),
+    ...(interest ? [`Interested in: ${clip(interest)}`] : []),
+  ];
+  const body = job.activity?.body ? `${lines.join('\n')}\n\n${job.activity.body}` : lines.join('\n');
+  return { subject: `Chatbot: details given for a known email${interest ? ` (${clip(interest)})` : ''}`.slice(0, 255), body };
 }
 
 export async function documentSolutionWork(

@@ -1,6 +1,10 @@
 /**
  * CRMs (Salesforce, HubSpot, the local store), leads keyed by email: `CrmSystem` is what a
  * connector implements, `Crm` what an action is given (saving goes through durable delivery).
+ *
+ * Whoever types an email into a chat has proved nothing about it: a record that already has that
+ * email is never changed from a chat, and nothing about it is told back. What was typed reaches
+ * the team as an activity on that record instead.
  */
 import type { Handed } from './durable';
 
@@ -21,10 +25,19 @@ export interface CrmPerson {
   company?: string;
 }
 
-export interface UpsertResult {
+export interface EnsuredLead {
   id: string;
-  /** False when a record with this email already existed and was updated. */
+  /** False when a record with this email already existed (and was left as it was). */
   created: boolean;
+}
+
+/** What an action learns of a saved lead: that it is saved. */
+export interface SavedLead {
+  /**
+   * The CRM's id of the record the details went to. Never for the user's eyes: an existing
+   * record's id would tell them the email was known.
+   */
+  id: string;
 }
 
 export interface ActivityInput {
@@ -38,8 +51,11 @@ export interface CrmSystem {
   /** Which system this is ("local", "salesforce", "hubspot"), for messages and logs. */
   readonly provider: string;
   findByEmail(email: string): Promise<CrmPerson | null>;
-  /** Creates the lead, or updates the one with the same email: never a duplicate. */
-  upsertLead(lead: LeadInput): Promise<UpsertResult>;
+  /**
+   * Creates the lead unless a record with this email exists; an existing one is returned
+   * unchanged (`created: false`), never updated and never duplicated.
+   */
+  ensureLead(lead: LeadInput): Promise<EnsuredLead>;
   /** Records an activity (Task, note) linked to the lead or contact. */
   logActivity(personId: string, activity: ActivityInput): Promise<{ id: string }>;
 }
@@ -47,8 +63,10 @@ export interface CrmSystem {
 export interface Crm {
   readonly provider: string;
   /**
-   * Creates or updates the lead (once per `requestKey`) and notes the activity on it; the note is
-   * a nicety whose failure never fails the save.
+   * Saves the lead once per `requestKey`: a new lead with the activity noted on it (a nicety whose
+   * failure never fails the save), or, when the email is known already, a note on that record
+   * with the details given and the activity, leaving its fields alone. The outcome is the same
+   * either way, so an action cannot tell the user which it was.
    */
-  saveLead(lead: LeadInput, activity: ActivityInput | undefined, requestKey: string): Promise<Handed<UpsertResult>>;
+  saveLead(lead: LeadInput, activity: ActivityInput | undefined, requestKey: string): Promise<Handed<SavedLead>>;
 }

@@ -62,16 +62,21 @@ describe('ticket actions through the outbox', () => {
     expect(queued.text).toContain(`under reference ${reference}`);
     expect(queued.text).toContain('it will be filed shortly');
 
-    const waiting = await call('action_ticket_status', { slots: { ticket_key: reference.toLowerCase() } });
+    const waiting = await call('action_ticket_status', { senderId: 'user-7', slots: { ticket_key: reference.toLowerCase() } });
     expect(waiting.text).toMatch(new RegExp(`^Your request ${reference} is queued: it will be filed in Jira shortly`));
 
     down = false;
     await h.runtime.start('server');
     await eventually('ticket filed', async () => (await h.runtime.outbox.get(reference))?.status === 'done');
-    const filed = await call('action_ticket_status', { slots: { ticket_key: reference } });
+    const filed = await call('action_ticket_status', { senderId: 'user-7', slots: { ticket_key: reference } });
     expect(filed.text).toBe(`Your request ${reference} was filed as SUP-1. Ticket SUP-1 ("Export fails") is currently: To Do.`);
     expect(filed.slots.ticket_key).toBe('SUP-1');
     expect(h.jira.issues.size).toBe(1);
+    // Who filed it went with the job through the outbox to Jira: another conversation learns nothing.
+    const stranger = await call('action_ticket_status', { senderId: 'user-8', slots: { ticket_key: reference } });
+    expect(stranger.text).toBe(`I couldn't find a ticket request ${reference}. Could you check the reference?`);
+    const strangerByKey = await call('action_ticket_status', { senderId: 'user-8', slots: { ticket_key: 'SUP-1' } });
+    expect(strangerByKey.text).toBe("I couldn't find a ticket SUP-1. Could you check the key?");
   });
 
   it('says so when a queued request was given up, and when a reference is unknown', async () => {
@@ -80,7 +85,7 @@ describe('ticket actions through the outbox', () => {
     const queued = await call('action_file_ticket', spec);
     const reference = queued.slots.ticket_key as string;
     await h.store.query(`UPDATE outbox_jobs SET status = 'dead', last_error = 'upstream_unavailable: down' WHERE reference = $1`, [reference]);
-    const dead = await call('action_ticket_status', { slots: { ticket_key: reference } });
+    const dead = await call('action_ticket_status', { senderId: 'user-7', slots: { ticket_key: reference } });
     expect(dead.text).toContain(`your request ${reference} could not be filed in Jira`);
     const unknown = await call('action_ticket_status', { slots: { ticket_key: 'REF-0000000000' } });
     expect(unknown.text).toBe("I couldn't find a ticket request REF-0000000000. Could you check the reference?");

@@ -1,7 +1,7 @@
 /** A vendor that refuses connections: the SDK's transport error becomes a plain "not answering" for the user. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startHarness } from '../support/connectors';
+import { startHarness, tokenMetadata } from '../support/connectors';
 
 /** A loopback port with nothing listening on it. */
 async function closedPortUrl(): Promise<string> {
@@ -23,7 +23,8 @@ describe.each([
   it('tells the user plainly', async () => {
     const h = await startHarness(env(await closedPortUrl()), { maxAttempts: 2 });
     try {
-      const out = await h.call(action, { slots });
+      // As a support agent, who may do all of these.
+      const out = await h.call(action, { metadata: await tokenMetadata(), slots });
       expect(out.status).toBe(200);
       expect(out.texts[0]).toBe(`Sorry, ${system} isn't answering right now, so I couldn't ${doing}. Please try again in a few minutes.`);
     } finally {

@@ -17,6 +17,8 @@ import { silentLogger, type Logger } from '../../src/observability/logger';
 import { ActionRegistry } from '../../src/sdk/registry';
 import type { TrackerSpec } from '../../src/sdk/testkit';
 import { createActionServer, type ActionServer } from '../../src/server/app';
+import { JwtIdentityVerifier } from '../../src/identity/jwt-verifier';
+import { AUDIENCE, ISSUER, SECRET, hsToken } from './tokens';
 import { LazyStore, migrate, type Store } from '../../src/store';
 import { TEST_POLICY } from './policy';
 import { replyOf, webhookBody } from './webhook-body';
@@ -61,7 +63,8 @@ export async function startHarness(env: Record<string, string>, policy: Partial<
     config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2_000 },
     registry: companyActionsRegistry(),
     logger,
-    services: actionPorts(ports),
+    // Identity tokens are configured, as they must be for anyone to be a support agent.
+    services: { ...actionPorts(ports), identity: new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE }) },
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
@@ -76,6 +79,12 @@ export async function startHarness(env: Record<string, string>, policy: Partial<
       await store.close();
     },
   };
+}
+
+/** Latest-message metadata with an identity token: a support agent's, or a customer's when `sub` is given. */
+export async function tokenMetadata(spec: { sub?: string; agent?: boolean } = { agent: true }): Promise<Record<string, unknown>> {
+  const token = await hsToken({ sub: spec.sub ?? 'agent-7', claims: spec.agent ? { roles: ['agent'] } : {} });
+  return { identity_token: token };
 }
 
 /** A short conversation to quote in tickets and activities. */

@@ -1,6 +1,7 @@
 /**
  * CRM on HubSpot through @hubspot/api-client with a private-app token: contacts found by email
- * (search API), created or updated, and a note associated with the contact as the activity.
+ * (search API) and created when there is none (an existing contact is never updated from a chat),
+ * and a note associated with the contact as the activity.
  * The SDK's retries and limiter stay off (their defaults) so only the gateway retries.
  */
 import { Client } from '@hubspot/api-client';
@@ -9,7 +10,7 @@ import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/
 import { z } from 'zod';
 import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
-import type { ActivityInput, CrmSystem, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
+import type { ActivityInput, CrmSystem, CrmPerson, EnsuredLead, LeadInput } from '../../ports/crm';
 import { splitName } from '../names';
 import type { HubspotConfig } from './config';
 
@@ -81,15 +82,12 @@ export class HubspotCrm implements CrmSystem {
     return { id: hit.id, email: p.email ?? email, name: name || undefined, company: p.company ?? undefined };
   }
 
-  async upsertLead(lead: LeadInput): Promise<UpsertResult> {
+  async ensureLead(lead: LeadInput): Promise<EnsuredLead> {
     const { first, last } = splitName(lead.name);
     const properties: Record<string, string> = { email: lead.email, firstname: first, lastname: last };
     if (lead.company) properties.company = lead.company;
     const existing = await this.findByEmail(lead.email);
-    if (existing) {
-      await this.update(existing.id, properties);
-      return { id: existing.id, created: false };
-    }
+    if (existing) return { id: existing.id, created: false };
     try {
       const created = await this.gateway.call(
         HUBSPOT,
@@ -101,14 +99,13 @@ export class HubspotCrm implements CrmSystem {
       return { id: expectShape(HUBSPOT, 'create contact', HsObject, created).id, created: true };
     } catch (err) {
       // Someone created it between our search and create (409), or our own create may have
-      // happened before the answer was lost (timeout, 5xx): update that one instead.
+      // happened before the answer was lost (timeout, 5xx): that one is the contact.
       if (err instanceof ConnectorError && (err.kind === 'conflict' || err.retry === 'if_idempotent')) {
         const raced = await this.findByEmail(lead.email);
-        if (raced && err.kind === 'conflict') {
-          await this.update(raced.id, properties);
-          return { id: raced.id, created: false };
-        }
-        if (raced) return { id: raced.id, created: true };
+        if (raced) return { id: raced.id, created: err.kind !== 'conflict' };
+        // Search lags behind writes by a few seconds; HubSpot's 409 names the contact it clashed with.
+        const named = err.kind === 'conflict' ? /Existing ID: (\d+)/.exec(err.message)?.[1] : undefined;
+        if (named) return { id: named, created: false };
       }
       throw err;
     }
@@ -132,14 +129,6 @@ export class HubspotCrm implements CrmSystem {
       { idempotent: false },
     );
     return { id: expectShape(HUBSPOT, 'create note', HsObject, note).id };
-  }
-
-  private async update(id: string, properties: Record<string, string>): Promise<void> {
-    const updated = await this.gateway.call(HUBSPOT, 'updateContact', () => this.client.crm.contacts.basicApi.update(id, { properties }), {
-      // Setting the same properties twice leaves the same contact.
-      idempotent: true,
-    });
-    expectShape(HUBSPOT, 'update contact', HsObject, updated);
   }
 }
 

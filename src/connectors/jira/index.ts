@@ -1,12 +1,13 @@
 /**
  * TicketingSystem on Jira Cloud through jira.js (Version3Client, basic auth with email + API token).
- * jira.js has no retries of its own; every call goes through the gateway.
+ * jira.js has no retries of its own; every call goes through the gateway. Who filed an issue is
+ * kept in two labels (filerLabels), read back with its status.
  */
 import { HttpException, Version3Client } from 'jira.js';
 import { z } from 'zod';
 import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
-import type { CreatedTicket, Severity, TicketInput, TicketStatus, TicketingSystem } from '../../ports/ticketing';
+import { FILER_MARK, type CreatedTicket, type Severity, type TicketFiler, type TicketInput, type TicketStatus, type TicketingSystem } from '../../ports/ticketing';
 import { doc, heading, paragraphs, quote, type AdfDoc } from './adf';
 import type { JiraConfig } from './config';
 
@@ -17,7 +18,7 @@ const PRIORITY: Record<Severity, string> = { critical: 'Highest', high: 'High', 
 const Created = z.object({ id: z.string(), key: z.string() });
 const Issue = z.object({
   key: z.string(),
-  fields: z.object({ summary: z.string().optional(), status: z.object({ name: z.string() }) }),
+  fields: z.object({ summary: z.string().optional(), status: z.object({ name: z.string() }), labels: z.array(z.string()).optional() }),
 });
 const Comment = z.object({ id: z.string() });
 const SearchResult = z.object({ issues: z.array(z.object({ key: z.string() })) });
@@ -91,7 +92,9 @@ export class JiraTicketing implements TicketingSystem {
   }
 
   private async create(input: TicketInput): Promise<CreatedTicket> {
-    const labels = [...new Set([...this.config.labels, ...(input.labels ?? []), ...(input.reference ? [referenceLabel(input.reference)] : [])])];
+    const labels = [
+      ...new Set([...this.config.labels, ...(input.labels ?? []), ...(input.reference ? [referenceLabel(input.reference)] : []), ...filerLabels(input.filedBy)]),
+    ];
     const created = await this.gateway.call(
       JIRA,
       'createIssue',
@@ -113,11 +116,12 @@ export class JiraTicketing implements TicketingSystem {
   }
 
   async getStatus(key: string): Promise<TicketStatus> {
-    const issue = await this.gateway.call(JIRA, 'getIssue', () => this.client.issues.getIssue({ issueIdOrKey: key, fields: ['summary', 'status'] }), {
+    const issue = await this.gateway.call(JIRA, 'getIssue', () => this.client.issues.getIssue({ issueIdOrKey: key, fields: ['summary', 'status', 'labels'] }), {
       idempotent: true,
     });
     const parsed = expectShape(JIRA, 'get issue', Issue, issue);
-    return { key: parsed.key, status: parsed.fields.status.name, summary: parsed.fields.summary, url: this.browseUrl(parsed.key) };
+    const filedBy = filerFromLabels(parsed.fields.labels ?? []);
+    return { key: parsed.key, status: parsed.fields.status.name, summary: parsed.fields.summary, url: this.browseUrl(parsed.key), ...(filedBy ? { filedBy } : {}) };
   }
 
   async addComment(key: string, text: string): Promise<{ id: string }> {
@@ -138,6 +142,23 @@ export class JiraTicketing implements TicketingSystem {
 /** Jira labels cannot hold spaces; the reference label lets a retried create find its ticket. */
 export function referenceLabel(reference: string): string {
   return `ab-${reference.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 255);
+}
+
+const CONVERSATION_LABEL = 'ab-conversation-';
+const CUSTOMER_LABEL = 'ab-customer-';
+
+/** The labels that say who filed an issue (hashes: a label is visible to every Jira user). */
+export function filerLabels(filer: TicketFiler | undefined): string[] {
+  if (!filer) return [];
+  return [`${CONVERSATION_LABEL}${filer.conversation}`, ...(filer.customer ? [`${CUSTOMER_LABEL}${filer.customer}`] : [])];
+}
+
+function filerFromLabels(labels: string[]): TicketFiler | undefined {
+  const marked = (prefix: string) => labels.find((l) => l.startsWith(prefix) && FILER_MARK.test(l.slice(prefix.length)))?.slice(prefix.length);
+  const conversation = marked(CONVERSATION_LABEL);
+  if (!conversation) return undefined;
+  const customer = marked(CUSTOMER_LABEL);
+  return { conversation, ...(customer ? { customer } : {}) };
 }
 
 function describe(input: TicketInput): AdfDoc {

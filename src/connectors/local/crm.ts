@@ -1,6 +1,6 @@
 /** The local CRM: leads and activities in the store (embedded PGlite or PostgreSQL). */
 import { randomUUID } from 'node:crypto';
-import type { ActivityInput, CrmSystem, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
+import type { ActivityInput, CrmSystem, CrmPerson, EnsuredLead, LeadInput } from '../../ports/crm';
 import type { Queryable } from '../../store';
 
 export class LocalCrm implements CrmSystem {
@@ -16,22 +16,20 @@ export class LocalCrm implements CrmSystem {
     return r ? { id: r.id, email: r.email, name: r.name, company: r.company ?? undefined } : null;
   }
 
-  async upsertLead(lead: LeadInput): Promise<UpsertResult> {
-    // One statement, so two conversations with the same email cannot both create a lead.
-    // xmax is 0 only on a freshly inserted row version.
-    const { rows } = await this.db.query<{ id: string; created: boolean }>(
+  async ensureLead(lead: LeadInput): Promise<EnsuredLead> {
+    // The unique index decides, so two conversations with the same email cannot both create one.
+    const { rows } = await this.db.query<{ id: string }>(
       `INSERT INTO local_leads (id, email, name, company, interest, source)
        VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT ((lower(email))) DO UPDATE SET
-         name = EXCLUDED.name,
-         company = COALESCE(EXCLUDED.company, local_leads.company),
-         interest = COALESCE(EXCLUDED.interest, local_leads.interest),
-         updated_at = now()
-       RETURNING id, (xmax = 0) AS created`,
+       ON CONFLICT ((lower(email))) DO NOTHING
+       RETURNING id`,
       [`lead_${randomUUID()}`, lead.email, lead.name, lead.company ?? null, lead.interest ?? null, lead.source ?? 'Chatbot'],
     );
-    const r = rows[0]!;
-    return { id: r.id, created: r.created };
+    if (rows[0]) return { id: rows[0].id, created: true };
+    // A second statement: it sees the conflicting row even when that was committed after the first began.
+    const existing = await this.findByEmail(lead.email);
+    if (!existing) throw new Error(`local CRM: no lead for ${lead.email} after a conflict on its email`);
+    return { id: existing.id, created: false };
   }
 
   async logActivity(personId: string, activity: ActivityInput): Promise<{ id: string }> {

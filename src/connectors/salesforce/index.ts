@@ -1,6 +1,7 @@
 /**
- * CRM on Salesforce through jsforce: a Lead is found by email with SOQL, then created or
- * updated; the activity is a completed Task linked to the lead (WhoId).
+ * CRM on Salesforce through jsforce: a Lead is found by email with SOQL and created when there is
+ * none (an existing one is never updated from a chat); the activity is a completed Task linked to
+ * the lead (WhoId).
  *
  * Two jsforce traps handled here:
  * - its own HTTP retries (and env proxy) are module defaults: replaced once with no retries and
@@ -15,7 +16,7 @@ import { ConnectorError } from '../kit/connector-error';
 import { expectShape } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
 import { registerSecret } from '../../observability/redact';
-import type { ActivityInput, CrmSystem, CrmPerson, LeadInput, UpsertResult } from '../../ports/crm';
+import type { ActivityInput, CrmSystem, CrmPerson, EnsuredLead, LeadInput } from '../../ports/crm';
 import { splitName } from '../names';
 import type { SalesforceConfig } from './config';
 
@@ -127,18 +128,13 @@ export class SalesforceCrm implements CrmSystem {
     return { id: lead.Id, email: lead.Email ?? email, name: name || undefined, company: lead.Company ?? undefined };
   }
 
-  async upsertLead(lead: LeadInput): Promise<UpsertResult> {
+  async ensureLead(lead: LeadInput): Promise<EnsuredLead> {
     const { first, last } = splitName(lead.name);
     const fields: Record<string, string> = { FirstName: first, LastName: last };
     if (lead.company) fields.Company = lead.company;
     if (lead.interest) fields.Description = `Interested in: ${lead.interest}`;
     const existing = await this.findByEmail(lead.email);
-    if (existing) {
-      // Same fields, same record: repeating the update is harmless.
-      const res = await this.call('updateLead', () => this.conn.sobject('Lead').update({ Id: existing.id, ...fields }), true);
-      this.checkSaved(res, 'update lead');
-      return { id: existing.id, created: false };
-    }
+    if (existing) return { id: existing.id, created: false };
     const record = { ...fields, Email: lead.email, Company: lead.company || 'Unknown', LeadSource: lead.source ?? this.config.leadSource };
     try {
       const res = await this.call('createLead', () => this.conn.sobject('Lead').create(record), false);

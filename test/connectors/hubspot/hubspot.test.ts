@@ -37,19 +37,34 @@ describe('HubSpot CRM through /webhook', () => {
     const contactId = [...hs.contacts.keys()][0];
     expect(noteBody.associations).toEqual([{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }]);
     expect(out.texts[0]).toBe("Thanks, Ada! I've passed your details to our team; someone will contact you at ada@example.com about the enterprise plan.");
-    expect(out.slots.lead_id).toBe(contactId);
+    // The CRM's id stays in the CRM.
+    expect(out.slots).toEqual({});
   });
 
-  it('updates the existing contact for a second lead with the same email instead of duplicating it', async () => {
-    await h.call('action_create_lead', { slots: LEAD });
+  it('leaves the existing contact alone for a second lead with the same email, and notes the new details on it', async () => {
+    const first = await h.call('action_create_lead', { slots: LEAD });
     const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_email: 'ADA@example.com', lead_company: 'Babbage & Co' } });
     expect(hs.contacts.size).toBe(1);
     expect(hs.received('POST', '/crm/v3/objects/contacts')).toHaveLength(1);
-    const [update] = hs.received('PATCH', /^\/crm\/v3\/objects\/contacts\/\d+$/);
-    expect((update!.body as { properties: Record<string, string> }).properties).toMatchObject({ company: 'Babbage & Co', firstname: 'Ada' });
-    expect((update!.body as { properties: Record<string, string> }).properties.lifecyclestage).toBeUndefined();
-    expect(out.texts[0]).toContain('Welcome back, Ada!');
+    expect(hs.received('PATCH', /^\/crm\/v3\/objects\/contacts\//)).toHaveLength(0);
+    expect([...hs.contacts.values()][0]!.properties.company).toBe('Analytical Engines');
+    expect(out.texts[0]).toBe(first.texts[0]!.replace('ada@example.com', 'ADA@example.com'));
     expect(hs.notes.size).toBe(2);
+    const note = [...hs.notes.values()][1]!;
+    expect(note.properties.hs_note_body).toContain('Company: Babbage &amp; Co');
+    expect(note.associations).toEqual([{ to: { id: [...hs.contacts.keys()][0] }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }]);
+  });
+
+  it('notes the details on the contact a 409 names when search has not caught up with it yet', async () => {
+    await h.call('action_create_lead', { slots: LEAD });
+    const existing = [...hs.contacts.keys()][0]!;
+    // Both searches (before the create, and after its 409) miss the contact.
+    hs.fail({ status: 200, body: { total: 0, results: [] }, times: 2, match: (r) => r.path.endsWith('/search') });
+    const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_name: 'Ada King' } });
+    expect(out.texts[0]).toContain('Thanks, Ada!');
+    expect(hs.contacts.size).toBe(1);
+    expect([...hs.notes.values()][1]!.associations).toEqual([{ to: { id: existing }, types: [expect.anything()] }]);
+    expect([...hs.notes.values()][1]!.properties.hs_note_body).toContain('Name: Ada King');
   });
 
   it('turns a HubSpot 400 into a message naming the property', async () => {

@@ -30,7 +30,9 @@ describe('Jira ticketing through /webhook', () => {
     expect(fields.issuetype).toEqual({ name: 'Task' });
     // "fails"/"error" triage to high when the user gave no severity.
     expect(fields.priority).toEqual({ name: 'High' });
-    expect(fields.labels).toEqual(expect.arrayContaining(['chatbot']));
+    expect(fields.labels).toEqual(expect.arrayContaining(['chatbot', expect.stringMatching(/^ab-conversation-[0-9a-f]{32}$/)]));
+    // No token on the message: nothing says which customer filed it.
+    expect((fields.labels as string[]).filter((l) => l.startsWith('ab-customer-'))).toEqual([]);
     const description = fields.description as { type: string; version: number; content: { type: string; content?: unknown[] }[] };
     expect(description.type).toBe('doc');
     expect(description.version).toBe(1);
@@ -51,16 +53,18 @@ describe('Jira ticketing through /webhook', () => {
     expect(fields.priority).toEqual({ name: 'Highest' });
   });
 
-  it('reports the status of an issue, and says so when the key does not exist', async () => {
+  it('reports the status of an issue to the conversation that filed it, and says so when the key does not exist', async () => {
     await h.call('action_file_ticket', { slots: { ticket_summary: 'Login broken', ticket_description: 'cannot log in' } });
     jira.issues.get('SUP-1')!.fields.status.name = 'In Progress';
     const out = await h.call('action_ticket_status', { slots: { ticket_key: 'sup-1' } });
     const [get] = jira.received('GET', '/rest/api/3/issue/SUP-1');
-    expect(get!.query.fields).toBe('summary,status');
+    expect(get!.query.fields).toBe('summary,status,labels');
     expect(out.texts[0]).toBe('Ticket SUP-1 ("Login broken") is currently: In Progress.');
 
     const missing = await h.call('action_ticket_status', { slots: { ticket_key: 'SUP-99' } });
     expect(missing.texts[0]).toContain("couldn't find a ticket SUP-99");
+    const stranger = await h.call('action_ticket_status', { senderId: 'someone-else', slots: { ticket_key: 'SUP-1' } });
+    expect(stranger.texts[0]).toBe("I couldn't find a ticket SUP-1. Could you check the key?");
   });
 
   it('turns a Jira 400 into a message naming the field', async () => {

@@ -1,5 +1,5 @@
 /** With no provider configured, every action that acts in company systems works on the local adapters (store in memory). */
-import { startHarness, CONVERSATION, type Harness } from '../../support/connectors';
+import { startHarness, tokenMetadata, CONVERSATION, type Harness } from '../../support/connectors';
 
 describe('local adapters (no provider configured)', () => {
   let h: Harness;
@@ -14,14 +14,14 @@ describe('local adapters (no provider configured)', () => {
     expect([h.ports.crm.provider, h.ports.ticketing.provider, h.ports.knowledgeBase.provider]).toEqual(['local', 'local', 'local']);
   });
 
-  it('creates a lead, then updates it for the same email (any case) instead of duplicating', async () => {
+  it('creates a lead, then notes a second one for the same email (any case) on it, neither duplicating nor overwriting', async () => {
     const first = await h.call('action_create_lead', { events: CONVERSATION, slots: { lead_name: 'Ada Lovelace', lead_email: 'ada@local.test', lead_company: 'AE' } });
     expect(first.texts[0]).toBe("Thanks, Ada! I've passed your details to our team; someone will contact you at ada@local.test.");
     const second = await h.call('action_create_lead', { slots: { lead_name: 'Ada King', lead_email: 'ADA@local.test', lead_interest: 'pricing' } });
-    expect(second.texts[0]).toContain('Welcome back, Ada!');
-    expect(second.slots.lead_id).toBe(first.slots.lead_id);
+    expect(second.texts[0]).toBe("Thanks, Ada! I've passed your details to our team; someone will contact you at ADA@local.test about pricing.");
+    expect(second.slots).toEqual(first.slots);
     const found = await h.ports.crm.findByEmail('ada@LOCAL.test');
-    expect(found).toMatchObject({ id: first.slots.lead_id, name: 'Ada King', company: 'AE' });
+    expect(found).toMatchObject({ name: 'Ada Lovelace', company: 'AE' });
   });
 
   it('files a ticket, reports its status, and documents the solution once', async () => {
@@ -33,11 +33,12 @@ describe('local adapters (no provider configured)', () => {
     const status = await h.call('action_ticket_status', { slots: { ticket_key: key.toLowerCase() } });
     expect(status.texts[0]).toBe(`Ticket ${key} ("The site is down") is currently: Open.`);
 
-    const documented = await h.call('action_document_solution', { slots: { ticket_key: key, solution_text: 'Restarted the load balancer.' } });
+    const agent = await tokenMetadata();
+    const documented = await h.call('action_document_solution', { metadata: agent, slots: { ticket_key: key, solution_text: 'Restarted the load balancer.' } });
     expect(documented.texts[0]).toBe(`Thanks! I've written the solution for ${key} to our knowledge base.`);
     const article = await h.ports.knowledgeBase.findByReference(key);
     expect(article?.title).toBe(`The site is down (${key})`);
-    const again = await h.call('action_document_solution', { slots: { ticket_key: key, solution_text: 'Restarted it again.' } });
+    const again = await h.call('action_document_solution', { metadata: agent, slots: { ticket_key: key, solution_text: 'Restarted it again.' } });
     expect(again.texts[0]).toContain('already in our knowledge base');
   });
 

@@ -1,11 +1,16 @@
 import { FakeNotion } from '../../support/fakes/notion';
-import { startHarness, type Harness } from '../../support/connectors';
+import { startHarness, tokenMetadata, type Harness } from '../../support/connectors';
 
 const SLOTS = { ticket_key: 'SUP-7', ticket_summary: 'Export button fails', solution_text: 'Clear the browser cache.\n\nThen sign in again.' };
 
 describe('Notion knowledge base through /webhook', () => {
   let notion: FakeNotion;
   let h: Harness;
+  // Documenting solutions is for support agents.
+  let agent: Record<string, unknown>;
+  beforeAll(async () => {
+    agent = await tokenMetadata();
+  });
   beforeEach(async () => {
     notion = await new FakeNotion().start();
     h = await startHarness({ KB_PROVIDER: 'notion', NOTION_TOKEN: 'notion-token', NOTION_DATABASE_ID: notion.databaseId, NOTION_BASE_URL: notion.url }, { maxAttempts: 2 });
@@ -16,7 +21,7 @@ describe('Notion knowledge base through /webhook', () => {
   });
 
   it('creates a page in the database data source with title, reference, tags and the solution as paragraphs', async () => {
-    const out = await h.call('action_document_solution', { slots: SLOTS });
+    const out = await h.call('action_document_solution', { metadata: agent, slots: SLOTS });
     expect(out.status).toBe(200);
     const [db] = notion.received('GET', `/v1/databases/${notion.databaseId}`);
     expect(db!.headers['notion-version']).toBe('2025-09-03');
@@ -34,8 +39,8 @@ describe('Notion knowledge base through /webhook', () => {
   });
 
   it('does not document the same ticket twice', async () => {
-    await h.call('action_document_solution', { slots: SLOTS });
-    const again = await h.call('action_document_solution', { slots: SLOTS });
+    await h.call('action_document_solution', { metadata: agent, slots: SLOTS });
+    const again = await h.call('action_document_solution', { metadata: agent, slots: SLOTS });
     expect(notion.pages).toHaveLength(1);
     const [, secondQuery] = notion.received('POST', `/v1/data_sources/${notion.dataSourceId}/query`);
     expect(secondQuery!.body).toEqual({ filter: { property: 'Reference', rich_text: { equals: 'SUP-7' } }, page_size: 1 });
@@ -46,13 +51,13 @@ describe('Notion knowledge base through /webhook', () => {
 
   it('turns a Notion validation_error into a helpful message', async () => {
     notion.fail({ status: 400, body: { object: 'error', status: 400, code: 'validation_error', message: 'Tags is not a property that exists.' }, match: (r) => r.path === '/v1/pages' });
-    const out = await h.call('action_document_solution', { slots: SLOTS });
+    const out = await h.call('action_document_solution', { metadata: agent, slots: SLOTS });
     expect(out.texts[0]).toBe("Notion didn't accept the details, so I couldn't save the solution. It said: Tags is not a property that exists. Could you check them and try again?");
   });
 
   it('honours Retry-After on a 429 from Notion and creates one page', async () => {
     notion.fail({ status: 429, body: { object: 'error', status: 429, code: 'rate_limited', message: 'Rate limited' }, headers: { 'retry-after': '0' }, match: (r) => r.path === '/v1/pages' });
-    const out = await h.call('action_document_solution', { slots: SLOTS });
+    const out = await h.call('action_document_solution', { metadata: agent, slots: SLOTS });
     expect(notion.received('POST', '/v1/pages')).toHaveLength(2);
     expect(notion.pages).toHaveLength(1);
     expect(out.texts[0]).toContain('Thanks!');
@@ -60,7 +65,7 @@ describe('Notion knowledge base through /webhook', () => {
 
   it('tells the user plainly when Notion is down', async () => {
     notion.fail({ status: 503, body: { object: 'error', status: 503, code: 'service_unavailable', message: 'Notion is unavailable' }, times: Infinity });
-    const out = await h.call('action_document_solution', { slots: SLOTS });
+    const out = await h.call('action_document_solution', { metadata: agent, slots: SLOTS });
     expect(out.status).toBe(200);
     expect(out.texts[0]).toBe("Sorry, Notion isn't answering right now, so I couldn't save the solution. Please try again in a few minutes.");
   });
@@ -69,7 +74,7 @@ describe('Notion knowledge base through /webhook', () => {
     await h.close();
     h = await startHarness({ KB_PROVIDER: 'notion', NOTION_TOKEN: 'notion-token', NOTION_DATABASE_ID: notion.databaseId, NOTION_BASE_URL: notion.url }, { attemptTimeoutMs: 150 });
     notion.delay({ ms: 400, match: (r) => r.path === '/v1/pages' });
-    const out = await h.call('action_document_solution', { slots: SLOTS });
+    const out = await h.call('action_document_solution', { metadata: agent, slots: SLOTS });
     expect(notion.received('POST', '/v1/pages')).toHaveLength(1);
     expect(notion.pages).toHaveLength(1);
     expect(out.texts[0]).toContain("I've written the solution for SUP-7 to Notion");

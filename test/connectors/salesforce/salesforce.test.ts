@@ -45,20 +45,24 @@ describe('Salesforce CRM through /webhook', () => {
     expect(taskBody.ActivityDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(taskBody.Description).toContain('User: hi, the export button gives me an error');
     expect(out.texts[0]).toContain('Thanks, Grace!');
-    expect(out.slots.lead_id).toBe(leadId);
+    // The CRM's id stays in the CRM.
+    expect(out.slots).toEqual({});
   });
 
-  it('updates the lead for a second request with the same email instead of duplicating it', async () => {
+  it('leaves the lead alone for a second request with the same email, and notes the new details in a Task on it', async () => {
     h = await startHarness(tokenEnv(sf));
-    await h.call('action_create_lead', { slots: LEAD });
+    const first = await h.call('action_create_lead', { slots: LEAD });
     const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_company: 'Harvard' } });
     expect(sf.leads.size).toBe(1);
     expect(sf.received('POST', '/services/data/v59.0/sobjects/Lead')).toHaveLength(1);
-    const [patch] = sf.received('PATCH', /^\/services\/data\/v59\.0\/sobjects\/Lead\/00Q/);
-    expect(patch!.body).toMatchObject({ Company: 'Harvard', LastName: 'Hopper' });
-    expect([...sf.leads.values()][0]!.Company).toBe('Harvard');
-    expect(out.texts[0]).toContain('Welcome back, Grace!');
+    expect(sf.received('PATCH', /^\/services\/data\/v59\.0\/sobjects\/Lead\//)).toHaveLength(0);
+    const [lead] = [...sf.leads.values()];
+    expect(lead!.Company).toBe('Navy');
+    expect(out.texts[0]).toBe(first.texts[0]);
     expect(sf.tasks.size).toBe(2);
+    const task = [...sf.tasks.values()][1]!;
+    expect(task.WhoId).toBe(lead!.Id);
+    expect(task.Description).toContain('Company: Harvard');
   });
 
   it('refreshes the token after a 401 with the connected app and replays the call', async () => {

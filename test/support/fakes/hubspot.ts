@@ -61,7 +61,14 @@ export class FakeHubspot extends FakeHttpServer {
       return { status: 200, body: view(rec) };
     }
     if (req.method === 'POST' && req.path === '/crm/v3/objects/notes') {
-      const rec = this.store(this.notes, body.properties ?? {}, body.associations);
+      const props = body.properties ?? {};
+      // As documented: hs_timestamp is required, the body holds at most 65,536 characters, and
+      // an association must point at a record that exists.
+      if (!props.hs_timestamp) return error(400, 'VALIDATION_ERROR', 'Property values were not valid: hs_timestamp is required');
+      if ((props.hs_note_body ?? '').length > 65_536) return error(400, 'VALIDATION_ERROR', 'Property values were not valid: hs_note_body is longer than 65536 characters');
+      const targets = Array.isArray(body.associations) ? body.associations.map((a: { to?: { id?: unknown } }) => String(a.to?.id)) : [];
+      if (targets.some((id) => !this.contacts.has(id))) return error(400, 'VALIDATION_ERROR', 'One or more associations are invalid');
+      const rec = this.store(this.notes, props, body.associations);
       return { status: 201, body: view(rec) };
     }
     return error(404, 'OBJECT_NOT_FOUND', `No route ${req.method} ${req.path}`);

@@ -62,6 +62,9 @@ export class FakeJira extends FakeHttpServer {
     if (typeof fields.summary === 'string' && fields.summary.includes('\n')) errors.summary = 'The summary is invalid because it contains newline characters.';
     const project = (fields.project as { key?: string } | undefined)?.key;
     if (!project) errors.project = 'Specify a valid project ID or key';
+    const labels: unknown[] = Array.isArray(fields.labels) ? fields.labels : [];
+    const badLabel = labels.find((l) => typeof l !== 'string' || /\s/.test(l) || l.length > 255);
+    if (badLabel !== undefined) errors.labels = `The label '${String(badLabel).slice(0, 40)}' contains spaces or is longer than 255 characters, which is invalid.`;
     if (Object.keys(errors).length > 0) return { status: 400, body: { errorMessages: [], errors } };
     this.seq++;
     const issue: FakeJiraIssue = {

@@ -62,6 +62,9 @@ export class FakeSalesforce extends FakeHttpServer {
       if (typeof body.WhoId !== 'string' || !this.leads.has(body.WhoId)) {
         return sfError(400, 'INVALID_CROSS_REFERENCE_KEY', 'Name ID: id value of incorrect type', ['WhoId']);
       }
+      // Task.Subject holds 255 characters and Task.Description (Comments) 32,000.
+      if (typeof body.Subject === 'string' && body.Subject.length > 255) return sfError(400, 'STRING_TOO_LONG', 'Subject: data value too large', ['Subject']);
+      if (typeof body.Description === 'string' && body.Description.length > 32_000) return sfError(400, 'STRING_TOO_LONG', 'Comments: data value too large', ['Description']);
       const id = this.nextId('00T');
       this.tasks.set(id, { Id: id, ...body });
       return { status: 201, body: { id, success: true, errors: [] } };
