@@ -78,6 +78,8 @@ export const ConfigSchema = z.object({
   /** OTLP/HTTP traces URL, when it is not `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`. */
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('actionbridge'),
+  /** Sentry DSN (`https://<key>@<host>/<project>`): bugs are reported there, redacted like the logs; unset = @sentry/node is never loaded. */
+  SENTRY_DSN: z.string().regex(/^https?:\/\/[^/@]+@[^/]+\/./, 'a Sentry DSN such as https://<key>@<host>/<project>').optional(),
   /** Dialogflow intent/tag → action mapping (JSON); default `dialogflow.mapping.json` in the working folder when present. */
   DIALOGFLOW_MAPPING_FILE: z.string().min(1).optional(),
   /** Time an action gets before the Dialogflow adapter answers "still working" (ES hard limit is 5 s). */

@@ -42,7 +42,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   // The embedded store opens on first use; only a configured database is a readiness dependency.
   // With AMQP_URL, RabbitMQ is one too (checked on the relay's connection).
   const readiness = [...(config.DATABASE_URL ? storeReadiness(built.store) : []), ...built.delivery.readiness()];
-  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit) });
+  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit), errors: built.errors });
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
   server.shutdown = () =>

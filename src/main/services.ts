@@ -18,6 +18,9 @@ import { createDeliveryRuntime, type DeliveryRuntime } from '../delivery/runtime
 import { StoreQuotaCounter, VerificationBudget, identityFromConfig, type VerificationLimits } from '../identity';
 import { StoreOneTimeCodes } from '../identity/store-one-time-codes';
 import type { Logger } from '../observability/logger';
+import { noErrorReporter, type ErrorReporter } from '../observability/error-reporter';
+import { registerSecret } from '../observability/redact';
+import { createSentryReporter } from '../observability/sentry';
 import type { AttemptBudget, IdentityVerifier, VerificationLimit } from '../ports/identity';
 import type { ActionServices } from '../sdk/services';
 import { LazyStore, openStore, type Store } from '../store';
@@ -27,7 +30,8 @@ import { createRateLimiters, type RateLimiters } from '../ratelimit';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type ServicesConfig = Pick<
+export type ServicesConfig = Partial<Pick<Config, 'SENTRY_DSN'>> &
+  Pick<
   Config,
   | 'DATABASE_URL'
   | 'DATABASE_POOL_MAX'
@@ -67,11 +71,14 @@ export interface BuiltServices {
   audit?: AuditRecorder;
   /** Rate-limit counters (connector quotas here, inbound limits in the server); in Redis with REDIS_URL. */
   rateLimiters: RateLimiters;
+  /** Where bugs are reported beyond the log: Sentry with SENTRY_DSN, else nowhere. */
+  errors: ErrorReporter;
   close(): Promise<void>;
 }
 
 export async function createServices(settings: ServicesSettings, logger: Logger, metrics?: Metrics): Promise<BuiltServices> {
   const { app: config, connectors, delivery: deliveryConfig } = settings;
+  const errors = errorReporterFor(config.SENTRY_DSN);
   const identity = identityFromConfig(config);
   const store = new LazyStore(config.DATABASE_URL ? 'postgres' : 'embedded', async () => {
     const { store: opened, applied } = await openStore(config);
@@ -100,6 +107,10 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
     logger,
     ready: () => leftovers || store.isOpen,
     onStats: metrics ? (c) => metrics.outbox(outboxSample(c)) : undefined,
+    // A job failing on a bug is reported; a vendor's fault is a connector error, which is not.
+    onOutcome: (o) => {
+      if (o.status === 'retrying' || o.status === 'dead') errors.reportBug(o.error, { job: { reference: o.job.reference, type: o.job.type, attempts: o.job.attempts } });
+    },
   });
   logger.info('connectors', { crm: systems.crm.provider, ticketing: systems.ticketing.provider, knowledgeBase: systems.knowledgeBase.provider, workflow: systems.workflow ? 'webhook' : 'none' });
   // Knowing an order's email still reads it; changing it then needs a code mailed there, or a token.
@@ -135,12 +146,25 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
     delivery,
     audit,
     rateLimiters,
+    errors,
     close: () =>
       delivery
         .stop()
         .then(() => audit?.close())
-        .finally(() => Promise.all([store.close(), rateLimiters.close()]).then(() => undefined)),
+        .finally(() => Promise.all([store.close(), rateLimiters.close()]).then(() => undefined))
+        .finally(() => errors.flush(ERROR_REPORT_FLUSH_MS)),
   };
+}
+
+/** How long shutdown waits for bug reports still being sent. */
+const ERROR_REPORT_FLUSH_MS = 2_000;
+
+/** Sentry with SENTRY_DSN; the DSN's key lets anyone post reports, so it never reaches a log line. */
+function errorReporterFor(dsn: string | undefined): ErrorReporter {
+  if (!dsn) return noErrorReporter;
+  registerSecret(dsn);
+  registerSecret(decodeURIComponent(new URL(dsn).username));
+  return createSentryReporter({ dsn });
 }
 
 /** The order ports over a given store; tests and embedders use it with a store they opened. */

@@ -1,6 +1,7 @@
 /**
- * Scrubs personal data and secrets from log lines. Emails, phone numbers and bearer/JWT-looking
- * tokens are replaced; configured secret values are replaced wherever they appear.
+ * Scrubs personal data and secrets from log lines (and from error reports). Emails, phone
+ * numbers, card numbers and bearer/JWT-looking tokens are replaced; configured secret values are
+ * replaced wherever they appear.
  *
  * Every step is linear in the input: the chat user controls much of what is logged (a sender id,
  * a message), and a backtracking pattern turns 80 KB into seconds of a frozen process. Emails and
@@ -11,10 +12,29 @@
 import { replaceEmails, replaceJwts, replaceUrlUserinfo } from './redact-scan';
 
 const PHONE_CANDIDATE = /(?<![\w.:])\+?\(?\d[\d\s()-]{6,}\d(?![\w.:])/g;
-/** 9 to 15 digits: phone numbers, but not dates (8 digits) or ids run together with letters. */
+/**
+ * 16 to 19 digits passing the Luhn check every payment card number passes. Shorter cards (13 to
+ * 15 digits) are already hidden as phone numbers.
+ */
+function isCardNumber(digits: string): boolean {
+  if (digits.length < 16 || digits.length > 19) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Card numbers (spaced or dashed as people type them); 9 to 15 digits: phone numbers, but not
+ * dates (8 digits) or ids run together with letters.
+ */
 const phoneOrKeep = (m: string) => {
-  const digits = m.replace(/\D/g, '').length;
-  return digits >= 9 && digits <= 15 ? '[phone]' : m;
+  const digits = m.replace(/\D/g, '');
+  if (isCardNumber(digits)) return '[card]';
+  return digits.length >= 9 && digits.length <= 15 ? '[phone]' : m;
 };
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 
@@ -77,6 +97,9 @@ export function redactString(s: string): string {
 }
 
 const SENSITIVE_KEY = /pass(word)?|secret|token|authorization|api[-_]?key|cookie/i;
+
+/** Whether a value under this key is hidden whole (`[secret]`), whatever it looks like. */
+export const isSensitiveKey = (key: string): boolean => SENSITIVE_KEY.test(key);
 
 /**
  * The longest string a log line carries: user-controlled text (a message quoted in an error, a

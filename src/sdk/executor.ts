@@ -12,11 +12,14 @@ import { ActionNotFound } from '../errors';
 import type { ActionRegistry } from './registry';
 import { Tracker } from './tracker';
 import { inSpan, tracingEnabled } from '../observability/tracing';
+import { noErrorReporter, type ErrorReporter } from '../observability/error-reporter';
 
 export interface ExecuteInput {
   tracker: TrackerState;
   domain: Domain | null;
   signal?: AbortSignal;
+  /** The request that asked for the run, for the bug report should the action crash. */
+  requestId?: string;
 }
 
 export interface ExecuteResult extends WebhookResponse {
@@ -28,6 +31,8 @@ export class Executor {
   constructor(
     readonly registry: ActionRegistry,
     readonly services: ActionServices = {},
+    /** Every channel's actions run here: one place sees each action's crash (SENTRY_DSN). */
+    private readonly errors: ErrorReporter = noErrorReporter,
   ) {}
 
   lookup(name: string): Action {
@@ -44,7 +49,13 @@ export class Executor {
   private async run(action: Action, input: ExecuteInput): Promise<ExecuteResult> {
     const dispatcher = new Dispatcher();
     const tracker = new Tracker(input.tracker);
-    const returned: unknown = await action.run({ tracker, dispatcher, domain: input.domain, services: this.services, signal: input.signal });
+    let returned: unknown;
+    try {
+      returned = await action.run({ tracker, dispatcher, domain: input.domain, services: this.services, signal: input.signal });
+    } catch (err) {
+      this.errors.reportBug(err, { action: action.name, requestId: input.requestId });
+      throw err;
+    }
     const list: unknown[] = Array.isArray(returned) ? returned : [];
     // Like rasa_sdk, drop anything that is not an event object instead of failing the call.
     const events = list.filter(

@@ -7,6 +7,7 @@ import http from 'node:http';
 import express, { type Express } from 'express';
 import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
+import type { ErrorReporter } from '../observability/error-reporter';
 import type { ActionServices } from '../sdk/action';
 import { Executor } from '../sdk/executor';
 import type { ActionRegistry } from '../sdk/registry';
@@ -43,6 +44,8 @@ export interface ServerOptions {
   metrics?: Metrics;
   /** Where inbound limits count (shared through Redis when configured); default in this process. */
   rateLimiters?: RateLimiters;
+  /** Where bugs are reported beyond the log (SENTRY_DSN); absent = the log only. */
+  errors?: ErrorReporter;
 }
 
 export interface ActionServer {
@@ -67,13 +70,13 @@ function callHook(opts: ServerOptions): ((call: CallRecord) => void) | undefined
 export function createActionServer(opts: ServerOptions): ActionServer {
   const { logger, registry } = opts;
   opts.metrics?.labelActions((name) => registry.has(name));
-  const executor = new Executor(registry, opts.services ?? {});
+  const executor = new Executor(registry, opts.services ?? {}, opts.errors);
   const limits = inboundLimits(opts.config, opts.rateLimiters ?? createRateLimiters());
   const tokenSources = { queryName: opts.config.ACTION_SERVER_TOKEN_NAME, header: opts.config.ACTION_SERVER_TOKEN_HEADER };
   const authorized = tokenCheck(opts.config.ACTION_SERVER_TOKEN, tokenSources);
   const onCall = callHook(opts);
   const jsonMaxDepth = opts.config.JSON_MAX_DEPTH;
-  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, jsonMaxDepth, onCall, senderLimiter: limits.sender });
+  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, jsonMaxDepth, onCall, senderLimiter: limits.sender, errors: opts.errors });
 
   const app = express();
   app.disable('x-powered-by');
@@ -94,7 +97,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources, onCall, jsonMaxDepth }));
   if (opts.hooks) app.use(hooksRoutes(opts.hooks, { jsonMaxDepth }));
   app.use(jsonNotFound);
-  app.use(jsonErrors(logger));
+  app.use(jsonErrors(logger, opts.errors));
 
   let inFlight = 0;
   let closing = false;
@@ -118,6 +121,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
       const run = () =>
         webhook(req, res).catch((err) => {
           logger.error('webhook handler crashed', { error: err });
+          opts.errors?.reportBug(err, { route: '/webhook' });
           if (!res.headersSent) sendError(res, err, { requestId: requestIdOf(req.headers['x-request-id']) });
         });
       if (!limits.ip) {

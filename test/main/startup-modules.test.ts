@@ -1,7 +1,7 @@
 /**
  * What `serve` loads on the embedded defaults. Every package required at start stays resident for
  * the life of the process, so libraries only some deployments use (the PostgreSQL driver, PGlite
- * before the first order query, RabbitMQ, JWT verification, YAML, the vendor SDKs) are loaded
+ * before the first order query, RabbitMQ, JWT verification, YAML, the vendor SDKs, Sentry) are loaded
  * when configured or first used. Checked in a fresh process over the compiled dist/, after one
  * /webhook call, by the packages in Node's module cache.
  */
@@ -40,7 +40,7 @@ const srv = net.createServer().listen(0, '127.0.0.1', () => {
 });
 `;
 
-const LAZY = ['pg', '@electric-sql/pglite', 'amqplib', 'jose', 'yaml', 'rate-limiter-flexible', 'jsforce', '@hubspot/api-client', 'jira.js', '@notionhq/client', 'ioredis', '@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-http'];
+const LAZY = ['pg', '@electric-sql/pglite', 'amqplib', 'jose', 'yaml', 'rate-limiter-flexible', 'jsforce', '@hubspot/api-client', 'jira.js', '@notionhq/client', 'ioredis', '@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-http', '@sentry/node', '@sentry/core', '@sentry/node-core'];
 
 describe('packages loaded by serve', () => {
   let dataDir: string;
@@ -63,6 +63,14 @@ describe('packages loaded by serve', () => {
     // The probe sees the modules the server did load.
     expect(packages).toEqual(expect.arrayContaining(['express', 'zod']));
     expect(packages.filter((p) => LAZY.includes(p))).toEqual([]);
+  });
+
+  it('loads @sentry/node once SENTRY_DSN is set (and only then, as above)', () => {
+    // Nothing fails in the probe's call, so nothing is sent to this unreachable DSN.
+    const { status, packages } = probe({ SENTRY_DSN: 'http://publickey@127.0.0.1:9/1' });
+    expect(status).toBe(200);
+    expect(packages).toContain('@sentry/node');
+    expect(packages).not.toContain('pg');
   });
 
   it('loads jose once identity tokens are configured', () => {

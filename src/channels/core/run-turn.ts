@@ -60,7 +60,7 @@ async function runChain(input: RunTurnInput): Promise<TurnOutcome> {
   let action = input.action;
   const domain: Domain = input.turn.domain;
   for (;;) {
-    const result = await input.executor.execute(action, { tracker, domain });
+    const result = await input.executor.execute(action, { tracker, domain, requestId: typeof input.log.requestId === 'string' ? input.log.requestId : undefined });
     ran.push(action.name);
     responses.push(...result.responses);
     let next: string | null = null;

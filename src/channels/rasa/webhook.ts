@@ -29,6 +29,7 @@ import type { RateLimiter } from '../../ratelimit';
 import { throttled } from '../../http/rate-limit';
 import { boundedId } from '../../observability/bounded-id';
 import type { CallRecord } from '../../observability/events';
+import type { ErrorReporter } from '../../observability/error-reporter';
 
 export type { CallRecord };
 
@@ -43,6 +44,8 @@ export interface WebhookDeps {
   senderLimiter?: RateLimiter;
   /** Called after every finished call (metrics, audit hooks). */
   onCall?(call: CallRecord): void;
+  /** Where bugs are reported beyond the log (SENTRY_DSN). */
+  errors?: ErrorReporter;
 }
 
 export interface WebhookOutcome {
@@ -90,12 +93,13 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
       if (!decision.allowed) throw throttled('sender', decision);
     }
 
-    const result = await deps.executor.execute(target, { tracker, domain, signal });
+    const result = await deps.executor.execute(target, { tracker, domain, signal, requestId });
     if (result.dropped > 0) deps.logger.warn('action returned values that are not events; they were dropped', { requestId, action, dropped: result.dropped });
     return { status: 200, body: { events: result.events, responses: result.responses }, action, senderId };
   } catch (err) {
     const mapped = toHttpError(err, { requestId, actionName: action ?? undefined });
     if (mapped.status >= 500) deps.logger.error('action failed', { requestId, action, senderId, error: err });
+    deps.errors?.reportBug(err, { requestId, action, route: '/webhook' });
     return { status: mapped.status, body: mapped.body, headers: mapped.headers, action, senderId };
   }
 }
@@ -138,6 +142,7 @@ export function webhookHandler(deps: WebhookDeps) {
       const mapped = toHttpError(err, { requestId });
       outcome = { ...mapped, action: null, senderId: null };
       if (mapped.status >= 500) deps.logger.error('request failed', { requestId, error: err });
+      deps.errors?.reportBug(err, { requestId, route: '/webhook' });
     }
     if (!res.headersSent && !res.destroyed) sendJson(res, outcome.status, outcome.body, { 'X-Request-Id': requestId, ...outcome.headers });
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
