@@ -8,7 +8,7 @@
  * same SQL simply runs alone.
  */
 import { randomUUID } from 'node:crypto';
-import type { Queryable, Store } from '../store';
+import { FieldCipherError, PLAINTEXT, type FieldCipher, type Queryable, type Store } from '../store';
 import { jobReferenceFor } from './job-reference';
 import type { OutboxCounts } from '../observability/events';
 
@@ -57,6 +57,18 @@ export interface Enqueued {
 export interface OutboxOptions {
   /** Attempts before a job is dead-lettered (default 8). */
   maxAttempts?: number;
+  /** DATA_ENCRYPTION_KEY: payloads and results hold personal data and are sealed with it when set. */
+  cipher?: FieldCipher;
+}
+
+/** What a sealed payload or result is bound to: its own job and column, so it cannot be moved. */
+export const payloadContext = (reference: string): string => `outbox_jobs.payload:${reference}`;
+export const resultContext = (reference: string): string => `outbox_jobs.result:${reference}`;
+
+/** The vendor's key in a result (a ticket or record id), kept beside a sealed result for `jobs show SUP-12`. */
+function resultKey(result: unknown): string | null {
+  const key = result !== null && typeof result === 'object' ? (result as { key?: unknown }).key : undefined;
+  return typeof key === 'string' ? key : null;
 }
 
 interface JobRow {
@@ -80,12 +92,13 @@ interface JobRow {
 const date = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
 const maybeDate = (v: Date | string | null): Date | null => (v === null ? null : date(v));
 
-function toJob(r: JobRow): Job {
+/** A stored row as a job; sealed payloads and results are opened (FieldCipherError if they cannot be). */
+function toJob(r: JobRow, cipher: FieldCipher): Job {
   return {
     reference: r.reference,
     idempotencyKey: r.idempotency_key,
     type: r.type,
-    payload: r.payload,
+    payload: cipher.decryptJson(r.payload, payloadContext(r.reference)),
     status: r.status,
     attempts: Number(r.attempts),
     maxAttempts: Number(r.max_attempts),
@@ -93,7 +106,7 @@ function toJob(r: JobRow): Job {
     lockedUntil: maybeDate(r.locked_until),
     claimToken: r.claim_token,
     lastError: r.last_error,
-    result: r.result,
+    result: r.result === null ? null : cipher.decryptJson(r.result, resultContext(r.reference)),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
     completedAt: maybeDate(r.completed_at),
@@ -105,13 +118,17 @@ const CLAIMABLE = `((status = 'pending' AND next_attempt_at <= now()) OR (status
 
 export class Outbox {
   readonly maxAttempts: number;
+  readonly cipher: FieldCipher;
 
   constructor(
     readonly store: Store,
     opts: OutboxOptions = {},
   ) {
     this.maxAttempts = opts.maxAttempts ?? 8;
+    this.cipher = opts.cipher ?? PLAINTEXT;
   }
+
+  private toJob = (r: JobRow): Job => toJob(r, this.cipher);
 
   /**
    * Writes the job in the caller's transaction (or straight to the store). A second enqueue with
@@ -124,23 +141,23 @@ export class Outbox {
        VALUES ($1, $2, $3, $4::jsonb, $5, now() + ($6::integer * interval '1 millisecond'))
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING *`,
-      [reference, spec.idempotencyKey, spec.type, JSON.stringify(spec.payload ?? null), spec.maxAttempts ?? this.maxAttempts, Math.round(spec.holdMs ?? 0)],
+      [reference, spec.idempotencyKey, spec.type, JSON.stringify(this.cipher.encryptJson(spec.payload ?? null, payloadContext(reference))), spec.maxAttempts ?? this.maxAttempts, Math.round(spec.holdMs ?? 0)],
     );
-    if (inserted.rows[0]) return { job: toJob(inserted.rows[0]), created: true };
+    if (inserted.rows[0]) return { job: this.toJob(inserted.rows[0]), created: true };
     const existing = await tx.query<JobRow>('SELECT * FROM outbox_jobs WHERE idempotency_key = $1', [spec.idempotencyKey]);
     if (!existing.rows[0]) throw new Error(`outbox: job for key '${spec.idempotencyKey}' vanished while enqueuing`);
-    return { job: toJob(existing.rows[0]), created: false };
+    return { job: this.toJob(existing.rows[0]), created: false };
   }
 
   async get(reference: string): Promise<Job | null> {
     const { rows } = await this.store.query<JobRow>('SELECT * FROM outbox_jobs WHERE reference = $1', [reference]);
-    return rows[0] ? toJob(rows[0]) : null;
+    return rows[0] ? this.toJob(rows[0]) : null;
   }
 
   /** The job whose result names this vendor key (e.g. the ticket SUP-12 it filed), newest first. */
   async findByResultKey(key: string): Promise<Job | null> {
-    const { rows } = await this.store.query<JobRow>(`SELECT * FROM outbox_jobs WHERE upper(result->>'key') = upper($1) ORDER BY created_at DESC LIMIT 1`, [key]);
-    return rows[0] ? toJob(rows[0]) : null;
+    const { rows } = await this.store.query<JobRow>(`SELECT * FROM outbox_jobs WHERE upper(result_key) = upper($1) ORDER BY created_at DESC LIMIT 1`, [key]);
+    return rows[0] ? this.toJob(rows[0]) : null;
   }
 
   async list(filter: { status?: JobStatus; limit?: number } = {}): Promise<Job[]> {
@@ -148,7 +165,7 @@ export class Outbox {
     const { rows } = filter.status
       ? await this.store.query<JobRow>('SELECT * FROM outbox_jobs WHERE status = $1 ORDER BY created_at DESC LIMIT $2', [filter.status, limit])
       : await this.store.query<JobRow>('SELECT * FROM outbox_jobs ORDER BY created_at DESC LIMIT $1', [limit]);
-    return rows.map(toJob);
+    return rows.map(this.toJob);
   }
 
   /**
@@ -171,7 +188,7 @@ export class Outbox {
         RETURNING *`,
       [reference, token, Math.round(leaseMs), opts.steal === true, opts.onlyDue === true],
     );
-    return rows[0] ? toJob(rows[0]) : null;
+    return (await this.openClaimed(rows, true))[0] ?? null;
   }
 
   /** Claims up to `limit` due jobs for running (the in-process worker). */
@@ -198,7 +215,31 @@ export class Outbox {
         RETURNING *`,
       [status, limit, Math.round(leaseMs), countAttempt ? 1 : 0],
     );
-    return rows.map(toJob);
+    return this.openClaimed(rows, countAttempt);
+  }
+
+  /**
+   * Claimed rows as jobs. One whose payload will not open (its key is not in DATA_ENCRYPTION_KEY,
+   * or it was altered) is not run: it is given back for later, the attempt uncounted and the
+   * reason in last_error, so a missing key holds those jobs without failing the others.
+   */
+  private async openClaimed(rows: JobRow[], countedAttempt: boolean): Promise<Job[]> {
+    const jobs: Job[] = [];
+    for (const r of rows) {
+      try {
+        jobs.push(this.toJob(r));
+      } catch (err) {
+        if (!(err instanceof FieldCipherError)) throw err;
+        await this.store.query(
+          `UPDATE outbox_jobs
+              SET status = 'pending', attempts = attempts - $3::integer, claim_token = NULL, locked_until = NULL,
+                  last_error = $2, next_attempt_at = now() + interval '5 minutes', updated_at = now()
+            WHERE reference = $1`,
+          [r.reference, `cannot decrypt the job: ${err.message}`, countedAttempt ? 1 : 0],
+        );
+      }
+    }
+    return jobs;
   }
 
   /** Gives a queued job back (publishing failed): due again at once. */
@@ -210,9 +251,9 @@ export class Outbox {
   async complete(job: Job, result: unknown): Promise<boolean> {
     const { rowCount } = await this.store.query(
       `UPDATE outbox_jobs
-          SET status = 'done', result = $3::jsonb, last_error = NULL, locked_until = NULL, completed_at = now(), updated_at = now()
+          SET status = 'done', result = $3::jsonb, result_key = $4, last_error = NULL, locked_until = NULL, completed_at = now(), updated_at = now()
         WHERE reference = $1 AND claim_token = $2 AND status = 'running'`,
-      [job.reference, job.claimToken, JSON.stringify(result ?? null)],
+      [job.reference, job.claimToken, JSON.stringify(this.cipher.encryptJson(result ?? null, resultContext(job.reference))), resultKey(result)],
     );
     return rowCount > 0;
   }

@@ -6,7 +6,7 @@
  *   AMQP_URL      servers relay due jobs to RabbitMQ; `worker` processes relay too and consume.
  */
 import type { Logger } from '../observability/logger';
-import type { Store } from '../store';
+import type { FieldCipher, Store } from '../store';
 import type { ReadinessCheck } from '../observability/readiness';
 import { AmqpLink, AmqpRelay, AmqpWorker } from './amqp';
 import { AmqpProbe, queueReadiness } from './amqp-readiness';
@@ -22,6 +22,8 @@ export type DeliveryRole = 'server' | 'worker';
 
 export interface DeliveryRuntimeOptions {
   store: Store;
+  /** Seals job payloads and results (DATA_ENCRYPTION_KEY); plaintext without it. */
+  cipher?: FieldCipher;
   /** The company systems the jobs act on. */
   ports: DeliveryPorts;
   config: DeliveryConfig;
@@ -50,7 +52,7 @@ export interface DeliveryRuntime {
 
 export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRuntime {
   const { config, logger } = opts;
-  const outbox = new Outbox(opts.store, { maxAttempts: config.maxAttempts });
+  const outbox = new Outbox(opts.store, { maxAttempts: config.maxAttempts, cipher: opts.cipher });
   const runner = new JobRunner(outbox, deliveryHandlers(opts.ports), {
     leaseMs: config.leaseMs,
     schedule: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
