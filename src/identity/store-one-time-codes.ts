@@ -68,7 +68,14 @@ export class StoreOneTimeCodes implements OneTimeCodes {
     /** The clock; tests move it to expire codes and windows. */
     private readonly now: () => number = Date.now,
   ) {
-    this.settings = { ...DEFAULT_CODE_SETTINGS, ...settings };
+    // A setting left undefined keeps its default rather than becoming NaN arithmetic.
+    const d = DEFAULT_CODE_SETTINGS;
+    this.settings = {
+      ttlMs: settings.ttlMs ?? d.ttlMs,
+      maxAttempts: settings.maxAttempts ?? d.maxAttempts,
+      maxIssues: settings.maxIssues ?? d.maxIssues,
+      issueWindowMs: settings.issueWindowMs ?? d.issueWindowMs,
+    };
   }
 
   async issue(subject: CodeSubject): Promise<CodeIssue> {

@@ -44,15 +44,26 @@ export interface Order {
   updatedAt: string;
 }
 
-/** How the person asking proved who they are. */
-export type VerificationMethod = 'token' | 'order_email';
+/**
+ * How the person asking proved who they are: a signed identity token, knowing the email the order
+ * was placed with, or a one-time code mailed to that email.
+ */
+export type VerificationMethod = 'token' | 'order_email' | 'email_code';
+
+/**
+ * The proofs that allow changing an order. Knowing its email is not one: an email address is
+ * easy to learn, while the mailbox behind it is not.
+ */
+export type WriteProof = Exclude<VerificationMethod, 'order_email'>;
+
+export const WRITE_PROOFS: readonly WriteProof[] = ['token', 'email_code'];
 
 export interface AddressChangeRequest {
   orderId: string;
   /** The verified customer; the change is refused unless the order is theirs. */
   customerId: string;
   address: Address;
-  verifiedBy: VerificationMethod;
+  verifiedBy: WriteProof;
   /** The conversation the change came from, for the history. */
   senderId: string;
 }
@@ -66,6 +77,7 @@ export type AddressChangeResult =
 export interface AddressChange {
   orderId: string;
   customerId: string;
+  /** Changes recorded before one-time codes existed may say `order_email`. */
   verifiedBy: VerificationMethod;
   senderId: string;
   oldAddress: Address;
@@ -78,7 +90,7 @@ export interface Orders {
   /**
    * Replaces the shipping address whole, atomically with respect to other changes of the same
    * order, and records the change. Refused unless the order belongs to `customerId` and has
-   * not shipped.
+   * not shipped; throws when `verifiedBy` is not a write proof.
    */
   changeShippingAddress(request: AddressChangeRequest): Promise<AddressChangeResult>;
   /** The order's address changes, oldest first. */

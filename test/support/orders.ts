@@ -1,6 +1,7 @@
 /**
  * A real ActionBridge server for the order actions: real store (embedded or PostgreSQL, migrated
- * and seeded with the demo data), real JWT verification, the real actions, on 127.0.0.1:0.
+ * and seeded with the demo data), real JWT verification, the real actions, on 127.0.0.1:0; with
+ * `smtpUrl`, one-time codes in that store, mailed through the real SMTP connector.
  */
 import { replyOf } from './webhook-body';
 import path from 'node:path';
@@ -17,6 +18,10 @@ import { ActionRegistry } from '../../src/sdk/registry';
 import { buildTracker, type TrackerSpec } from '../../src/sdk/testkit';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { companyDataServices } from '../../src/main/services';
+import { loadConnectorsConfig } from '../../src/connectors/config';
+import { createSystems } from '../../src/connectors/registry';
+import { StoreOneTimeCodes, type OneTimeCodeSettings } from '../../src/identity/store-one-time-codes';
+import type { ActionServices } from '../../src/sdk/services';
 import { migrate, type Store } from '../../src/store';
 import { AUDIENCE, ISSUER, SECRET } from './tokens';
 import type { StoreTarget } from './stores';
@@ -31,7 +36,18 @@ export interface OrdersHarness {
   close(): Promise<void>;
 }
 
-export async function startOrdersServer(target: StoreTarget, opts: { maxFailures?: number } = {}): Promise<OrdersHarness> {
+export interface OrdersServerOptions {
+  maxFailures?: number;
+  /** The SMTP server one-time codes are mailed through; none = codes are off, as without SMTP_URL. */
+  smtpUrl?: string;
+  codeSettings?: Partial<OneTimeCodeSettings>;
+  /** The one-time codes' clock (to expire codes without waiting). */
+  now?: () => number;
+}
+
+export const MAIL_FROM = 'Shop <codes@shop.example>';
+
+export async function startOrdersServer(target: StoreTarget, opts: OrdersServerOptions = {}): Promise<OrdersHarness> {
   const { store, cleanup } = await target.open();
   await migrate(store);
   await seedDemoData(store);
@@ -43,11 +59,17 @@ export async function startOrdersServer(target: StoreTarget, opts: { maxFailures
   const identity = new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
   const registry = new ActionRegistry();
   for (const a of [fetchOrder, changeDeliveryAddress, validateOrderForm, validateAddressForm]) registry.register(a);
+  const services: ActionServices = companyDataServices(store, identity, budget);
+  if (opts.smtpUrl) {
+    // The mailer as the composition root builds it: from the environment, through the gateway.
+    services.mailer = createSystems(loadConnectorsConfig({ SMTP_URL: opts.smtpUrl, SMTP_FROM: MAIL_FROM }), { store }).mailer;
+    services.oneTimeCodes = new StoreOneTimeCodes(store, opts.codeSettings, opts.now);
+  }
   const server: ActionServer = createActionServer({
     config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2000 },
     registry,
     logger: silentLogger(),
-    services: companyDataServices(store, identity, budget),
+    services,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

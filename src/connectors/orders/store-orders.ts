@@ -1,5 +1,5 @@
 /** The Orders port over the store's `orders` and `order_address_changes` tables. */
-import { ADDRESS_CHANGEABLE, type Address, type AddressChange, type AddressChangeRequest, type AddressChangeResult, type Order, type OrderItem, type OrderStatus, type Orders, type VerificationMethod } from '../../ports/orders';
+import { ADDRESS_CHANGEABLE, WRITE_PROOFS, type Address, type AddressChange, type AddressChangeRequest, type AddressChangeResult, type Order, type OrderItem, type OrderStatus, type Orders, type VerificationMethod } from '../../ports/orders';
 import type { Queryable, Store } from '../../store';
 
 interface OrderRow {
@@ -63,6 +63,10 @@ export class StoreOrders implements Orders {
   }
 
   changeShippingAddress(req: AddressChangeRequest): Promise<AddressChangeResult> {
+    // The type already says so; this holds against a caller that casts its way around it.
+    if (!WRITE_PROOFS.includes(req.verifiedBy)) {
+      return Promise.reject(new Error(`An address change needs an identity token or an emailed code, not '${String(req.verifiedBy)}'.`));
+    }
     return this.store.transaction(async (tx): Promise<AddressChangeResult> => {
       // The row lock makes a second change of the same order wait until this one commits, and
       // then see its result: changes queue up instead of interleaving.

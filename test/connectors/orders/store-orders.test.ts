@@ -63,12 +63,23 @@ describe.each(STORE_TARGETS)('StoreOrders on the $name store', (target) => {
 
   it('changes the address of a pending order and records who changed what', async () => {
     const before = (await orders.findById('ORD-20002'))!;
-    const r = await orders.changeShippingAddress({ orderId: 'ORD-20002', customerId: 'C-1002', address: home, verifiedBy: 'order_email', senderId: 'conv-7' });
+    const r = await orders.changeShippingAddress({ orderId: 'ORD-20002', customerId: 'C-1002', address: home, verifiedBy: 'email_code', senderId: 'conv-7' });
     expect(r.ok).toBe(true);
     expect((await orders.findById('ORD-20002'))!.shippingAddress).toEqual(home);
     const history = await orders.addressHistory('ORD-20002');
     expect(history).toHaveLength(1);
-    expect(history[0]).toMatchObject({ orderId: 'ORD-20002', customerId: 'C-1002', verifiedBy: 'order_email', senderId: 'conv-7', oldAddress: before.shippingAddress, newAddress: home });
+    expect(history[0]).toMatchObject({ orderId: 'ORD-20002', customerId: 'C-1002', verifiedBy: 'email_code', senderId: 'conv-7', oldAddress: before.shippingAddress, newAddress: home });
+  });
+
+  it('refuses a change proved only by knowing the email, whatever the caller claims', async () => {
+    const before = (await orders.findById('ORD-20002'))!;
+    const claimed = { orderId: 'ORD-20002', customerId: 'C-1002', address: office, verifiedBy: 'order_email', senderId: 'conv-8' } as unknown as Parameters<StoreOrders['changeShippingAddress']>[0];
+    await expect(orders.changeShippingAddress(claimed)).rejects.toThrow(/identity token or an emailed code/);
+    expect((await orders.findById('ORD-20002'))!.shippingAddress).toEqual(before.shippingAddress);
+    // Nor does the table take it from anyone who writes there directly with an unknown proof.
+    await expect(
+      store.query(`INSERT INTO order_address_changes (order_id, customer_id, verified_by, sender_id, old_address, new_address) VALUES ('ORD-20002', 'C-1002', 'guess', 's', '{}', '{}')`),
+    ).rejects.toThrow(/order_address_changes_verified_by_check/);
   });
 
   it('leaves one whole address when two changes race, each recorded against the one before it', async () => {
