@@ -6,7 +6,7 @@
  * whose broker came back is ready again without waiting for a job to be due.
  */
 import type { Channel } from 'amqplib';
-import type { ReadinessCheck } from '../observability/readiness';
+import { NotReady, type ReadinessCheck } from '../observability/readiness';
 import type { AmqpLink } from './amqp';
 
 export class AmqpProbe {
@@ -62,7 +62,7 @@ export function queueReadiness(probe: () => AmqpProbe | null): ReadinessCheck {
     name: 'queue',
     async check() {
       const current = probe();
-      if (!current) throw new Error('the RabbitMQ relay is not running');
+      if (!current) throw new NotReady('not_started', 'the RabbitMQ relay is not running');
       await current.check();
     },
   };

@@ -82,7 +82,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(healthRoutes());
-  app.use(readyRoutes(opts.readiness ?? []));
+  app.use(readyRoutes(opts.readiness ?? [], logger));
   if (opts.metrics) app.use(metricsRoutes(opts.metrics, opts.config.METRICS_TOKEN), statusRoutes(opts.metrics, opts.config.METRICS_TOKEN));
   // The list of actions maps what the assistant can do: for Rasa, which holds the token.
   app.use('/actions', requireToken(opts.config.ACTION_SERVER_TOKEN, tokenSources));

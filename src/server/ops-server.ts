@@ -34,7 +34,7 @@ export function createOpsServer(opts: OpsServerOptions): OpsServer {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(healthRoutes());
-  app.use(readyRoutes(opts.readiness));
+  app.use(readyRoutes(opts.readiness, opts.logger));
   app.use(metricsRoutes(opts.metrics, opts.metricsToken), statusRoutes(opts.metrics, opts.metricsToken));
   app.use(jsonNotFound);
   app.use(jsonErrors(opts.logger));

@@ -1,12 +1,13 @@
 import request from 'supertest';
 import { Metrics } from '../../src/observability/metrics';
-import { silentLogger } from '../../src/observability/logger';
+import { captureLogs } from '../support/log-capture';
 import { createOpsServer, type OpsServer } from '../../src/server/ops-server';
 
 describe('the operations server a worker serves on WORKER_PORT', () => {
   let ops: OpsServer;
   let url: string;
   let queueUp = true;
+  const logs = captureLogs();
   beforeAll(async () => {
     const metrics = new Metrics({ defaultMetrics: false });
     metrics.connectorCall('jira', 'createIssue', 'success', 12);
@@ -19,7 +20,7 @@ describe('the operations server a worker serves on WORKER_PORT', () => {
         },
       },
     ];
-    ops = createOpsServer({ metrics, readiness, metricsToken: ['ops-token'], logger: silentLogger() });
+    ops = createOpsServer({ metrics, readiness, metricsToken: ['ops-token'], logger: logs.logger });
     const addr = await ops.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${addr.port}`;
   });
@@ -37,7 +38,11 @@ describe('the operations server a worker serves on WORKER_PORT', () => {
     const down = await request(url).get('/ready');
     queueUp = true;
     expect(down.status).toBe(503);
-    expect(down.body).toEqual({ status: 'not_ready', checks: { store: { ok: true }, queue: { ok: false, error: 'broker unreachable' } } });
+    // The answer names the check and a reason code; the error itself is in the log.
+    expect(down.body).toEqual({ status: 'not_ready', checks: { store: { ok: true }, queue: { ok: false, reason: 'failed' } } });
+    const line = await logs.waitFor((l) => l.message === 'readiness check failed');
+    expect(line).toMatchObject({ level: 'warn', check: 'queue', reason: 'failed' });
+    expect(JSON.stringify(line)).toContain('broker unreachable');
   });
 
   it('/metrics and /status.json are behind METRICS_TOKEN, and show the process’s own counts', async () => {
@@ -57,7 +62,7 @@ describe('the operations server a worker serves on WORKER_PORT', () => {
   });
 
   it('close() can be called twice', async () => {
-    const other = createOpsServer({ metrics: new Metrics({ defaultMetrics: false }), readiness: [], logger: silentLogger() });
+    const other = createOpsServer({ metrics: new Metrics({ defaultMetrics: false }), readiness: [], logger: logs.logger });
     await other.listen(0, '127.0.0.1');
     await other.close();
     await expect(other.close()).resolves.toBeUndefined();

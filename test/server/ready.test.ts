@@ -20,7 +20,7 @@ async function serve(readiness: readonly ReadinessCheck[]): Promise<{ url: strin
   return { url: `http://127.0.0.1:${port}`, server };
 }
 
-async function get(url: string): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; error?: string }> } }> {
+async function get(url: string): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; reason?: string }> } }> {
   const res = await fetch(url);
   return { status: res.status, body: (await res.json()) as never };
 }
@@ -48,7 +48,7 @@ describe('/health and /ready', () => {
     running.push(server);
     const before = await get(`${url}/ready`);
     expect(before.status).toBe(503);
-    expect(before.body).toMatchObject({ status: 'not_ready', checks: { store: { ok: true }, migrations: { ok: false } } });
+    expect(before.body).toEqual({ status: 'not_ready', checks: { store: { ok: true }, migrations: { ok: false, reason: 'migrations_pending' } } });
 
     await migrate(store);
     expect(await get(`${url}/ready`)).toEqual({ status: 200, body: { status: 'ready', checks: { store: { ok: true }, migrations: { ok: true } } } });
@@ -62,7 +62,7 @@ describe('/health and /ready', () => {
       running.push(server);
       const ready = await get(`${url}/ready`);
       expect(ready.status).toBe(503);
-      expect(ready.body.checks.store).toMatchObject({ ok: false });
+      expect(ready.body.checks.store).toEqual({ ok: false, reason: 'failed' });
       expect(JSON.stringify(ready.body)).not.toContain('secret-pw');
       expect((await fetch(`${url}/health`)).status).toBe(200);
     } finally {
