@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { EnvReader } from './env';
+import { auditKeysSetting, dataKeysSetting } from './keys';
 
 const DEFAULT_ACTIONS_DIR = path.resolve(__dirname, '../../actions');
 
@@ -65,6 +66,12 @@ export const ConfigSchema = z.object({
   METRICS_TOKEN: tokenList.optional(),
   /** Hash-chained audit log of action executions and outbound calls: auto = on with DATABASE_URL. */
   AUDIT_LOG: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** `id:secret[,id:secret]`: the audit chain's links and checkpoints are HMACs under the first; every one verifies. Unset = unkeyed chain. */
+  AUDIT_HMAC_KEY: auditKeysSetting.optional(),
+  /** With AUDIT_HMAC_KEY, a signed checkpoint every this many audit rows. */
+  AUDIT_CHECKPOINT_EVERY: positiveInt.default(1000),
+  /** `id:key[,id:key]` (32 bytes base64 each): personal data at rest is sealed with the first; every one opens. Unset = plaintext. */
+  DATA_ENCRYPTION_KEY: dataKeysSetting.optional(),
   /** /webhook requests per client IP per minute before 429; unset = no limit. */
   RATE_LIMIT_IP_PER_MINUTE: positiveInt.optional(),
   /** /webhook calls per conversation (sender_id) per minute before 429; unset = no limit. */

@@ -23,9 +23,9 @@ import { registerSecret } from '../observability/redact';
 import { createSentryReporter } from '../observability/sentry';
 import type { AttemptBudget, IdentityVerifier, VerificationLimit } from '../ports/identity';
 import type { ActionServices } from '../sdk/services';
-import { LazyStore, openStore, type Store } from '../store';
+import { FieldCipher, LazyStore, openStore, type Store } from '../store';
 import { outboxSample, type Metrics } from '../observability/metrics';
-import { AuditRecorder, auditGatewayObserver, combineObservers } from '../observability/audit';
+import { AuditKeyring, AuditRecorder, auditGatewayObserver, combineObservers } from '../observability/audit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,7 +49,7 @@ export type ServicesConfig = Partial<Pick<Config, 'SENTRY_DSN'>> &
   | 'IDENTITY_MAX_FAILURES_PER_EMAIL'
   | 'IDENTITY_MAX_FAILURES_GLOBAL'
 > &
-  Partial<Pick<Config, 'AUDIT_LOG' | 'REDIS_URL' | 'RATE_LIMIT_KEY_PREFIX'>>;
+  Partial<Pick<Config, 'AUDIT_LOG' | 'AUDIT_HMAC_KEY' | 'AUDIT_CHECKPOINT_EVERY' | 'DATA_ENCRYPTION_KEY' | 'REDIS_URL' | 'RATE_LIMIT_KEY_PREFIX'>>;
 
 /** The one-time code settings; each has a default, so a caller may leave them out. */
 type CodeSettings = Partial<Pick<Config, 'EMAIL_CODE_TTL_MS' | 'EMAIL_CODE_MAX_ATTEMPTS' | 'EMAIL_CODE_MAX_PER_ORDER' | 'EMAIL_CODE_WINDOW_MS'>>;
@@ -69,6 +69,8 @@ export interface BuiltServices {
   delivery: DeliveryRuntime;
   /** The audit log's writer; absent when AUDIT_LOG is off (or auto without DATABASE_URL). */
   audit?: AuditRecorder;
+  /** Seals personal data at rest with DATA_ENCRYPTION_KEY (passes plaintext through without one). */
+  cipher: FieldCipher;
   /** Rate-limit counters (connector quotas here, inbound limits in the server); in Redis with REDIS_URL. */
   rateLimiters: RateLimiters;
   /** Where bugs are reported beyond the log: Sentry with SENTRY_DSN, else nowhere. */
@@ -94,7 +96,19 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
 
   // The embedded store would be opened (and its memory paid) just for the log: opt-in there.
   const auditOn = config.AUDIT_LOG === 'on' || (config.AUDIT_LOG !== 'off' && !!config.DATABASE_URL);
-  const audit = auditOn ? new AuditRecorder(store, { onError: (err) => logger.error('audit log write failed; will retry', { error: err }) }) : undefined;
+  const cipher = new FieldCipher(config.DATA_ENCRYPTION_KEY ?? []);
+  const auditKeys = new AuditKeyring(config.AUDIT_HMAC_KEY ?? []);
+  if (auditOn && !auditKeys.signer) logger.warn('audit log without AUDIT_HMAC_KEY: its chain detects accidents only, not someone with SQL access (docs/operations.md)');
+  const audit = auditOn
+    ? new AuditRecorder(store, {
+        keys: auditKeys,
+        cipher,
+        checkpointEvery: config.AUDIT_CHECKPOINT_EVERY,
+        // A copy outside the database: `audit verify --anchor seq:hash` checks the log still agrees.
+        onCheckpoint: (cp) => logger.info('audit checkpoint', { seq: cp.seq, hash: cp.headHash, keyId: cp.keyId, signature: cp.signature }),
+        onError: (err) => logger.error('audit log write failed; will retry', { error: err }),
+      })
+    : undefined;
   const rateLimiters = createRateLimiters({ redisUrl: config.REDIS_URL, keyPrefix: config.RATE_LIMIT_KEY_PREFIX, logger });
   if (config.REDIS_URL && !(await rateLimiters.connected())) logger.warn('Redis for rate limits did not answer at start-up; limits count per process until it does');
   const systems = createSystems(connectors, { store, logger, rateLimiters, observer: combineObservers(metrics?.gatewayObserver(), audit && auditGatewayObserver(audit)) });
@@ -102,6 +116,7 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
   const leftovers = !config.DATABASE_URL && fs.existsSync(path.join(path.resolve(config.DATA_DIR), 'pglite'));
   const delivery = createDeliveryRuntime({
     store,
+    cipher,
     ports: systems,
     config: deliveryConfig,
     logger,
@@ -145,6 +160,7 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
     store,
     delivery,
     audit,
+    cipher,
     rateLimiters,
     errors,
     close: () =>

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
 import { parseJobReference } from '../../delivery/job-reference';
 import { JOB_STATUSES, Outbox, type Job, type JobStatus } from '../../delivery/outbox';
-import { openStore } from '../../store';
+import { FieldCipher, openStore } from '../../store';
 import type { Io } from './io';
 
 export const JOBS_USAGE = `  jobs list                  List outbox jobs, newest first.
@@ -41,9 +41,10 @@ export async function jobsCommand(args: string[], io: Io, env: NodeJS.ProcessEnv
     else if (!reference) throw new JobsUsageError(`jobs ${sub} needs a job reference such as REF-0A1B2C3D4E${sub === 'show' ? ' or a ticket key such as SUP-12' : ''}`);
   }
 
-  const { store } = await openStore(loadConfig(env));
+  const config = loadConfig(env);
+  const { store } = await openStore(config);
   try {
-    const outbox = new Outbox(store);
+    const outbox = new Outbox(store, { cipher: new FieldCipher(config.DATA_ENCRYPTION_KEY ?? []) });
     if (sub === 'list') {
       const jobs = await outbox.list({ status, limit });
       if (values.json) io.out(JSON.stringify(jobs.map(view)));

@@ -20,6 +20,7 @@ import { checkDomain } from './check';
 import type { Io } from './io';
 import { JOBS_USAGE, JobsUsageError, jobsCommand } from './jobs';
 import { AUDIT_USAGE, AuditUsageError, auditCommand } from './audit';
+import { DATA_USAGE, DataUsageError, dataCommand } from './data';
 import { readDomain } from '../../protocol/domain-file';
 
 const USAGE = `Usage: actionbridge <command> [options]
@@ -42,6 +43,7 @@ Commands:
                                With WORKER_PORT set it serves /health, /ready, /metrics and /status there.
 ${JOBS_USAGE}
 ${AUDIT_USAGE}
+${DATA_USAGE}
 
 Common option: --actions dir   Folder of actions (default: ACTIONS_DIR or the built-in actions).
 `;
@@ -104,6 +106,8 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return await jobsCommand(rest, io, env);
       case 'audit':
         return await auditCommand(rest, io, env);
+      case 'data':
+        return await dataCommand(rest, io, env);
       case undefined:
       case 'help':
       case '--help':
@@ -115,7 +119,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return 2;
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || err instanceof DataUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
