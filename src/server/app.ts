@@ -76,7 +76,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   const authorized = tokenCheck(opts.config.ACTION_SERVER_TOKEN, tokenSources);
   const onCall = callHook(opts);
   const jsonMaxDepth = opts.config.JSON_MAX_DEPTH;
-  const webhook = webhookHandler({ executor, domainCache: new DomainCache(), logger, bodyLimit: opts.config.BODY_LIMIT, jsonMaxDepth, onCall, senderLimiter: limits.sender, errors: opts.errors });
+  const webhook = webhookHandler({ executor, domainCache: new DomainCache(logger), logger, bodyLimit: opts.config.BODY_LIMIT, jsonMaxDepth, onCall, senderLimiter: limits.sender, errors: opts.errors });
 
   const app = express();
   app.disable('x-powered-by');

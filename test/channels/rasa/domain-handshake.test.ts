@@ -48,11 +48,17 @@ describe('domain handshake (449)', () => {
     expect(other.json()).toEqual({ error: MISSING_DOMAIN, action_name: 'action_show_domain' });
   });
 
-  it('a newly sent domain replaces the cached one and its digest', async () => {
+  it('a new digest with its domain is cached beside the earlier one (a rolling deployment has two models live)', async () => {
     expect(await seenDomain(s, call('digest-a', DOMAIN_A))).toEqual(DOMAIN_A);
     expect(await seenDomain(s, call('digest-b', DOMAIN_B))).toEqual(DOMAIN_B);
     expect(await seenDomain(s, call('digest-b'))).toEqual(DOMAIN_B);
-    expect((await postWebhook(s.url, call('digest-a'))).status).toBe(449);
+    expect(await seenDomain(s, call('digest-a'))).toEqual(DOMAIN_A);
+  });
+
+  it('another domain sent under a cached digest is used for that call only; the cached one stays', async () => {
+    expect(await seenDomain(s, call('digest-a', DOMAIN_A))).toEqual(DOMAIN_A);
+    expect(await seenDomain(s, call('digest-a', DOMAIN_B))).toEqual(DOMAIN_B);
+    expect(await seenDomain(s, call('digest-a'))).toEqual(DOMAIN_A);
   });
 
   it('with neither domain nor digest (and nothing cached) answers 449', async () => {
@@ -69,10 +75,11 @@ describe('domain handshake (449)', () => {
     expect((await postWebhook(s.url, call('digest-a'))).status).toBe(449);
   });
 
-  it('`domain: {}` hands the action the previously cached domain', async () => {
+  it('`domain: {}` hands the action the domain cached for its digest, never another digest\'s', async () => {
     await seenDomain(s, call('digest-a', DOMAIN_A));
-    expect(await seenDomain(s, call('digest-z', {}))).toEqual(DOMAIN_A);
-    // ... and did not replace the cached digest.
+    expect(await seenDomain(s, call('digest-a', {}))).toEqual(DOMAIN_A);
+    expect(await seenDomain(s, call('digest-z', {}))).toBeNull();
+    // ... and replaced nothing.
     expect(await seenDomain(s, call('digest-a'))).toEqual(DOMAIN_A);
   });
 
