@@ -137,6 +137,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('mails one-time codes to the Mailpit sink it runs, from a sender the server accepts', () => {
+    const actions = envOf('actions');
+    expect(new URL(actions.SMTP_URL!).hostname).toBe('mailpit');
+    expect(services.mailpit!.image).toMatch(/^axllent\/mailpit:/);
+    expect(JSON.stringify(services.mailpit!.healthcheck!.test)).toContain('readyz');
+    expect(loadConnectorsConfig(actions).mail).toEqual({ url: actions.SMTP_URL, from: actions.SMTP_FROM });
+  });
+
   it('declares the named volumes it mounts', () => {
     for (const s of Object.values(services)) {
       for (const v of (s as { volumes?: string[] }).volumes ?? []) {
