@@ -40,7 +40,7 @@ const srv = net.createServer().listen(0, '127.0.0.1', () => {
 });
 `;
 
-const LAZY = ['pg', '@electric-sql/pglite', 'amqplib', 'jose', 'yaml', 'rate-limiter-flexible', 'jsforce', '@hubspot/api-client', 'jira.js', '@notionhq/client', 'ioredis', '@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-http', '@sentry/node', '@sentry/core', '@sentry/node-core'];
+const LAZY = ['pg', '@electric-sql/pglite', 'amqplib', 'jose', 'yaml', 'rate-limiter-flexible', 'jsforce', '@hubspot/api-client', 'jira.js', '@notionhq/client', 'ioredis', '@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-http', '@sentry/node', '@sentry/core', '@sentry/node-core', 'nodemailer'];
 
 describe('packages loaded by serve', () => {
   let dataDir: string;
@@ -71,6 +71,13 @@ describe('packages loaded by serve', () => {
     expect(status).toBe(200);
     expect(packages).toContain('@sentry/node');
     expect(packages).not.toContain('pg');
+  });
+
+  it('loads nodemailer once a mail server is configured', () => {
+    // Nothing listens there: building the mailer opens no connection, only a send would.
+    const { status, packages } = probe({ SMTP_URL: 'smtp://127.0.0.1:9', SMTP_FROM: 'codes@shop.example' });
+    expect(status).toBe(200);
+    expect(packages).toContain('nodemailer');
   });
 
   it('loads jose once identity tokens are configured', () => {
