@@ -7,9 +7,12 @@
  * A try is counted before the code is compared, in one conditional UPDATE: a burst of concurrent
  * guesses gets no more tries than the limit. A right code is consumed by a DELETE of exactly the
  * row it was checked against, so two conversations racing with one code cannot both succeed.
+ *
+ * What is approved (the new address) is kept only as a hash, and that hash is sealed with
+ * DATA_ENCRYPTION_KEY when one is set (src/store/cipher.ts); it is compared, never looked up.
  */
 import type { CodeCheck, CodeIssue, CodeSubject, OneTimeCodes } from '../ports/one-time-codes';
-import type { Store } from '../store';
+import { FieldCipherError, PLAINTEXT, type FieldCipher, type Store } from '../store';
 import { codeMatches, digestOf, hashCode, newCode, newSalt } from './code-secret';
 
 export interface OneTimeCodeSettings {
@@ -59,15 +62,28 @@ function keyOf(subject: CodeSubject): Key {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+export interface OneTimeCodeOptions {
+  /** The clock; tests move it to expire codes and windows. */
+  now?: () => number;
+  /** Seals the hash of what a code approves; plaintext passes through without a key. */
+  cipher?: FieldCipher;
+}
+
+/** Binds a sealed value to its row: copied into another row, it does not open. */
+const sealContext = (key: Key) => `one_time_codes:${key.purpose}:${key.recordId}:${key.conversationHash}`;
+
 export class StoreOneTimeCodes implements OneTimeCodes {
   private readonly settings: OneTimeCodeSettings;
+  private readonly now: () => number;
+  private readonly cipher: FieldCipher;
 
   constructor(
     private readonly store: Store,
     settings: Partial<OneTimeCodeSettings> = {},
-    /** The clock; tests move it to expire codes and windows. */
-    private readonly now: () => number = Date.now,
+    opts: OneTimeCodeOptions = {},
   ) {
+    this.now = opts.now ?? Date.now;
+    this.cipher = opts.cipher ?? PLAINTEXT;
     // A setting left undefined keeps its default rather than becoming NaN arithmetic.
     const d = DEFAULT_CODE_SETTINGS;
     this.settings = {
@@ -107,7 +123,7 @@ export class StoreOneTimeCodes implements OneTimeCodes {
          ON CONFLICT (purpose, record_id, conversation_hash) DO UPDATE SET
            details_hash = EXCLUDED.details_hash, code_hash = EXCLUDED.code_hash, salt = EXCLUDED.salt, attempts = 0,
            max_attempts = EXCLUDED.max_attempts, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at`,
-        [key.purpose, key.recordId, key.conversationHash, key.detailsHash, codeHash, salt, maxAttempts, iso(now), iso(expiresAt)],
+        [key.purpose, key.recordId, key.conversationHash, this.cipher.encryptField(key.detailsHash, sealContext(key)), codeHash, salt, maxAttempts, iso(now), iso(expiresAt)],
       );
       await tx.query('DELETE FROM one_time_codes WHERE expires_at < $1::timestamptz', [iso(now - KEEP_EXPIRED_MS)]);
       return { ok: true, code, expiresAt: new Date(expiresAt) };
@@ -120,7 +136,7 @@ export class StoreOneTimeCodes implements OneTimeCodes {
     const params = [key.purpose, key.recordId, key.conversationHash];
     const { rows } = await this.store.query<CodeRow>(`SELECT details_hash, code_hash, salt, attempts, max_attempts, expires_at FROM one_time_codes WHERE ${where}`, params);
     const row = rows[0];
-    if (!row || row.details_hash !== key.detailsHash) return { ok: false, reason: 'none' };
+    if (!row || this.openDetails(row.details_hash, key) !== key.detailsHash) return { ok: false, reason: 'none' };
     if (new Date(row.expires_at).getTime() <= this.now()) return { ok: false, reason: 'expired' };
     if (row.attempts >= row.max_attempts) return { ok: false, reason: 'burned' };
 
@@ -138,5 +154,15 @@ export class StoreOneTimeCodes implements OneTimeCodes {
     }
     const used = await this.store.query(`DELETE FROM one_time_codes WHERE ${where} AND salt = $4`, [...params, salt]);
     return used.rowCount > 0 ? { ok: true } : { ok: false, reason: 'none' };
+  }
+
+  /** The stored hash of what the code approves; one sealed under a key since removed matches nothing. */
+  private openDetails(stored: string, key: Key): string | undefined {
+    try {
+      return this.cipher.decryptField(stored, sealContext(key));
+    } catch (err) {
+      if (err instanceof FieldCipherError) return undefined;
+      throw err;
+    }
   }
 }

@@ -133,12 +133,12 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
   const codeServices: Pick<ActionServices, 'mailer' | 'oneTimeCodes'> = systems.mailer
     ? {
         mailer: systems.mailer,
-        oneTimeCodes: new StoreOneTimeCodes(store, {
-          ttlMs: config.EMAIL_CODE_TTL_MS,
-          maxAttempts: config.EMAIL_CODE_MAX_ATTEMPTS,
-          maxIssues: config.EMAIL_CODE_MAX_PER_ORDER,
-          issueWindowMs: config.EMAIL_CODE_WINDOW_MS,
-        }),
+        oneTimeCodes: new StoreOneTimeCodes(
+          store,
+          { ttlMs: config.EMAIL_CODE_TTL_MS, maxAttempts: config.EMAIL_CODE_MAX_ATTEMPTS, maxIssues: config.EMAIL_CODE_MAX_PER_ORDER, issueWindowMs: config.EMAIL_CODE_WINDOW_MS },
+          // What a code approves (the new address) is kept hashed, and sealed when a key is set.
+          { cipher },
+        ),
       }
     : {};
 

@@ -1,6 +1,6 @@
 import { StoreOneTimeCodes } from '../../src/identity/store-one-time-codes';
 import type { CodeSubject } from '../../src/ports/one-time-codes';
-import { migrate, type Store } from '../../src/store';
+import { FieldCipher, migrate, type Store } from '../../src/store';
 import { STORE_TARGETS } from '../support/stores';
 
 const subject = (over: Partial<CodeSubject> = {}): CodeSubject => ({
@@ -30,7 +30,7 @@ describe.each(STORE_TARGETS)('one-time codes on the $name store', (target) => {
   afterAll(() => cleanup());
   beforeEach(() => {
     now = Date.parse('2030-01-01T12:00:00Z') + order * 3_600_000;
-    codes = new StoreOneTimeCodes(store, { ttlMs: 10 * 60_000, maxAttempts: 5, maxIssues: 3, issueWindowMs: 15 * 60_000 }, () => now);
+    codes = new StoreOneTimeCodes(store, { ttlMs: 10 * 60_000, maxAttempts: 5, maxIssues: 3, issueWindowMs: 15 * 60_000 }, { now: () => now });
   });
 
   it('issues six random digits that work once, for exactly what they were issued for', async () => {
@@ -119,5 +119,19 @@ describe.each(STORE_TARGETS)('one-time codes on the $name store', (target) => {
     expect(stored).not.toContain(Buffer.from(issued.code).toString('hex'));
     expect(stored).not.toContain('447700900123');
     expect(Buffer.from(rows[0]!.code_hash as Uint8Array)).toHaveLength(32);
+  });
+
+  it('seals the hash of what a code approves under DATA_ENCRYPTION_KEY, and still checks codes', async () => {
+    const key = (id: string, byte: number) => ({ id, key: Buffer.alloc(32, byte) });
+    const sealed = new StoreOneTimeCodes(store, {}, { now: () => now, cipher: new FieldCipher([key('k1', 1)]) });
+    const s = fresh();
+    const issued = await sealed.issue(s);
+    if (!issued.ok) throw new Error('not issued');
+    const { rows } = await store.query<{ details_hash: string }>('SELECT details_hash FROM one_time_codes WHERE record_id = $1', [s.recordId]);
+    expect(rows[0]!.details_hash).toMatch(/^enc:v1:k1:/);
+    // Under another key only (k1 removed), the sealed row matches nothing rather than failing.
+    const rotated = new StoreOneTimeCodes(store, {}, { now: () => now, cipher: new FieldCipher([key('k2', 2)]) });
+    expect(await rotated.verify(s, issued.code)).toEqual({ ok: false, reason: 'none' });
+    expect(await sealed.verify(s, issued.code)).toEqual({ ok: true });
   });
 });

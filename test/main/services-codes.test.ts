@@ -33,9 +33,10 @@ describe('createServices and one-time codes by email', () => {
     }
   });
 
-  it('mails through SMTP_URL from SMTP_FROM, with codes in the store under the EMAIL_CODE_* settings', async () => {
+  it('mails through SMTP_URL from SMTP_FROM, with codes in the store under the EMAIL_CODE_* settings, sealed with DATA_ENCRYPTION_KEY', async () => {
     const logs = captureLogs();
-    const settings = readSettings({ ...env, SMTP_URL: sink.url, SMTP_FROM: 'codes@shop.example', EMAIL_CODE_MAX_PER_ORDER: '1', EMAIL_CODE_TTL_MS: '120000' });
+    const dataKey = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+    const settings = readSettings({ ...env, SMTP_URL: sink.url, SMTP_FROM: 'codes@shop.example', EMAIL_CODE_MAX_PER_ORDER: '1', EMAIL_CODE_TTL_MS: '120000', DATA_ENCRYPTION_KEY: dataKey });
     const built = await createServices(settings, logs.logger);
     try {
       expect(logs.text()).not.toMatch(/one-time codes are off/);
@@ -44,6 +45,8 @@ describe('createServices and one-time codes by email', () => {
       if (!issued.ok) throw new Error('not issued');
       expect(issued.expiresAt.getTime() - Date.now()).toBeGreaterThan(110_000);
       expect(issued.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(120_000);
+      const { rows } = await built.store.query<{ details_hash: string }>('SELECT details_hash FROM one_time_codes WHERE record_id = $1', [subject.recordId]);
+      expect(rows[0]!.details_hash).toMatch(/^enc:v1:k1:/);
       expect(await codes.issue({ ...subject, conversation: 'conv-2' })).toMatchObject({ ok: false, reason: 'too_many' });
       expect(await codes.verify(subject, issued.code)).toEqual({ ok: true });
 

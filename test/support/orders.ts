@@ -63,7 +63,7 @@ export async function startOrdersServer(target: StoreTarget, opts: OrdersServerO
   if (opts.smtpUrl) {
     // The mailer as the composition root builds it: from the environment, through the gateway.
     services.mailer = createSystems(loadConnectorsConfig({ SMTP_URL: opts.smtpUrl, SMTP_FROM: MAIL_FROM }), { store }).mailer;
-    services.oneTimeCodes = new StoreOneTimeCodes(store, opts.codeSettings, opts.now);
+    services.oneTimeCodes = new StoreOneTimeCodes(store, opts.codeSettings, { now: opts.now });
   }
   const server: ActionServer = createActionServer({
     config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2000 },
