@@ -1,6 +1,7 @@
 import { changeDeliveryAddress } from '../../actions/change-delivery-address';
 import { fetchOrder } from '../../actions/fetch-order';
-import { JwtIdentityVerifier, SlidingWindowLimiter } from '../../src/identity';
+import { JwtIdentityVerifier, VerificationBudget } from '../../src/identity';
+import { MemoryQuotaCounter } from '../../src/ratelimit';
 import { runAction } from '../../src/sdk/testkit';
 import { companyDataServices } from '../../src/main/services';
 import { PgStore } from '../../src/store';
@@ -188,7 +189,7 @@ describe('action_change_delivery_address without a mail server', () => {
 describe('order actions when the order database is down', () => {
   it('tell the user to try again later instead of failing the call', async () => {
     const down = new PgStore({ connectionString: 'postgres://postgres@127.0.0.1:1/none' });
-    const services = companyDataServices(down, new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE }), new SlidingWindowLimiter());
+    const services = companyDataServices(down, new JwtIdentityVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE }), new VerificationBudget({ limits: { perSender: 5, perEmail: 5, perOrder: 5, global: 5, windowMs: 60_000 }, counter: new MemoryQuotaCounter() }));
     try {
       const fetched = await runAction(fetchOrder, { services, slots: { order_id: 'ORD-10001', order_email: 'ada@example.com' }, text: 'where is it' });
       expect(fetched.texts).toEqual(["Sorry, our order system isn't answering right now, so I couldn't look up your order. Please try again in a few minutes."]);
