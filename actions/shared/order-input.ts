@@ -1,13 +1,13 @@
 /**
  * What order ids, emails and addresses typed into a chat must look like, as zod schemas that
- * also normalize ("ord 10001" → "ORD-10001"). Shared by the form validations, which tell the
+ * also normalize ("ord 48213" → "ORD-48213"). Shared by the form validations, which tell the
  * user what is wrong, and the actions, which never act on a value that does not pass.
  */
 import { z } from 'zod';
 
 /** The shape of this shop's order numbers. A company with other ids changes this pattern. */
 export const ORDER_ID_PATTERN = /^ORD-\d{5}$/;
-export const ORDER_ID_EXAMPLE = 'ORD-10001';
+export const ORDER_ID_EXAMPLE = 'ORD-48213';
 
 export const orderIdSchema = z
   .string()

@@ -12,15 +12,15 @@ describe('validate_order_form', () => {
     runAction(validateOrderForm, { domain: DOMAIN, services, activeLoop: 'order_form', extracted, text: String(Object.values(extracted)[0]), metadata });
 
   it('normalizes a well-formed order number', async () => {
-    const out = await run({ order_id: ' ord 20001 ' });
-    expect(out.slotsSet).toEqual({ order_id: 'ORD-20001' });
+    const out = await run({ order_id: ' ord 27364 ' });
+    expect(out.slotsSet).toEqual({ order_id: 'ORD-27364' });
     expect(out.texts).toEqual([]);
   });
 
   it('rejects a malformed order number with a message saying what they look like', async () => {
     const out = await run({ order_id: "20001' OR 1=1 --" });
     expect(out.slotsSet).toEqual({ order_id: null });
-    expect(out.texts[0]).toMatch(/ORD-10001/);
+    expect(out.texts[0]).toMatch(/ORD-48213/);
   });
 
   it('normalizes an email and rejects a non-email', async () => {
@@ -31,13 +31,13 @@ describe('validate_order_form', () => {
   });
 
   it('does not ask for the email when a valid identity token is on the message', async () => {
-    const out = await run({ order_id: 'ORD-20001' }, { identity_token: await hsToken({ sub: 'C-1002' }) });
-    expect(out.slotsSet).toEqual({ order_id: 'ORD-20001', requested_slot: null });
+    const out = await run({ order_id: 'ORD-27364' }, { identity_token: await hsToken({ sub: 'C-1002' }) });
+    expect(out.slotsSet).toEqual({ order_id: 'ORD-27364', requested_slot: null });
   });
 
   it('still asks for the email when the token is invalid', async () => {
-    const out = await run({ order_id: 'ORD-20001' }, { identity_token: await hsToken({ sub: 'C-1002', expiresIn: -60 }) });
-    expect(out.slotsSet).toEqual({ order_id: 'ORD-20001' });
+    const out = await run({ order_id: 'ORD-27364' }, { identity_token: await hsToken({ sub: 'C-1002', expiresIn: -60 }) });
+    expect(out.slotsSet).toEqual({ order_id: 'ORD-27364' });
   });
 });
 

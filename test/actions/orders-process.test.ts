@@ -43,7 +43,7 @@ describe('npm start on a fresh clone (embedded database)', () => {
     const listening = await server.waitForLog('ActionBridge listening');
     const tracker = buildTracker({
       senderId: 'fresh-clone-user',
-      slots: { order_id: 'ORD-20001', order_email: 'grace@example.com' },
+      slots: { order_id: 'ORD-27364', order_email: 'grace@example.com' },
       text: 'where is my order?',
       intent: 'check_order_status',
     });
@@ -54,7 +54,7 @@ describe('npm start on a fresh clone (embedded database)', () => {
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { events: { event: string; name?: string; value?: unknown }[]; responses: { text: string }[] };
-    expect(body.responses[0]!.text).toContain('Order ORD-20001 has shipped.');
+    expect(body.responses[0]!.text).toContain('Order ORD-27364 has shipped.');
     expect(body.events).toContainEqual(expect.objectContaining({ event: 'slot', name: 'order_status', value: 'shipped' }));
     // The embedded database was created where DATA_DIR points, not in the working folder.
     expect(fs.existsSync(path.join(dataDir, 'pglite'))).toBe(true);

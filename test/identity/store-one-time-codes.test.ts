@@ -5,7 +5,7 @@ import { STORE_TARGETS } from '../support/stores';
 
 const subject = (over: Partial<CodeSubject> = {}): CodeSubject => ({
   purpose: 'address_change',
-  recordId: 'ORD-20002',
+  recordId: 'ORD-83520',
   conversation: 'conv-a',
   details: '{"line1":"1 New Road"}',
   ...over,

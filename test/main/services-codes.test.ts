@@ -5,7 +5,7 @@ import { captureLogs } from '../support/log-capture';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { createPgSchema, databaseUrl, type PgSchema } from '../support/stores';
 
-const subject = { purpose: 'address_change' as const, recordId: 'ORD-20002', conversation: 'conv-1', details: '{}' };
+const subject = { purpose: 'address_change' as const, recordId: 'ORD-83520', conversation: 'conv-1', details: '{}' };
 
 describe('createServices and one-time codes by email', () => {
   let schema: PgSchema;

@@ -23,7 +23,7 @@ describe('createServices', () => {
         const { rows } = await built.store.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
         expect(rows[0]!.n).toBeGreaterThan(0);
         // PostgreSQL is not seeded automatically: that is `npm run seed`.
-        expect(await built.services.orders!.findById('ORD-10001')).toBeNull();
+        expect(await built.services.orders!.findById('ORD-48213')).toBeNull();
       } finally {
         await built.close();
       }
@@ -34,7 +34,7 @@ describe('createServices', () => {
   });
 
   describe('verification limits shared by replicas', () => {
-    const guess = { senderId: 'x', email: 'ada@example.com', orderId: 'ORD-10001' };
+    const guess = { senderId: 'x', email: 'ada@example.com', orderId: 'ORD-48213' };
     const replicasOf = async (env: NodeJS.ProcessEnv) => {
       const metrics = [new Metrics({ defaultMetrics: false }), new Metrics({ defaultMetrics: false })];
       const built = await Promise.all(metrics.map((m) => createServices(readSettings({ ...baseEnv, IDENTITY_MAX_FAILURES_GLOBAL: '2', ...env }), silentLogger(), m)));
@@ -83,7 +83,7 @@ describe('createServices', () => {
     const built = await servicesFrom(env);
     try {
       expect(fs.existsSync(dataDir)).toBe(false);
-      const order = await built.services.orders!.findById('ORD-10001');
+      const order = await built.services.orders!.findById('ORD-48213');
       expect(order).toMatchObject({ customerId: 'C-1001', email: 'ada@example.com' });
       expect(fs.existsSync(dataDir)).toBe(true);
     } finally {

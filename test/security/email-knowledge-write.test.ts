@@ -16,7 +16,7 @@ import { codeIn, startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { STORE_TARGETS } from '../support/stores';
 
 const SHIPPED = readSettings({}).app;
-const ORDER = 'ORD-20002';
+const ORDER = 'ORD-83520';
 const MALLORY = { address_line1: '13 Drop Street', address_postal_code: 'E1 6AN', address_city: 'London', address_country: 'GB' };
 /** Exactly what the attacker typed: the email on the order, in other case, with a space. */
 const ATTACK = { order_id: ORDER, order_email: 'GRACE@example.com ', ...MALLORY };

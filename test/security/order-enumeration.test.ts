@@ -48,6 +48,12 @@ const TARGETS: Target[] = [
   },
 ];
 
+it('finding 2: the demo order numbers are not a dense sequence a guesser could walk', () => {
+  const numbers = DEMO_ORDERS.map((o) => Number(o.id.slice(4))).sort((a, b) => a - b);
+  const gaps = numbers.slice(1).map((n, i) => n - numbers[i]!);
+  expect(Math.min(...gaps)).toBeGreaterThan(1000);
+});
+
 describe.each(TARGETS)('guessing orders against the shipped limits, counted in $name', (target) => {
   const storeTarget = target.name.startsWith('postgres') ? STORE_TARGETS[1]! : STORE_TARGETS[0]!;
   let server: ActionServer;

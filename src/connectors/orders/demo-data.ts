@@ -36,7 +36,7 @@ const alan: Address = { line1: '3 Enigma Street', city: 'Manchester', postalCode
 
 export const DEMO_ORDERS: DemoOrder[] = [
   {
-    id: 'ORD-10001',
+    id: 'ORD-48213',
     customerId: 'C-1001',
     email: 'ada@example.com',
     status: 'processing',
@@ -51,7 +51,7 @@ export const DEMO_ORDERS: DemoOrder[] = [
     shippingAddress: ada,
   },
   {
-    id: 'ORD-10002',
+    id: 'ORD-61957',
     customerId: 'C-1001',
     email: 'ada@example.com',
     status: 'delivered',
@@ -63,7 +63,7 @@ export const DEMO_ORDERS: DemoOrder[] = [
     shippingAddress: ada,
   },
   {
-    id: 'ORD-20001',
+    id: 'ORD-27364',
     customerId: 'C-1002',
     email: 'grace@example.com',
     status: 'shipped',
@@ -75,7 +75,7 @@ export const DEMO_ORDERS: DemoOrder[] = [
     shippingAddress: grace,
   },
   {
-    id: 'ORD-20002',
+    id: 'ORD-83520',
     customerId: 'C-1002',
     email: 'grace@example.com',
     status: 'pending',
@@ -87,7 +87,7 @@ export const DEMO_ORDERS: DemoOrder[] = [
     shippingAddress: grace,
   },
   {
-    id: 'ORD-30001',
+    id: 'ORD-35892',
     customerId: 'C-1003',
     email: 'alan@example.org',
     status: 'out_for_delivery',
@@ -99,7 +99,7 @@ export const DEMO_ORDERS: DemoOrder[] = [
     shippingAddress: alan,
   },
   {
-    id: 'ORD-30002',
+    id: 'ORD-90746',
     customerId: 'C-1003',
     email: 'alan@example.org',
     status: 'cancelled',

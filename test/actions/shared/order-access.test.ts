@@ -41,11 +41,11 @@ describe('verifyOrderAccess', () => {
   });
 
   const check = (over: Partial<OrderAccessInput>) =>
-    verifyOrderAccess({ orders, identity, budget, senderId: 's1', metadata: {}, orderId: 'ORD-10001', ...over });
+    verifyOrderAccess({ orders, identity, budget, senderId: 's1', metadata: {}, orderId: 'ORD-48213', ...over });
 
   it('lets the owner in by token, without any email', async () => {
     const r = await check({ metadata: { identity_token: await hsToken({ sub: 'C-1001' }) } });
-    expect(r).toMatchObject({ ok: true, customerId: 'C-1001', verifiedBy: 'token', order: { id: 'ORD-10001' } });
+    expect(r).toMatchObject({ ok: true, customerId: 'C-1001', verifiedBy: 'token', order: { id: 'ORD-48213' } });
   });
 
   it('lets the owner in by the email on the order, in any case and with spaces', async () => {
@@ -102,7 +102,7 @@ describe('verifyOrderAccess', () => {
       expect(await guess('g4', { email: 'ada@example.com' })).toEqual({ ok: false, reason: 'throttled' });
       expect(refused).toEqual(['order']);
       // Other orders are not affected.
-      expect(await guess('g5', { orderId: 'ORD-10002', email: 'ada@example.com' })).toMatchObject({ ok: true });
+      expect(await guess('g5', { orderId: 'ORD-61957', email: 'ada@example.com' })).toMatchObject({ ok: true });
     });
 
     it('blocks an order number that does not exist the same way, so the block reveals nothing', async () => {
@@ -117,7 +117,7 @@ describe('verifyOrderAccess', () => {
       // Now even Ada's own order is not evaluated for that email: the email, not the order, is spent.
       expect(await guess('e9', { email: 'ADA@example.com ' })).toEqual({ ok: false, reason: 'throttled' });
       expect(refused).toEqual(['email']);
-      expect(await guess('e10', { orderId: 'ORD-20001', email: 'grace@example.com' })).toMatchObject({ ok: true });
+      expect(await guess('e10', { orderId: 'ORD-27364', email: 'grace@example.com' })).toMatchObject({ ok: true });
     });
 
     it('stops every email check once the global budget is spent', async () => {
@@ -154,7 +154,7 @@ describe('verifyOrderAccess on two replicas sharing failures through Redis', () 
       }),
     );
     const check = (replica: number, email: string, senderId = 'roaming') =>
-      verifyOrderAccess({ orders, identity, budget: replicas[replica]!, senderId, metadata: {}, orderId: 'ORD-10001', email });
+      verifyOrderAccess({ orders, identity, budget: replicas[replica]!, senderId, metadata: {}, orderId: 'ORD-48213', email });
     // Three wrong guesses spread over both replicas: each replica alone saw fewer than three.
     expect(await check(0, 'g1@example.com')).toEqual({ ok: false, reason: 'not_found' });
     expect(await check(1, 'g2@example.com')).toEqual({ ok: false, reason: 'not_found' });

@@ -33,23 +33,23 @@ describe('identity token through Dialogflow payloads (action_fetch_order)', () =
 
   it('ES: the owner`s token in originalDetectIntentRequest.payload shows the order and sets slots', async () => {
     const token = await hsToken({ sub: 'C-1001' });
-    const res = await postJson(`${srv.url}/dialogflow/es`, esRequest({ intent: 'fetch order', text: 'where is ORD-10001?', parameters: { order_id: 'ORD-10001' }, payload: { identity_token: token } }));
+    const res = await postJson(`${srv.url}/dialogflow/es`, esRequest({ intent: 'fetch order', text: 'where is ORD-48213?', parameters: { order_id: 'ORD-48213' }, payload: { identity_token: token } }));
     expect(res.status).toBe(200);
     expectValidEs(res.body);
     const body = res.body as { fulfillmentText: string; outputContexts: { name: string; parameters: Record<string, unknown> }[] };
-    expect(body.fulfillmentText).toContain('ORD-10001');
+    expect(body.fulfillmentText).toContain('ORD-48213');
     expect(body.outputContexts).toEqual([
       {
         name: `${ES_SESSION}/contexts/actionbridge_slots`,
         lifespanCount: 30,
-        parameters: { order_id: 'ORD-10001', order_status: 'processing', order_verified: true },
+        parameters: { order_id: 'ORD-48213', order_status: 'processing', order_verified: true },
       },
     ]);
   });
 
   it('CX: another customer`s token gets the same answer as a missing order, and the slots are cleared', async () => {
     const token = await hsToken({ sub: 'C-1002' });
-    const res = await postJson(`${srv.url}/dialogflow/cx`, cxRequest({ tag: 'fetch_order', parameters: { order_id: 'ORD-10001' }, payload: { identity_token: token } }));
+    const res = await postJson(`${srv.url}/dialogflow/cx`, cxRequest({ tag: 'fetch_order', parameters: { order_id: 'ORD-48213' }, payload: { identity_token: token } }));
     expect(res.status).toBe(200);
     expectValidCx(res.body);
     const text = JSON.stringify(res.body);

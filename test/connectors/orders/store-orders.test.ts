@@ -20,10 +20,10 @@ describe.each(STORE_TARGETS)('StoreOrders on the $name store', (target) => {
   afterAll(() => cleanup());
 
   it('reads a demo order with every field typed', async () => {
-    const demo = DEMO_ORDERS.find((o) => o.id === 'ORD-20001')!;
-    const order = await orders.findById('ORD-20001');
+    const demo = DEMO_ORDERS.find((o) => o.id === 'ORD-27364')!;
+    const order = await orders.findById('ORD-27364');
     expect(order).toMatchObject({
-      id: 'ORD-20001',
+      id: 'ORD-27364',
       customerId: 'C-1002',
       email: 'grace@example.com',
       status: 'shipped',
@@ -39,58 +39,58 @@ describe.each(STORE_TARGETS)('StoreOrders on the $name store', (target) => {
   });
 
   it('has no estimate for a cancelled order and null for an unknown id', async () => {
-    expect((await orders.findById('ORD-30002'))!.estimatedDelivery).toBeNull();
+    expect((await orders.findById('ORD-90746'))!.estimatedDelivery).toBeNull();
     expect(await orders.findById('ORD-99999')).toBeNull();
   });
 
   it('treats SQL in an order id as a plain value', async () => {
-    for (const id of ["ORD-10001' OR '1'='1", "'; DROP TABLE orders; --", 'ORD-10001; DELETE FROM orders']) {
+    for (const id of ["ORD-48213' OR '1'='1", "'; DROP TABLE orders; --", 'ORD-48213; DELETE FROM orders']) {
       expect(await orders.findById(id)).toBeNull();
     }
-    expect(await orders.findById('ORD-10001')).not.toBeNull();
+    expect(await orders.findById('ORD-48213')).not.toBeNull();
   });
 
   it("refuses to change another customer's order, as if it did not exist", async () => {
-    const r = await orders.changeShippingAddress({ orderId: 'ORD-10001', customerId: 'C-1002', address: home, verifiedBy: 'token', senderId: 's1' });
+    const r = await orders.changeShippingAddress({ orderId: 'ORD-48213', customerId: 'C-1002', address: home, verifiedBy: 'token', senderId: 's1' });
     expect(r).toEqual({ ok: false, reason: 'not_found' });
-    expect((await orders.findById('ORD-10001'))!.shippingAddress).toEqual(DEMO_ORDERS[0]!.shippingAddress);
+    expect((await orders.findById('ORD-48213'))!.shippingAddress).toEqual(DEMO_ORDERS[0]!.shippingAddress);
   });
 
   it('refuses to change a shipped order and says why', async () => {
-    const r = await orders.changeShippingAddress({ orderId: 'ORD-20001', customerId: 'C-1002', address: home, verifiedBy: 'token', senderId: 's1' });
+    const r = await orders.changeShippingAddress({ orderId: 'ORD-27364', customerId: 'C-1002', address: home, verifiedBy: 'token', senderId: 's1' });
     expect(r).toEqual({ ok: false, reason: 'not_changeable', status: 'shipped' });
   });
 
   it('changes the address of a pending order and records who changed what', async () => {
-    const before = (await orders.findById('ORD-20002'))!;
-    const r = await orders.changeShippingAddress({ orderId: 'ORD-20002', customerId: 'C-1002', address: home, verifiedBy: 'email_code', senderId: 'conv-7' });
+    const before = (await orders.findById('ORD-83520'))!;
+    const r = await orders.changeShippingAddress({ orderId: 'ORD-83520', customerId: 'C-1002', address: home, verifiedBy: 'email_code', senderId: 'conv-7' });
     expect(r.ok).toBe(true);
-    expect((await orders.findById('ORD-20002'))!.shippingAddress).toEqual(home);
-    const history = await orders.addressHistory('ORD-20002');
+    expect((await orders.findById('ORD-83520'))!.shippingAddress).toEqual(home);
+    const history = await orders.addressHistory('ORD-83520');
     expect(history).toHaveLength(1);
-    expect(history[0]).toMatchObject({ orderId: 'ORD-20002', customerId: 'C-1002', verifiedBy: 'email_code', senderId: 'conv-7', oldAddress: before.shippingAddress, newAddress: home });
+    expect(history[0]).toMatchObject({ orderId: 'ORD-83520', customerId: 'C-1002', verifiedBy: 'email_code', senderId: 'conv-7', oldAddress: before.shippingAddress, newAddress: home });
   });
 
   it('refuses a change proved only by knowing the email, whatever the caller claims', async () => {
-    const before = (await orders.findById('ORD-20002'))!;
-    const claimed = { orderId: 'ORD-20002', customerId: 'C-1002', address: office, verifiedBy: 'order_email', senderId: 'conv-8' } as unknown as Parameters<StoreOrders['changeShippingAddress']>[0];
+    const before = (await orders.findById('ORD-83520'))!;
+    const claimed = { orderId: 'ORD-83520', customerId: 'C-1002', address: office, verifiedBy: 'order_email', senderId: 'conv-8' } as unknown as Parameters<StoreOrders['changeShippingAddress']>[0];
     await expect(orders.changeShippingAddress(claimed)).rejects.toThrow(/identity token or an emailed code/);
-    expect((await orders.findById('ORD-20002'))!.shippingAddress).toEqual(before.shippingAddress);
+    expect((await orders.findById('ORD-83520'))!.shippingAddress).toEqual(before.shippingAddress);
     // Nor does the table take it from anyone who writes there directly with an unknown proof.
     await expect(
-      store.query(`INSERT INTO order_address_changes (order_id, customer_id, verified_by, sender_id, old_address, new_address) VALUES ('ORD-20002', 'C-1002', 'guess', 's', '{}', '{}')`),
+      store.query(`INSERT INTO order_address_changes (order_id, customer_id, verified_by, sender_id, old_address, new_address) VALUES ('ORD-83520', 'C-1002', 'guess', 's', '{}', '{}')`),
     ).rejects.toThrow(/order_address_changes_verified_by_check/);
   });
 
   it('leaves one whole address when two changes race, each recorded against the one before it', async () => {
     const results = await Promise.all([
-      orders.changeShippingAddress({ orderId: 'ORD-10001', customerId: 'C-1001', address: home, verifiedBy: 'token', senderId: 'a' }),
-      orders.changeShippingAddress({ orderId: 'ORD-10001', customerId: 'C-1001', address: office, verifiedBy: 'token', senderId: 'b' }),
+      orders.changeShippingAddress({ orderId: 'ORD-48213', customerId: 'C-1001', address: home, verifiedBy: 'token', senderId: 'a' }),
+      orders.changeShippingAddress({ orderId: 'ORD-48213', customerId: 'C-1001', address: office, verifiedBy: 'token', senderId: 'b' }),
     ]);
     expect(results.every((r) => r.ok)).toBe(true);
-    const final = (await orders.findById('ORD-10001'))!.shippingAddress;
+    const final = (await orders.findById('ORD-48213'))!.shippingAddress;
     expect([home, office]).toContainEqual(final);
-    const history = await orders.addressHistory('ORD-10001');
+    const history = await orders.addressHistory('ORD-48213');
     expect(history).toHaveLength(2);
     // Serialized: the second change saw the first one's result as the old address.
     expect(history[1]!.oldAddress).toEqual(history[0]!.newAddress);
@@ -99,6 +99,6 @@ describe.each(STORE_TARGETS)('StoreOrders on the $name store', (target) => {
 
   it('seeds idempotently without undoing changes', async () => {
     expect(await seedDemoData(store)).toEqual({ customers: 0, orders: 0 });
-    expect((await orders.findById('ORD-20002'))!.shippingAddress).toEqual(home);
+    expect((await orders.findById('ORD-83520'))!.shippingAddress).toEqual(home);
   });
 });

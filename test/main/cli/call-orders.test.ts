@@ -15,11 +15,11 @@ describe('actionbridge call with the order actions', () => {
     const out: string[] = [];
     const err: string[] = [];
     const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s) };
-    const argv = ['call', 'action_fetch_order', '--slot', 'order_id=ORD-30001', '--slot', 'order_email=alan@example.org', '--sender', 'cli-test'];
+    const argv = ['call', 'action_fetch_order', '--slot', 'order_id=ORD-35892', '--slot', 'order_email=alan@example.org', '--sender', 'cli-test'];
     const code = await main(argv, io, { DATA_DIR: dataDir });
     expect({ code, err: err.join('\n') }).toEqual({ code: 0, err: '' });
     const result = JSON.parse(out.join('\n')) as { responses: { text: string }[]; events: { name?: string; value?: unknown }[] };
-    expect(result.responses[0]!.text).toContain('Order ORD-30001 is out for delivery today.');
+    expect(result.responses[0]!.text).toContain('Order ORD-35892 is out for delivery today.');
     expect(result.events).toContainEqual(expect.objectContaining({ name: 'order_verified', value: true }));
     // Closed again: no lock left on the data folder.
     expect(fs.existsSync(path.join(dataDir, 'pglite.lock'))).toBe(false);
