@@ -26,7 +26,7 @@ const CLOSE_OBJECT = 0x7d;
 /**
  * True when `json` opens more than `maxDepth` arrays/objects inside one another.
  *
- * It runs on every /webhook body, so its shape is measured (bench/json-depth.js): the string loop,
+ * It runs on the hot path, so its shape is measured (bench/json-depth.js): the string loop,
  * where most of a tracker's bytes go by, takes two bytes per round, and it stays inline (as a
  * helper function it ran at half the speed).
  */
@@ -60,6 +60,32 @@ export function exceedsJsonDepth(json: Uint8Array, maxDepth: number): boolean {
         depth--;
       }
     }
+  }
+  return false;
+}
+
+/**
+ * The same limit on a parsed value, for small /webhook bodies (see SCAN_BEFORE_PARSE_BYTES in
+ * src/channels/rasa/webhook.ts): visiting only the arrays and objects costs about a quarter of
+ * scanning the bytes. The walk never recurses past the limit.
+ */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  return typeof value === 'object' && value !== null && containerTooDeep(value, maxDepth - 1);
+}
+
+function containerTooDeep(container: object, levelsLeft: number): boolean {
+  if (levelsLeft < 0) return true;
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) {
+      const item: unknown = container[i];
+      if (typeof item === 'object' && item !== null && containerTooDeep(item, levelsLeft - 1)) return true;
+    }
+    return false;
+  }
+  const record = container as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    if (typeof item === 'object' && item !== null && containerTooDeep(item, levelsLeft - 1)) return true;
   }
   return false;
 }

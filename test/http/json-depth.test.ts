@@ -9,7 +9,8 @@ import { Outbox } from '../../src/delivery/outbox';
 import { signature } from '../../src/http/signature';
 import { silentLogger } from '../../src/observability/logger';
 import { createActionServer, type ActionServer } from '../../src/server/app';
-import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth } from '../../src/http/json-depth';
+import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, nestsDeeperThan } from '../../src/http/json-depth';
+import { SCAN_BEFORE_PARSE_BYTES } from '../../src/channels/rasa/webhook';
 import { migrate, type PgStore } from '../../src/store';
 import { echoAction } from '../support/actions';
 import { postWebhook, request, type RawResponse } from '../support/http';
@@ -53,6 +54,14 @@ describe('exceedsJsonDepth', () => {
     expect(depthOf(JSON.parse(text))).toBe(depth);
     expect(exceedsJsonDepth(bytes(text), depth)).toBe(false);
     expect(exceedsJsonDepth(bytes(text), depth - 1)).toBe(true);
+    // The walk of the parsed value (small /webhook bodies) agrees with the byte scan.
+    expect(nestsDeeperThan(JSON.parse(text), depth)).toBe(false);
+    expect(nestsDeeperThan(JSON.parse(text), depth - 1)).toBe(true);
+  });
+
+  it('the walk counts nothing for scalars, and walks a 100k-deep value without overflowing the stack', () => {
+    for (const scalar of [null, 1, 'x', true]) expect(nestsDeeperThan(scalar, 1)).toBe(false);
+    expect(nestsDeeperThan(JSON.parse(nestedArrays(100_000)), 64)).toBe(true);
   });
 
   it.each([
@@ -188,6 +197,14 @@ describe('deeply nested bodies on every inbound JSON route', () => {
       expect(res.json()).toMatchObject({ ...tooDeep, request_id: expect.any(String) });
     });
 
+    it('refuses a deep body under SCAN_BEFORE_PARSE_BYTES too (parsed, then walked)', async () => {
+      const text = withDeep(webhookBody('action_echo', { senderId: 'small', text: 'hi', metadata: { nested: '__DEEP__' } }), nestedArrays(100));
+      expect(Buffer.byteLength(text)).toBeLessThan(SCAN_BEFORE_PARSE_BYTES);
+      const res = await postWebhook(url, text);
+      expect(res.status).toBe(400);
+      expect(res.json()).toMatchObject(tooDeep);
+    });
+
     it('still runs a normal tracker whose text is full of brackets', async () => {
       const res = await postWebhook(url, webhookBody('action_echo', { senderId: 'brackets', text: BRACKETY, metadata: { note: BRACKETY } }));
       expect(res.status).toBe(200);
@@ -253,5 +270,18 @@ describe('deeply nested bodies on every inbound JSON route', () => {
     expect(over.json()).toMatchObject({ error: `The JSON body nests deeper than ${limit} levels.`, code: 'invalid_request' });
     const es = await request(custom, { method: 'POST', path: '/dialogflow/es', headers: { 'Content-Type': 'application/json' }, body: nestedArrays(limit + 1) });
     expect(es.status).toBe(400);
+  });
+
+  it('is exact at the limit for /webhook bodies scanned before parsing (SCAN_BEFORE_PARSE_BYTES and up) as for smaller ones', async () => {
+    // A long text makes the body big enough to be scanned; the metadata branch is the deepest.
+    const body = webhookBody('action_echo', { senderId: 'limit-big', text: 'x'.repeat(SCAN_BEFORE_PARSE_BYTES), metadata: { nested: '__DEEP__' } });
+    const atLimit = withDeep(body, nestedArrays(10));
+    expect(Buffer.byteLength(atLimit)).toBeGreaterThan(SCAN_BEFORE_PARSE_BYTES);
+    const limit = depthOf(JSON.parse(atLimit));
+    const custom = await serve(limit);
+    expect((await postWebhook(custom, atLimit)).status).toBe(200);
+    const over = await postWebhook(custom, withDeep(body, nestedArrays(11)));
+    expect(over.status).toBe(400);
+    expect(over.json()).toMatchObject({ error: `The JSON body nests deeper than ${limit} levels.`, code: 'invalid_request' });
   });
 });
