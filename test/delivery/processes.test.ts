@@ -196,7 +196,9 @@ describe('servers and workers as processes on PostgreSQL + RabbitMQ', () => {
     const counts = await new Outbox(store).counts();
     expect(counts).toMatchObject({ done: N, dead: 0, pending: 0, queued: 0, running: 0 });
     expect(jira.issues.size).toBe(N);
-    const labels = [...jira.issues.values()].map((issue) => issue.fields.labels.filter((l) => l.startsWith('ab-')));
+    const labels = [...jira.issues.values()].map((issue) => issue.fields.labels.filter((l) => l.startsWith('ab-') && !/^ab-(conversation|customer)-/.test(l)));
+    // Every issue also says who filed it (a conversation label, beside the reference label).
+    expect([...jira.issues.values()].every((issue) => issue.fields.labels.some((l) => l.startsWith('ab-conversation-')))).toBe(true);
     expect(labels.every((l) => l.length === 1)).toBe(true);
     expect(new Set(labels.map((l) => l[0])).size).toBe(N);
     // Jobs whose first attempt failed were finished later, by the workers.
