@@ -115,7 +115,9 @@ function clip(s: string): string {
 /** Deep-copies `value` with strings redacted (and clipped) and values under sensitive keys hidden. */
 export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return clip(redactString(value));
-  if (typeof value !== 'object' || value === null || depth > 8) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  // Deeper than any log field we write: whatever is down there is dropped, never written unredacted.
+  if (depth > 8) return '[nested too deep]';
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   if (value instanceof Error) {
     // Operators follow a 500's request id to this line: keep the stack, scrubbed like the rest.

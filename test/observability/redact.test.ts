@@ -125,3 +125,13 @@ describe('credentials from the environment and in URLs', () => {
     expect(scrub('GET /metrics?api_key=k-1')).toBe('GET /metrics?api_key=[secret]');
   });
 });
+
+describe('redact on deeply nested values', () => {
+  it('never hands back a value below its depth limit unredacted', () => {
+    let nested: unknown = { email: 'ada@example.com' };
+    for (let i = 0; i < 20; i++) nested = { inner: nested };
+    const text = JSON.stringify(redact(nested));
+    expect(text).not.toContain('ada@example.com');
+    expect(text).toContain('[nested too deep]');
+  });
+});

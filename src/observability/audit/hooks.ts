@@ -4,7 +4,8 @@
  *
  * Neither hook sees the raw payload (the hot path does not hand the body on), so the hash covers
  * what identifies the call: request id, action and sender for executions; connector, operation
- * and time for outbound calls. No personal data enters the table either way.
+ * and time for outbound calls. The sender (a conversation id, which can be a phone number) is
+ * stored, encrypted when DATA_ENCRYPTION_KEY is set; no payload enters the table.
  */
 import type { CallRecord, GatewayObserver } from '../events';
 import { payloadHash } from './chain';
