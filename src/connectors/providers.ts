@@ -38,6 +38,11 @@ export interface Policied {
 
 export interface VendorProvider<P extends PortName = PortName, S = unknown> extends Policied {
   port: P;
+  /**
+   * How long the vendor's search may still miss a record it just created (its documented
+   * read-after-write lag): a "not there" from a verifying search is believed only after it.
+   */
+  searchConsistencyMs?: number;
   /** Reads the vendor's settings; called only when the vendor is chosen. */
   readSettings(env: EnvReader): S;
   /** Builds the adapter. Its module (and the vendor's SDK) is loaded only now. */
@@ -51,6 +56,8 @@ const vendor = <P extends PortName, S>(p: VendorProvider<P, S>): VendorProvider<
  * The vendor SDKs weigh ~25 MB resident together and most deployments use one or none: an
  * adapter's module is required only when the configuration picks it.
  */
+const JIRA_SEARCH_CONSISTENCY_MS = 10_000;
+
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const VENDORS = {
   salesforce: vendor({
@@ -68,12 +75,15 @@ export const VENDORS = {
     readSettings: readHubspotConfig,
     create: (s, g) => new (require('./hubspot') as { HubspotCrm: typeof HubspotCrm }).HubspotCrm(s, g),
   }),
+  // Jira Cloud's JQL search is eventually consistent: Atlassian says most writes show within
+  // seconds, and only reconcileIssues (issue ids) makes it read-after-write.
   jira: vendor({
     port: 'ticketing',
     envPrefix: 'JIRA',
     policy: {},
+    searchConsistencyMs: JIRA_SEARCH_CONSISTENCY_MS,
     readSettings: readJiraConfig,
-    create: (s, g) => new (require('./jira') as { JiraTicketing: typeof JiraTicketing }).JiraTicketing(s, g),
+    create: (s, g) => new (require('./jira') as { JiraTicketing: typeof JiraTicketing }).JiraTicketing(s, g, { searchConsistencyMs: JIRA_SEARCH_CONSISTENCY_MS }),
   }),
   // Notion: an average of 3 requests per second per integration.
   notion: vendor({

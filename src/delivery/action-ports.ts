@@ -13,6 +13,7 @@ import { AppError } from '../errors';
 import type { Workflow } from '../ports/workflow';
 import type { Delivery, Submitted } from './delivery';
 import { JOB_TYPES, TicketJob, documentSolutionWork, fileTicketWork, saveLeadWork, type ArticleJob, type DeliveryPorts, type LeadJob } from './handlers';
+import { UNGUARDED } from './jobs';
 
 export interface ActionPorts {
   ticketing?: Ticketing;
@@ -43,7 +44,7 @@ function ticketingPort(system: TicketingSystem, delivery: Delivery | undefined):
       return ticket;
     },
     async fileTicket(input, requestKey) {
-      if (!delivery) return done(asTicket(await fileTicketWork(system, input, false)));
+      if (!delivery) return done(asTicket(await fileTicketWork(system, input, UNGUARDED)));
       return handed(await delivery.submit({ type: JOB_TYPES.ticket, payload: input, idempotencyKey: requestKey }), asTicket);
     },
     async requestStatus(reference, asker) {

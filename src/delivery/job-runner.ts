@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../observability/logger';
 import { AppError } from '../errors';
-import { describeError, retryDelay, type JobHandlers, type RetrySchedule } from './jobs';
+import { describeError, retryDelay, type CreateGuard, type JobHandlers, type RetrySchedule } from './jobs';
 import type { Job, Outbox } from './outbox';
 
 export type RunOutcome =
@@ -51,7 +51,7 @@ export class JobRunner {
       outcome = await this.failed(job, new AppError('unsupported', `No handler for job type '${job.type}'.`));
     } else {
       try {
-        const result = await handler(job.payload, { job, retried: job.attempts > 1 });
+        const result = await handler(job.payload, { job, ...this.createGuard(job) });
         const mine = await this.outbox.complete(job, result);
         outcome = mine ? { status: 'done', job: { ...job, status: 'done', result }, result } : { status: 'skipped', job };
         if (mine) this.opts.logger?.info('job delivered', { reference: job.reference, type: job.type, attempts: job.attempts });
@@ -61,6 +61,19 @@ export class JobRunner {
     }
     this.opts.onOutcome?.(outcome);
     return outcome;
+  }
+
+  /**
+   * What a create remembers across attempts, kept in the job's row under this claim: not the
+   * attempt count, which `jobs retry` resets and a takeover does not explain.
+   */
+  private createGuard(job: Job): CreateGuard {
+    return {
+      // Only a job whose row says a create was sent needs the database's clock for its age.
+      previousCreate: async () => (job.createAttemptedAt ? this.outbox.createAttempt(job.reference) : null),
+      markCreateAttempted: () => this.outbox.markCreateAttempted(job),
+      noteCreated: (id) => this.outbox.noteCreated(job, id),
+    };
   }
 
   private async failed(job: Job, err: unknown): Promise<RunOutcome> {

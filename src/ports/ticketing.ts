@@ -65,6 +65,8 @@ export function mayReadTicket(asker: TicketAsker, filer: TicketFiler | undefined
 export interface CreatedTicket {
   key: string;
   url?: string;
+  /** The system's own id, when it differs from the key (Jira's numeric issue id). */
+  id?: string;
 }
 
 export interface TicketStatus {
@@ -83,7 +85,12 @@ export interface TicketingSystem {
    * The ticket an earlier create with this `reference` made, if any: how a retried delivery finds
    * what a timed-out attempt may have created instead of filing it twice.
    */
-  findByReference?(reference: string): Promise<CreatedTicket | null>;
+  findByReference?(reference: string, opts?: { knownId?: string }): Promise<CreatedTicket | null>;
+  /**
+   * How long after a create `findByReference` may still miss it (its search lags behind its
+   * writes), unless `knownId` names it; absent or 0: a "not there" is true at once.
+   */
+  readonly searchConsistencyMs?: number;
   /** Throws a not_found AppError when there is no such ticket. */
   getStatus(key: string): Promise<TicketStatus>;
   addComment(key: string, text: string): Promise<{ id: string }>;

@@ -1,6 +1,6 @@
 import { AppError } from '../../src/errors';
 import { ConnectorError } from '../../src/connectors/kit/connector-error';
-import { isPermanent, retryDelay } from '../../src/delivery/jobs';
+import { AwaitingConsistency, isPermanent, retryDelay } from '../../src/delivery/jobs';
 import { jobReferenceFor, parseJobReference } from '../../src/delivery/job-reference';
 import { signature, signedHeaders, verifyHubSignature, verifySignature } from '../../src/http/signature';
 import { createHmac } from 'node:crypto';
@@ -31,6 +31,12 @@ describe('retry schedule between job attempts', () => {
     // An open breaker says "never" to the gateway's retry, but the job tries again later.
     const open = new ConnectorError('upstream_unavailable', 'paused', { connector: 'jira', retry: 'never', retryAfterSeconds: 30 });
     expect(retryDelay(1, open, schedule(0))).toBe(30_000);
+  });
+
+  it("waits exactly until a vendor's search can be believed, neither doubled by attempts nor capped", () => {
+    expect(retryDelay(1, new AwaitingConsistency(7_300.2, 'not yet'), schedule(1))).toBe(7_301);
+    expect(retryDelay(12, new AwaitingConsistency(7_300, 'not yet'), schedule(1))).toBe(7_300);
+    expect(retryDelay(1, new AwaitingConsistency(90_000, 'not yet'), { baseMs: 20, maxMs: 200 })).toBe(90_000);
   });
 });
 

@@ -9,7 +9,7 @@ import { WorkflowWebhook } from '../../src/connectors/workflow/webhook';
 import { actionPorts } from '../../src/delivery/action-ports';
 import type { ActionServices } from '../../src/sdk/services';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime';
-import { JiraTicketing } from '../../src/connectors/jira';
+import { JiraTicketing, type JiraOptions } from '../../src/connectors/jira';
 import { FakeJira } from './fakes/jira';
 import { silentLogger } from '../../src/observability/logger';
 import { migrate, type PgStore } from '../../src/store';
@@ -45,13 +45,15 @@ export interface JiraDeliveryHarness {
   close(): Promise<void>;
 }
 
-export async function startJiraDelivery(opts: { policy?: Partial<ConnectorPolicy>; config?: Partial<DeliveryConfig>; workflow?: WorkflowConfig } = {}): Promise<JiraDeliveryHarness> {
+export async function startJiraDelivery(
+  opts: { policy?: Partial<ConnectorPolicy>; config?: Partial<DeliveryConfig>; workflow?: WorkflowConfig; jira?: JiraOptions } = {},
+): Promise<JiraDeliveryHarness> {
   const schema = await createPgSchema();
   const store = schema.store(6);
   await migrate(store);
   const jira = await new FakeJira(JIRA_AUTH).start();
   const gateway = new Gateway({ defaults: { ...TEST_POLICY, ...opts.policy } });
-  const ticketing = new JiraTicketing({ host: jira.url, ...JIRA_AUTH, projectKey: 'SUP', issueType: 'Task', labels: ['chatbot'] }, gateway);
+  const ticketing = new JiraTicketing({ host: jira.url, ...JIRA_AUTH, projectKey: 'SUP', issueType: 'Task', labels: ['chatbot'] }, gateway, opts.jira);
   const workflow = opts.workflow && new WorkflowWebhook(opts.workflow, gateway);
   const systems = { ticketing, ...(workflow ? { workflow } : {}) };
   const runtime = createDeliveryRuntime({ store, ports: systems, config: testDeliveryConfig(opts.config), logger: silentLogger() });

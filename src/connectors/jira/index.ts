@@ -43,14 +43,26 @@ export function normalizeJiraError(err: unknown): ConnectorError | undefined {
   });
 }
 
+export interface JiraOptions {
+  /**
+   * How long JQL search may miss a new issue (Atlassian: seconds, sometimes more); a "not there"
+   * is believed only after it, unless the search names the issue in reconcileIssues. The value
+   * is data in providers.ts; 0 trusts search at once (a fake without lag, Jira Data Center).
+   */
+  searchConsistencyMs?: number;
+}
+
 export class JiraTicketing implements TicketingSystem {
   readonly provider = JIRA;
+  readonly searchConsistencyMs: number;
   private readonly client: Version3Client;
 
   constructor(
     private readonly config: JiraConfig,
     private readonly gateway: Gateway,
+    opts: JiraOptions = {},
   ) {
+    this.searchConsistencyMs = opts.searchConsistencyMs ?? 0;
     gateway.register(JIRA, normalizeJiraError);
     this.client = new Version3Client({
       host: config.host,
@@ -63,6 +75,8 @@ export class JiraTicketing implements TicketingSystem {
   /**
    * Creates the issue. When the create fails ambiguously (timed out, 5xx: Jira may have created
    * it), the reference label is searched before creating again, so one request makes one issue.
+   * A search right after the create may not show it yet: with a consistency window, a miss
+   * throws the create's error, and the job tries again once a miss can be believed.
    */
   async createTicket(input: TicketInput): Promise<CreatedTicket> {
     try {
@@ -70,12 +84,18 @@ export class JiraTicketing implements TicketingSystem {
     } catch (err) {
       if (!input.reference || !(err instanceof ConnectorError) || err.retry !== 'if_idempotent') throw err;
       const existing = await this.findByReference(input.reference);
-      return existing ?? (await this.create(input));
+      if (existing) return existing;
+      if (this.searchConsistencyMs > 0) throw err;
+      return await this.create(input);
     }
   }
 
-  /** The issue filed for this request reference, if any. */
-  async findByReference(reference: string): Promise<CreatedTicket | null> {
+  /**
+   * The issue filed for this request reference, if any. `knownId` (the issue id a create
+   * answered) is passed as reconcileIssues, which makes the search consistent for that issue.
+   */
+  async findByReference(reference: string, opts: { knownId?: string } = {}): Promise<CreatedTicket | null> {
+    const reconcileIssues = opts.knownId && /^\d{1,18}$/.test(opts.knownId) ? [Number(opts.knownId)] : undefined;
     const found = await this.gateway.call(
       JIRA,
       'searchByReference',
@@ -84,6 +104,7 @@ export class JiraTicketing implements TicketingSystem {
           jql: `project = "${this.config.projectKey}" AND labels = "${referenceLabel(reference)}" ORDER BY created ASC`,
           maxResults: 1,
           fields: ['summary'],
+          ...(reconcileIssues ? { reconcileIssues } : {}),
         }),
       { idempotent: true },
     );
@@ -111,8 +132,8 @@ export class JiraTicketing implements TicketingSystem {
         }),
       { idempotent: false },
     );
-    const { key } = expectShape(JIRA, 'create issue', Created, created);
-    return { key, url: this.browseUrl(key) };
+    const { id, key } = expectShape(JIRA, 'create issue', Created, created);
+    return { key, id, url: this.browseUrl(key) };
   }
 
   async getStatus(key: string): Promise<TicketStatus> {

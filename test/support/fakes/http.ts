@@ -22,6 +22,8 @@ export interface FakeReply {
   headers?: Record<string, string>;
   /** Sent as-is instead of JSON (HTML error pages, malformed JSON). */
   raw?: string;
+  /** The connection is cut instead of answered (the vendor acted; its answer is lost). */
+  drop?: boolean;
 }
 
 export interface FakeFailure extends FakeReply {
@@ -137,6 +139,10 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
 }
 
 function send(res: http.ServerResponse, reply: FakeReply): void {
+  if (reply.drop) {
+    res.socket?.destroy();
+    return;
+  }
   const headers: Record<string, string> = { ...reply.headers };
   let payload = '';
   if (reply.raw !== undefined) payload = reply.raw;

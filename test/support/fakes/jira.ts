@@ -1,6 +1,10 @@
 /**
  * A loopback Jira Cloud for tests: the v3 REST routes jira.js calls, with Jira's status codes
  * and `{errorMessages, errors}` error bodies. Checks basic auth like Jira does.
+ *
+ * Like Jira Cloud, its JQL search can be told to lag behind creates (`searchLagMs`: a new issue
+ * is invisible to /search/jql for that long unless `reconcileIssues` names its id), and to create
+ * an issue and then cut the connection instead of answering (`dropCreates`).
  */
 import { FakeHttpServer, type FakeReply, type RecordedRequest } from './http';
 
@@ -9,6 +13,8 @@ export interface FakeJiraIssue {
   key: string;
   fields: { summary: string; status: { name: string }; labels: string[]; priority?: { name: string }; description?: unknown };
   comments: unknown[];
+  /** When it was created (ms), for the search lag. */
+  createdAtMs: number;
 }
 
 const notFound: FakeReply = {
@@ -19,6 +25,9 @@ const notFound: FakeReply = {
 export class FakeJira extends FakeHttpServer {
   readonly issues = new Map<string, FakeJiraIssue>();
   private seq = 0;
+  /** How long a new issue stays out of JQL search results (0: at once, as in Jira Server). */
+  searchLagMs = 0;
+  private drops: { times: number; match: (fields: Record<string, unknown>) => boolean }[] = [];
 
   constructor(private readonly auth: { email: string; apiToken: string } = { email: 'bot@example.com', apiToken: 'jira-token' }) {
     super((req) => this.route(req));
@@ -46,12 +55,24 @@ export class FakeJira extends FakeHttpServer {
       return { status: 201, body: { id, self: `${this.url}/rest/api/3/issue/${issue.id}/comment/${id}`, body, created: new Date().toISOString() } };
     }
     if (req.method === 'POST' && req.path === '/rest/api/3/search/jql') {
-      const jql = String((req.body as { jql?: unknown } | undefined)?.jql ?? '');
+      const body = (req.body ?? {}) as { jql?: unknown; reconcileIssues?: unknown };
+      const jql = String(body.jql ?? '');
       const label = /labels\s*=\s*"([^"]+)"/.exec(jql)?.[1];
-      const hits = [...this.issues.values()].filter((i) => !label || i.fields.labels.includes(label));
+      const reconcile = new Set(Array.isArray(body.reconcileIssues) ? body.reconcileIssues.map(String) : []);
+      const visible = (i: FakeJiraIssue) => reconcile.has(i.id) || Date.now() - i.createdAtMs >= this.searchLagMs;
+      const hits = [...this.issues.values()].filter((i) => visible(i) && (!label || i.fields.labels.includes(label)));
       return { status: 200, body: { issues: hits.map((i) => ({ id: i.id, key: i.key, self: '', fields: i.fields })), isLast: true } };
     }
     return { status: 404, body: { errorMessages: [`No route ${req.method} ${req.path}`], errors: {} } };
+  }
+
+  /**
+   * The next `times` creates (those `match` accepts) make their issue, then cut the connection:
+   * the caller cannot know whether it exists.
+   */
+  dropCreates(times = 1, match: (fields: Record<string, unknown>) => boolean = () => true): this {
+    this.drops.push({ times, match });
+    return this;
   }
 
   private create(body: unknown): FakeReply {
@@ -78,8 +99,11 @@ export class FakeJira extends FakeHttpServer {
         description: fields.description,
       },
       comments: [],
+      createdAtMs: Date.now(),
     };
     this.issues.set(issue.key, issue);
-    return { status: 201, body: { id: issue.id, key: issue.key, self: `${this.url}/rest/api/3/issue/${issue.id}` } };
+    const drop = this.drops.find((d) => d.times > 0 && d.match(fields));
+    if (drop) drop.times--;
+    return { ...(drop ? { drop: true } : {}), status: 201, body: { id: issue.id, key: issue.key, self: `${this.url}/rest/api/3/issue/${issue.id}` } };
   }
 }
