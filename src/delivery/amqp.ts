@@ -6,8 +6,13 @@
  * - Workers consume with manual acks and a prefetch, run the job (claimed in the store, so the
  *   database stays the one truth about a job), and ack once its outcome is recorded. A job that
  *   exhausted its attempts is rejected into the dead-letter queue `<queue>.dead`.
- * - A worker that dies mid-job never acked: the broker redelivers the message, and the next
- *   worker takes the job over (the handlers look for what the dead attempt may have created).
+ * - A redelivered message proves nothing about the job's holder: RabbitMQ redelivers when the
+ *   consumer died, but also when a live consumer merely lost its connection (a cut TCP link,
+ *   `rabbitmqctl close_connection`) and is still running the job. So the database lease decides:
+ *   a job whose lease is live is left to its holder (the message is acked; the holder renews the
+ *   lease while it works and records the outcome). If that holder dies, its lease runs out and the
+ *   relay publishes the job again, and the next worker takes it over (the handlers look for what
+ *   the dead attempt may have created).
  *
  * A message only carries the job's reference; the payload stays in the store.
  */
@@ -267,7 +272,9 @@ export class AmqpWorker {
     }
     let outcome;
     try {
-      outcome = await this.runner.runNow(reference, { steal: msg.fields.redelivered, onlyDue: true });
+      // Not claimed (held under a live lease, done, dead, or not due yet): acked below. The store
+      // keeps the job, and the relay publishes it again once it is due or its lease ran out.
+      outcome = await this.runner.runNow(reference, { onlyDue: true });
     } catch (err) {
       // The store could not be reached: give the message back for another try.
       this.logger?.warn('job could not be run; message requeued', { reference, error: err instanceof Error ? err.message : String(err) });

@@ -5,7 +5,8 @@
  */
 import type { Logger } from '../observability/logger';
 import { AppError } from '../errors';
-import { describeError, retryDelay, type CreateGuard, type JobHandlers, type RetrySchedule } from './jobs';
+import { describeError, retryDelay, type JobHandlers, type RetrySchedule } from './jobs';
+import { LeaseKeeper } from './lease';
 import type { Job, Outbox } from './outbox';
 
 export type RunOutcome =
@@ -36,44 +37,44 @@ export class JobRunner {
     this.leaseMs = opts.leaseMs ?? 120_000;
   }
 
-  /** Claims the job and runs it; `skipped` when it cannot be claimed. */
-  async runNow(reference: string, opts: { steal?: boolean; onlyDue?: boolean } = {}): Promise<RunOutcome> {
+  /** Claims the job and runs it; `skipped` when it cannot be claimed (a live lease is never taken over). */
+  async runNow(reference: string, opts: { onlyDue?: boolean } = {}): Promise<RunOutcome> {
     const job = await this.outbox.claim(reference, this.leaseMs, opts);
     if (!job) return { status: 'skipped', job: await this.outbox.get(reference) };
     return this.runClaimed(job);
   }
 
-  /** Runs a job this process has claimed. Never rejects for a handler failure. */
+  /**
+   * Runs a job this process has claimed. Never rejects for a handler failure. The lease is
+   * renewed right before the handler starts (a holder that lost it, or cannot reach the store,
+   * must not call the vendor: `skipped`, and the job is taken up again once the lease runs out)
+   * and every third of the lease while it runs; the handler's signal aborts if it is lost.
+   */
   async runClaimed(job: Job): Promise<RunOutcome> {
     const handler = this.handlers.get(job.type);
     let outcome: RunOutcome;
     if (!handler) {
       outcome = await this.failed(job, new AppError('unsupported', `No handler for job type '${job.type}'.`));
     } else {
-      try {
-        const result = await handler(job.payload, { job, ...this.createGuard(job) });
-        const mine = await this.outbox.complete(job, result);
-        outcome = mine ? { status: 'done', job: { ...job, status: 'done', result }, result } : { status: 'skipped', job };
-        if (mine) this.opts.logger?.info('job delivered', { reference: job.reference, type: job.type, attempts: job.attempts });
-      } catch (err) {
-        outcome = await this.failed(job, err);
+      const lease = new LeaseKeeper(this.outbox, job, this.leaseMs, this.opts.logger);
+      if (!(await lease.confirm())) {
+        outcome = { status: 'skipped', job };
+      } else {
+        lease.start();
+        try {
+          const result = await handler(job.payload, { job, retried: job.attempts > 1, signal: lease.signal });
+          await lease.stop();
+          const mine = await this.outbox.complete(job, result);
+          outcome = mine ? { status: 'done', job: { ...job, status: 'done', result }, result } : { status: 'skipped', job };
+          if (mine) this.opts.logger?.info('job delivered', { reference: job.reference, type: job.type, attempts: job.attempts });
+        } catch (err) {
+          await lease.stop();
+          outcome = await this.failed(job, err);
+        }
       }
     }
     this.opts.onOutcome?.(outcome);
     return outcome;
-  }
-
-  /**
-   * What a create remembers across attempts, kept in the job's row under this claim: not the
-   * attempt count, which `jobs retry` resets and a takeover does not explain.
-   */
-  private createGuard(job: Job): CreateGuard {
-    return {
-      // Only a job whose row says a create was sent needs the database's clock for its age.
-      previousCreate: async () => (job.createAttemptedAt ? this.outbox.createAttempt(job.reference) : null),
-      markCreateAttempted: () => this.outbox.markCreateAttempted(job),
-      noteCreated: (id) => this.outbox.noteCreated(job, id),
-    };
   }
 
   private async failed(job: Job, err: unknown): Promise<RunOutcome> {

@@ -46,18 +46,6 @@ export interface Job {
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
-  /** When the latest create of this job was sent (it may have happened); null: none was. */
-  createAttemptedAt: Date | null;
-  /** The vendor's id a create answered with, recorded before the job's outcome. */
-  createdId: string | null;
-}
-
-/** What an earlier attempt may have created, as a later attempt needs to verify it. */
-export interface CreateAttempt {
-  /** Milliseconds since that create was sent, by the database's clock (one clock for every process). */
-  ageMs: number;
-  /** The vendor's id, when a create's answer was seen. */
-  createdId: string | null;
 }
 
 export interface Enqueued {
@@ -99,8 +87,6 @@ interface JobRow {
   created_at: Date | string;
   updated_at: Date | string;
   completed_at: Date | string | null;
-  create_attempted_at?: Date | string | null;
-  created_id?: string | null;
 }
 
 const date = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
@@ -124,8 +110,6 @@ function toJob(r: JobRow, cipher: FieldCipher): Job {
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
     completedAt: maybeDate(r.completed_at),
-    createAttemptedAt: maybeDate(r.create_attempted_at ?? null),
-    createdId: r.created_id ?? null,
   };
 }
 
@@ -187,11 +171,11 @@ export class Outbox {
   /**
    * Claims one job to run it now: a waiting job (whatever its next_attempt_at, unless `onlyDue`:
    * the action's own first try ignores the hold it set), one published to RabbitMQ, or a claim
-   * whose lease ran out.
-   * `steal` also takes a job claimed by another holder: RabbitMQ redelivers a message only when
-   * its consumer died or gave it back, so that holder is gone.
+   * whose lease ran out. A live lease is never taken over, whoever asks: its holder renews it
+   * while it works, and a redelivered message does not prove the holder is gone (RabbitMQ also
+   * redelivers when a live consumer merely lost its connection).
    */
-  async claim(reference: string, leaseMs: number, opts: { steal?: boolean; onlyDue?: boolean } = {}): Promise<Job | null> {
+  async claim(reference: string, leaseMs: number, opts: { onlyDue?: boolean } = {}): Promise<Job | null> {
     const token = randomUUID();
     const { rows } = await this.store.query<JobRow>(
       `UPDATE outbox_jobs
@@ -199,10 +183,10 @@ export class Outbox {
               locked_until = now() + ($3::integer * interval '1 millisecond'), updated_at = now()
         WHERE reference = $1
           AND (status = 'queued'
-               OR (status = 'pending' AND (next_attempt_at <= now() OR NOT $5::boolean))
-               OR (status = 'running' AND (locked_until < now() OR $4::boolean)))
+               OR (status = 'pending' AND (next_attempt_at <= now() OR NOT $4::boolean))
+               OR (status = 'running' AND locked_until < now()))
         RETURNING *`,
-      [reference, token, Math.round(leaseMs), opts.steal === true, opts.onlyDue === true],
+      [reference, token, Math.round(leaseMs), opts.onlyDue === true],
     );
     return (await this.openClaimed(rows, true))[0] ?? null;
   }
@@ -258,6 +242,20 @@ export class Outbox {
     return jobs;
   }
 
+  /**
+   * Extends the holder's lease by `leaseMs` from now; false when this claim is no longer the
+   * job's latest (the lease ran out and someone took it over, or the job was retried by hand).
+   * The claim token is the fence: only the holder of the latest claim can renew or finish.
+   */
+  async renew(job: Job, leaseMs: number): Promise<boolean> {
+    const { rowCount } = await this.store.query(
+      `UPDATE outbox_jobs SET locked_until = now() + ($3::integer * interval '1 millisecond')
+        WHERE reference = $1 AND claim_token = $2 AND status = 'running'`,
+      [job.reference, job.claimToken, Math.round(leaseMs)],
+    );
+    return rowCount > 0;
+  }
+
   /** Gives a queued job back (publishing failed): due again at once. */
   async unqueue(reference: string): Promise<void> {
     await this.store.query(`UPDATE outbox_jobs SET status = 'pending', locked_until = NULL, updated_at = now() WHERE reference = $1 AND status = 'queued'`, [reference]);
@@ -291,10 +289,7 @@ export class Outbox {
     return rows[0]?.status ?? null;
   }
 
-  /**
-   * Puts a dead (or stuck) job back in line with fresh attempts; false when it is done or unknown.
-   * What its creates may have made (create_attempted_at, created_id) is kept, so it verifies first.
-   */
+  /** Puts a dead (or stuck) job back in line with fresh attempts; false when it is done or unknown. */
   async retry(reference: string): Promise<boolean> {
     const { rowCount } = await this.store.query(
       `UPDATE outbox_jobs
@@ -303,34 +298,6 @@ export class Outbox {
       [reference],
     );
     return rowCount > 0;
-  }
-
-  /**
-   * Records, under this claim, that a create is about to be sent; throws when the claim is no
-   * longer the job's latest, so a process that lost its job does not call the vendor.
-   */
-  async markCreateAttempted(job: Job): Promise<void> {
-    const { rowCount } = await this.store.query(
-      `UPDATE outbox_jobs SET create_attempted_at = now(), updated_at = now() WHERE reference = $1 AND claim_token = $2 AND status = 'running'`,
-      [job.reference, job.claimToken],
-    );
-    if (rowCount === 0) throw new Error(`outbox: job ${job.reference} is no longer held by this claim; its create was not sent`);
-  }
-
-  /** Keeps the vendor's id a create answered with, before the outcome is recorded. */
-  async noteCreated(job: Job, createdId: string): Promise<void> {
-    await this.store.query(`UPDATE outbox_jobs SET created_id = $3 WHERE reference = $1 AND claim_token = $2`, [job.reference, job.claimToken, createdId]);
-  }
-
-  /** The job's latest create attempt, if one was ever sent. */
-  async createAttempt(reference: string): Promise<CreateAttempt | null> {
-    const { rows } = await this.store.query<{ age_ms: number | string | null; created_id: string | null }>(
-      `SELECT (EXTRACT(EPOCH FROM (now() - create_attempted_at)) * 1000)::float8 AS age_ms, created_id FROM outbox_jobs WHERE reference = $1`,
-      [reference],
-    );
-    const row = rows[0];
-    if (!row || row.age_ms === null) return null;
-    return { ageMs: Math.max(0, Number(row.age_ms)), createdId: row.created_id };
   }
 
   /**

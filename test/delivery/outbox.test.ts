@@ -45,9 +45,13 @@ describe.each(STORE_TARGETS)('Outbox on the $name store', (target) => {
     expect(a?.attempts).toBe(1);
     // Held: nobody else gets it...
     expect(await outbox.claim(job.reference, 60_000)).toBeNull();
-    // ...unless told the holder is gone (RabbitMQ redelivered its message).
-    const b = await outbox.claim(job.reference, 60_000, { steal: true });
+    // ...until its lease runs out (the holder stopped renewing it).
+    await store.query(`UPDATE outbox_jobs SET locked_until = now() - interval '1 second' WHERE reference = $1`, [job.reference]);
+    const b = await outbox.claim(job.reference, 60_000);
     expect(b?.attempts).toBe(2);
+    // The stale holder can neither renew nor finish it.
+    expect(await outbox.renew(a!, 60_000)).toBe(false);
+    expect(await outbox.renew(b!, 60_000)).toBe(true);
     expect(await outbox.complete(a!, { key: 'X-1' })).toBe(false);
     expect(await outbox.complete(b!, { key: 'X-2' })).toBe(true);
     const done = await outbox.get(job.reference);

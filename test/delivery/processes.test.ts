@@ -86,20 +86,22 @@ describe('servers and workers as processes on PostgreSQL + RabbitMQ', () => {
     return `http://127.0.0.1:${String(line.port)}`;
   }
 
-  it('redelivers the job of a worker killed mid-job (SIGKILL) and completes it once', async () => {
+  it('takes over the job of a worker killed mid-job (SIGKILL) once its lease ran out, and completes it once', async () => {
     const outbox = new Outbox(store);
     // Jira files the issue but answers only after the worker is dead.
     jira.delay({ ms: 20_000, match: CREATE });
     const { job } = await outbox.enqueue(store, ticketJob('killed'));
-    const a = await worker({ JIRA_TIMEOUT_MS: '30000' });
+    // A short lease: the dead worker stops renewing it, and the job is free 3 s later.
+    const a = await worker({ JIRA_TIMEOUT_MS: '30000', OUTBOX_LEASE_MS: '3000' });
     await eventually('the worker reached Jira', () => jira.requests.filter(CREATE).length === 1, 30_000);
     expect(await outbox.get(job.reference)).toMatchObject({ status: 'running', attempts: 1 });
     a.child.kill('SIGKILL');
     expect(await a.exited).toBe('SIGKILL');
     expect(jira.issues.size).toBe(1);
 
-    await worker();
-    // Long before the 120 s lease would run out: RabbitMQ redelivered the unacked message.
+    // RabbitMQ redelivers the unacked message at once, but the lease still names the dead
+    // worker: the job is republished and taken over only when that lease ran out.
+    await worker({ OUTBOX_LEASE_MS: '3000' });
     await eventually('job completed', async () => (await outbox.get(job.reference))?.status === 'done', 30_000);
     const done = await outbox.get(job.reference);
     expect(done).toMatchObject({ attempts: 2, result: { key: 'SUP-1', found: true } });

@@ -38,6 +38,8 @@ export interface FakeDelay {
   ms: number;
   times?: number;
   match?(req: RecordedRequest): boolean;
+  /** Held before the vendor acts on it instead (a slow create: nothing exists until it ends). */
+  before?: boolean;
 }
 
 export type FakeRouter = (req: RecordedRequest) => FakeReply | Promise<FakeReply>;
@@ -102,6 +104,17 @@ export class FakeHttpServer {
       body: parseBody(rawBody, req.headers['content-type']),
     };
     this.requests.push(recorded);
+    const held = this.delays.find((d) => d.before && (d.times ?? 1) > 0 && (!d.match || d.match(recorded)));
+    if (held) {
+      held.times = (held.times ?? 1) - 1;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          resolve();
+        }, held.ms);
+        this.timers.add(timer);
+      });
+    }
     let reply: FakeReply;
     const failure = this.failures.find((f) => (f.times ?? 1) > 0 && (!f.match || f.match(recorded)));
     if (failure) {
@@ -114,7 +127,7 @@ export class FakeHttpServer {
         reply = { status: 500, body: { error: String(err) } };
       }
     }
-    const delay = this.delays.find((d) => (d.times ?? 1) > 0 && (!d.match || d.match(recorded)));
+    const delay = this.delays.find((d) => !d.before && (d.times ?? 1) > 0 && (!d.match || d.match(recorded)));
     if (delay) {
       delay.times = (delay.times ?? 1) - 1;
       const timer = setTimeout(() => {
