@@ -2,8 +2,9 @@
  * The job types and what each does, over the systems' ports (so the same jobs work against the
  * local adapters and the vendors, and the same work runs directly when there is no outbox).
  * Every piece of work is safe to run again after an attempt that may have reached the vendor:
- * tickets are looked up by their reference first, leads are found by email before one is
- * created, articles are looked up by their reference.
+ * a ticket job records each create before sending it and, once one was sent, looks the ticket up
+ * by its reference first; leads are found by email before one is created, articles are looked
+ * up by their reference.
  */
 import { z } from 'zod';
 import type { ActivityInput, CrmSystem } from '../ports/crm';
@@ -11,7 +12,7 @@ import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
 import { FILER_MARK, SEVERITIES, type TicketingSystem } from '../ports/ticketing';
 import type { WorkflowSystem } from '../ports/workflow';
 import { AppError } from '../errors';
-import { JobHandlers } from './jobs';
+import { AwaitingConsistency, JobHandlers, type CreateGuard } from './jobs';
 
 export const JOB_TYPES = {
   ticket: 'ticket.create',
@@ -79,20 +80,33 @@ function missing(what: string): AppError {
   return new AppError('unsupported', `No ${what} is configured in this process.`);
 }
 
-/** Files the ticket; after an attempt that may have reached the vendor, finds that one first. */
+/**
+ * Files the ticket. When an earlier attempt sent a create (recorded before it was sent), that
+ * ticket is looked for first, and a "not there" is believed only once the system's search can
+ * have seen it: until then the attempt waits instead of filing a second one.
+ */
 export async function fileTicketWork(
   ticketing: TicketingSystem,
   input: TicketJob,
-  retried: boolean,
+  guard: CreateGuard,
   signal?: AbortSignal,
 ): Promise<{ key: string; url: string | null; found?: true }> {
-  if (retried && ticketing.findByReference) {
-    const existing = await ticketing.findByReference(input.reference);
+  const previous = ticketing.findByReference ? await guard.previousCreate() : null;
+  if (previous && ticketing.findByReference) {
+    const knownId = previous.createdId ?? undefined;
+    const existing = await ticketing.findByReference(input.reference, { knownId });
     if (existing) return { key: existing.key, url: existing.url ?? null, found: true };
+    // A search naming the id is consistent; without one, only the window makes "not there" true.
+    const waitMs = knownId ? 0 : (ticketing.searchConsistencyMs ?? 0) - previous.ageMs;
+    if (waitMs > 0) {
+      throw new AwaitingConsistency(waitMs, `An earlier create of ${input.reference} may not be visible in ${ticketing.provider}'s search yet; looking again in ${Math.ceil(waitMs)} ms.`);
+    }
   }
   // The search took time: if the job's lease was lost meanwhile, its new holder files it.
   signal?.throwIfAborted();
+  await guard.markCreateAttempted();
   const created = await ticketing.createTicket(input);
+  if (created.id) await guard.noteCreated(created.id);
   return { key: created.key, url: created.url ?? null };
 }
 
@@ -146,8 +160,8 @@ export async function documentSolutionWork(
 export function deliveryHandlers(ports: DeliveryPorts): JobHandlers {
   const handlers = new JobHandlers();
 
-  handlers.register(JOB_TYPES.ticket, (payload, { retried, signal }) =>
-    fileTicketWork(ports.ticketing ?? failWith(missing('ticketing system')), parse(TicketJob, JOB_TYPES.ticket, payload), retried, signal),
+  handlers.register(JOB_TYPES.ticket, (payload, ctx) =>
+    fileTicketWork(ports.ticketing ?? failWith(missing('ticketing system')), parse(TicketJob, JOB_TYPES.ticket, payload), ctx, ctx.signal),
   );
   handlers.register(JOB_TYPES.lead, (payload) => saveLeadWork(ports.crm ?? failWith(missing('CRM')), parse(LeadJob, JOB_TYPES.lead, payload)));
   handlers.register(JOB_TYPES.article, (payload) =>

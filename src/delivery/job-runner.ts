@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../observability/logger';
 import { AppError } from '../errors';
-import { describeError, retryDelay, type JobHandlers, type RetrySchedule } from './jobs';
+import { describeError, retryDelay, type CreateGuard, type JobHandlers, type RetrySchedule } from './jobs';
 import { LeaseKeeper } from './lease';
 import type { Job, Outbox } from './outbox';
 
@@ -62,7 +62,7 @@ export class JobRunner {
       } else {
         lease.start();
         try {
-          const result = await handler(job.payload, { job, retried: job.attempts > 1, signal: lease.signal });
+          const result = await handler(job.payload, { job, signal: lease.signal, ...this.createGuard(job) });
           await lease.stop();
           const mine = await this.outbox.complete(job, result);
           outcome = mine ? { status: 'done', job: { ...job, status: 'done', result }, result } : { status: 'skipped', job };
@@ -75,6 +75,19 @@ export class JobRunner {
     }
     this.opts.onOutcome?.(outcome);
     return outcome;
+  }
+
+  /**
+   * What a create remembers across attempts, kept in the job's row under this claim: not the
+   * attempt count, which `jobs retry` resets and a takeover does not explain.
+   */
+  private createGuard(job: Job): CreateGuard {
+    return {
+      // Only a job whose row says a create was sent needs the database's clock for its age.
+      previousCreate: async () => (job.createAttemptedAt ? this.outbox.createAttempt(job.reference) : null),
+      markCreateAttempted: () => this.outbox.markCreateAttempted(job),
+      noteCreated: (id) => this.outbox.noteCreated(job, id),
+    };
   }
 
   private async failed(job: Job, err: unknown): Promise<RunOutcome> {

@@ -3,15 +3,46 @@
  * within one attempt; this spaces out whole attempts over minutes, for a vendor that is down).
  */
 import { AppError, type ErrorKind } from '../errors';
-import type { Job } from './outbox';
+import type { CreateAttempt, Job } from './outbox';
 
-export interface JobContext {
-  job: Job;
+/**
+ * How a handler that creates something keeps it to one: it asks whether an earlier attempt may
+ * have created it (then verifies at the vendor first), and records each create before sending it.
+ */
+export interface CreateGuard {
   /**
-   * An earlier attempt may have reached the vendor (it timed out, or its process died): the
-   * handler must look for what that attempt created before creating it again.
+   * The latest create an earlier attempt sent, whoever ran it and however the job was started
+   * again (retry, takeover, `jobs retry`, restart); null when none was ever sent.
    */
-  retried: boolean;
+  previousCreate(): Promise<CreateAttempt | null>;
+  /** Durably records that a create is about to be sent; rejects (and nothing may be sent) when the job was lost. */
+  markCreateAttempted(): Promise<void>;
+  /** Keeps the vendor's id of what was created, for a later attempt should the outcome not be recorded. */
+  noteCreated(id: string): Promise<void>;
+}
+
+/** For work run without an outbox: nothing was sent before, and there is nowhere to record. */
+export const UNGUARDED: CreateGuard = {
+  previousCreate: async () => null,
+  markCreateAttempted: async () => undefined,
+  noteCreated: async () => undefined,
+};
+
+/**
+ * The vendor cannot tell yet whether an earlier create happened (its search lags behind its
+ * writes): the attempt fails, to be tried again once a "not there" can be believed.
+ */
+export class AwaitingConsistency extends AppError {
+  constructor(
+    readonly waitMs: number,
+    message: string,
+  ) {
+    super('upstream_unavailable', message, { code: 'awaiting_consistency' });
+  }
+}
+
+export interface JobContext extends CreateGuard {
+  job: Job;
   /**
    * Aborts when this attempt lost its lease on the job (taken over, or the store unreachable
    * for too long): no vendor call may start after that, since another holder may be making it.
@@ -62,6 +93,8 @@ export function isPermanent(err: unknown): boolean {
  */
 export function retryDelay(attempts: number, err: unknown, schedule: RetrySchedule = DEFAULT_SCHEDULE): number | null {
   if (isPermanent(err)) return null;
+  // Waiting out a vendor's consistency window is not backing off: neither doubled nor capped.
+  if (err instanceof AwaitingConsistency) return Math.max(1, Math.ceil(err.waitMs));
   const random = schedule.random ?? Math.random;
   const step = Math.min(schedule.maxMs, schedule.baseMs * 2 ** Math.max(0, attempts - 1));
   const delay = step / 2 + random() * (step / 2);

@@ -46,6 +46,18 @@ export interface Job {
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
+  /** When the latest create of this job was sent (it may have happened); null: none was. */
+  createAttemptedAt: Date | null;
+  /** The vendor's id a create answered with, recorded before the job's outcome. */
+  createdId: string | null;
+}
+
+/** What an earlier attempt may have created, as a later attempt needs to verify it. */
+export interface CreateAttempt {
+  /** Milliseconds since that create was sent, by the database's clock (one clock for every process). */
+  ageMs: number;
+  /** The vendor's id, when a create's answer was seen. */
+  createdId: string | null;
 }
 
 export interface Enqueued {
@@ -87,6 +99,8 @@ interface JobRow {
   created_at: Date | string;
   updated_at: Date | string;
   completed_at: Date | string | null;
+  create_attempted_at?: Date | string | null;
+  created_id?: string | null;
 }
 
 const date = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
@@ -110,6 +124,8 @@ function toJob(r: JobRow, cipher: FieldCipher): Job {
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
     completedAt: maybeDate(r.completed_at),
+    createAttemptedAt: maybeDate(r.create_attempted_at ?? null),
+    createdId: r.created_id ?? null,
   };
 }
 
@@ -289,7 +305,10 @@ export class Outbox {
     return rows[0]?.status ?? null;
   }
 
-  /** Puts a dead (or stuck) job back in line with fresh attempts; false when it is done or unknown. */
+  /**
+   * Puts a dead (or stuck) job back in line with fresh attempts; false when it is done or unknown.
+   * What its creates may have made (create_attempted_at, created_id) is kept, so it verifies first.
+   */
   async retry(reference: string): Promise<boolean> {
     const { rowCount } = await this.store.query(
       `UPDATE outbox_jobs
@@ -298,6 +317,34 @@ export class Outbox {
       [reference],
     );
     return rowCount > 0;
+  }
+
+  /**
+   * Records, under this claim, that a create is about to be sent; throws when the claim is no
+   * longer the job's latest, so a process that lost its job does not call the vendor.
+   */
+  async markCreateAttempted(job: Job): Promise<void> {
+    const { rowCount } = await this.store.query(
+      `UPDATE outbox_jobs SET create_attempted_at = now(), updated_at = now() WHERE reference = $1 AND claim_token = $2 AND status = 'running'`,
+      [job.reference, job.claimToken],
+    );
+    if (rowCount === 0) throw new Error(`outbox: job ${job.reference} is no longer held by this claim; its create was not sent`);
+  }
+
+  /** Keeps the vendor's id a create answered with, before the outcome is recorded. */
+  async noteCreated(job: Job, createdId: string): Promise<void> {
+    await this.store.query(`UPDATE outbox_jobs SET created_id = $3 WHERE reference = $1 AND claim_token = $2`, [job.reference, job.claimToken, createdId]);
+  }
+
+  /** The job's latest create attempt, if one was ever sent. */
+  async createAttempt(reference: string): Promise<CreateAttempt | null> {
+    const { rows } = await this.store.query<{ age_ms: number | string | null; created_id: string | null }>(
+      `SELECT (EXTRACT(EPOCH FROM (now() - create_attempted_at)) * 1000)::float8 AS age_ms, created_id FROM outbox_jobs WHERE reference = $1`,
+      [reference],
+    );
+    const row = rows[0];
+    if (!row || row.age_ms === null) return null;
+    return { ageMs: Math.max(0, Number(row.age_ms)), createdId: row.created_id };
   }
 
   /**
