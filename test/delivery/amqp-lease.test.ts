@@ -25,8 +25,8 @@ describe('a redelivered message does not take a job over from its live holder (R
     queue = uniqueQueue();
     const amqp = { url: amqpUrl(), queue, prefetch: 4 };
     // A lease shorter than the create: only its renewal keeps the first worker the holder.
-    h = await startJiraDelivery({ policy: { attemptTimeoutMs: 10_000, deadlineMs: 20_000 }, config: { amqp, leaseMs: 600 } });
-    h.jira.delay({ ms: 2_500, before: true, match: CREATE });
+    h = await startJiraDelivery({ policy: { attemptTimeoutMs: 10_000, deadlineMs: 20_000 }, config: { amqp, leaseMs: 1_500 } });
+    h.jira.delay({ ms: 4_000, before: true, match: CREATE });
 
     // Worker 1: its own broker connection, so the test can cut it.
     const link = new AmqpLink(amqpUrl(), silentLogger());
@@ -44,7 +44,7 @@ describe('a redelivered message does not take a job over from its live holder (R
     const second: DeliveryRuntime = createDeliveryRuntime({
       store: h.store,
       ports: { ticketing: h.ticketing },
-      config: testDeliveryConfig({ amqp, leaseMs: 600 }),
+      config: testDeliveryConfig({ amqp, leaseMs: 1_500 }),
       logger: silentLogger(),
     });
     // What worker 2 made of each message it was handed (a job it did not claim is no attempt).

@@ -31,13 +31,14 @@ describe('the job lease (PostgreSQL)', () => {
     const { job } = await h.runtime.outbox.enqueue(h.store, { type: 'slow', payload: {}, idempotencyKey: 'lease:renewed' });
     let release!: () => void;
     const handlers = new JobHandlers().register('slow', () => new Promise<unknown>((resolve) => (release = () => resolve({ key: 'X-1' }))));
-    const runner = new JobRunner(h.runtime.outbox, handlers, { leaseMs: 300 });
+    // Renewed every 333 ms: a busy machine may be late by most of the rest of the lease.
+    const runner = new JobRunner(h.runtime.outbox, handlers, { leaseMs: 1_000 });
     const running = runner.runNow(job.reference);
-    // Four lease lengths later, the holder is still working and the job still its own.
-    const until = Date.now() + 1_200;
+    // Three lease lengths later, the holder is still working and the job still its own.
+    const until = Date.now() + 3_000;
     while (Date.now() < until) {
-      expect(await h.runtime.outbox.claim(job.reference, 300)).toBeNull();
-      expect(await h.runtime.outbox.claimDue(10, 300)).toEqual([]);
+      expect(await h.runtime.outbox.claim(job.reference, 1_000)).toBeNull();
+      expect(await h.runtime.outbox.claimDue(10, 1_000)).toEqual([]);
       await sleep(50);
     }
     release();
@@ -113,13 +114,13 @@ describe('the job lease (PostgreSQL)', () => {
   });
 
   it('keeps two in-process workers from both filing a ticket whose create is slower than the lease', async () => {
-    h = await startJiraDelivery({ policy: { attemptTimeoutMs: 10_000, deadlineMs: 20_000 }, config: { leaseMs: 300, budgetMs: 0 } });
-    // The vendor takes 1.5 s before the issue exists: five lease lengths.
-    h.jira.delay({ ms: 1_500, before: true, match: CREATE });
+    h = await startJiraDelivery({ policy: { attemptTimeoutMs: 10_000, deadlineMs: 20_000 }, config: { leaseMs: 1_000, budgetMs: 0 } });
+    // The vendor takes 3 s before the issue exists: three lease lengths.
+    h.jira.delay({ ms: 3_000, before: true, match: CREATE });
     const other: DeliveryRuntime = createDeliveryRuntime({
       store: h.store,
       ports: { ticketing: h.ticketing },
-      config: testDeliveryConfig({ leaseMs: 300 }),
+      config: testDeliveryConfig({ leaseMs: 1_000 }),
       logger: silentLogger(),
     });
     cleanups.push(() => other.stop());
