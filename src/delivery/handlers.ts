@@ -105,7 +105,7 @@ export async function fileTicketWork(
   // The search took time: if the job's lease was lost meanwhile, its new holder files it.
   signal?.throwIfAborted();
   await guard.markCreateAttempted();
-  const created = await ticketing.createTicket(input);
+  const created = await ticketing.createTicket(input, { signal });
   if (created.id) await guard.noteCreated(created.id);
   return { key: created.key, url: created.url ?? null };
 }

@@ -80,7 +80,11 @@ export interface TicketStatus {
 
 export interface TicketingSystem {
   readonly provider: string;
-  createTicket(input: TicketInput): Promise<CreatedTicket>;
+  /**
+   * `signal`: the caller's right to create ended (its job's lease was lost); no request may be
+   * started after it aborts, retries included.
+   */
+  createTicket(input: TicketInput, opts?: { signal?: AbortSignal }): Promise<CreatedTicket>;
   /**
    * The ticket an earlier create with this `reference` made, if any: how a retried delivery finds
    * what a timed-out attempt may have created instead of filing it twice.

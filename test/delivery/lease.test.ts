@@ -113,6 +113,27 @@ describe('the job lease (PostgreSQL)', () => {
     expect(await outbox.get(job.reference)).toMatchObject({ status: 'done', result: { key: 'X-2' } });
   });
 
+  it('stops the connector gateway from retrying a create once the lease is lost', async () => {
+    h = await startJiraDelivery();
+    const { outbox } = h.runtime;
+    // Jira asks for a second's pause before the create is sent again; meanwhile the job is taken over.
+    h.jira.fail({ status: 429, headers: { 'retry-after': '1' }, body: { errorMessages: ['Rate limit exceeded.'] }, match: CREATE });
+    const { job } = await outbox.enqueue(h.store, ticketJob('retry-after-lease'));
+    const runner = new JobRunner(outbox, deliveryHandlers({ ticketing: h.ticketing }), { leaseMs: 300, logger: silentLogger() });
+    const running = runner.runNow(job.reference);
+    await eventually('the first create was refused', () => h.jira.requests.filter(CREATE).length === 1);
+    await expireLease(job.reference);
+    const taker = (await outbox.claim(job.reference, 60_000))!;
+    expect(taker).not.toBeNull();
+
+    expect((await running).status).toBe('skipped');
+    // Past the Retry-After: the gateway would have sent the create again by now.
+    await sleep(1_500);
+    expect(h.jira.requests.filter(CREATE)).toHaveLength(1);
+    expect(h.jira.issues.size).toBe(0);
+    expect(await outbox.get(job.reference)).toMatchObject({ status: 'running', claimToken: taker.claimToken });
+  });
+
   it('keeps two in-process workers from both filing a ticket whose create is slower than the lease', async () => {
     h = await startJiraDelivery({ policy: { attemptTimeoutMs: 10_000, deadlineMs: 20_000 }, config: { leaseMs: 1_000, budgetMs: 0 } });
     // The vendor takes 3 s before the issue exists: three lease lengths.

@@ -78,15 +78,16 @@ export class JiraTicketing implements TicketingSystem {
    * A search right after the create may not show it yet: with a consistency window, a miss
    * throws the create's error, and the job tries again once a miss can be believed.
    */
-  async createTicket(input: TicketInput): Promise<CreatedTicket> {
+  async createTicket(input: TicketInput, opts: { signal?: AbortSignal } = {}): Promise<CreatedTicket> {
     try {
-      return await this.create(input);
+      return await this.create(input, opts.signal);
     } catch (err) {
       if (!input.reference || !(err instanceof ConnectorError) || err.retry !== 'if_idempotent') throw err;
       const existing = await this.findByReference(input.reference);
       if (existing) return existing;
       if (this.searchConsistencyMs > 0) throw err;
-      return await this.create(input);
+      opts.signal?.throwIfAborted();
+      return await this.create(input, opts.signal);
     }
   }
 
@@ -112,7 +113,7 @@ export class JiraTicketing implements TicketingSystem {
     return key ? { key, url: this.browseUrl(key) } : null;
   }
 
-  private async create(input: TicketInput): Promise<CreatedTicket> {
+  private async create(input: TicketInput, signal?: AbortSignal): Promise<CreatedTicket> {
     const labels = [
       ...new Set([...this.config.labels, ...(input.labels ?? []), ...(input.reference ? [referenceLabel(input.reference)] : []), ...filerLabels(input.filedBy)]),
     ];
@@ -130,7 +131,7 @@ export class JiraTicketing implements TicketingSystem {
             labels,
           },
         }),
-      { idempotent: false },
+      { idempotent: false, signal },
     );
     const { id, key } = expectShape(JIRA, 'create issue', Created, created);
     return { key, id, url: this.browseUrl(key) };

@@ -217,6 +217,9 @@ export class Gateway {
 
     const attempt = async (signal: AbortSignal) => {
       await this.takeQuota(connector, lane, signal);
+      // A retry whose call was abandoned (deadline, or the caller's signal) runs on in the
+      // background after the call rejected: it must not send its request then.
+      if (signal.aborted) throw this.normalize(connector, operation, lane, new TaskCancelledError());
       return lane.breaker.execute(async () => {
         let attemptSignal: AbortSignal | undefined;
         try {
