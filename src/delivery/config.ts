@@ -41,6 +41,12 @@ export const DELIVERY_ENV = [
 
 const HOOK_SECRET = /^HOOK_SECRET_([A-Z0-9_]+?)(_FILE)?$/;
 
+/**
+ * Holders renew every third of it, so a live holder keeps its job however long the vendor takes;
+ * the lease only decides how soon a crashed holder's job is taken up again.
+ */
+export const DEFAULT_LEASE_MS = 30_000;
+
 export function loadDeliveryConfig(envVars: NodeJS.ProcessEnv = process.env): DeliveryConfig {
   const env = new EnvReader(envVars);
   const config: DeliveryConfig = {
@@ -49,7 +55,7 @@ export function loadDeliveryConfig(envVars: NodeJS.ProcessEnv = process.env): De
     retryBaseMs: env.positiveInt('OUTBOX_RETRY_BASE_MS', 2_000),
     retryMaxMs: env.positiveInt('OUTBOX_RETRY_MAX_MS', 5 * 60_000),
     pollMs: env.positiveInt('OUTBOX_POLL_MS', 1_000),
-    leaseMs: env.positiveInt('OUTBOX_LEASE_MS', 120_000),
+    leaseMs: env.positiveInt('OUTBOX_LEASE_MS', DEFAULT_LEASE_MS),
     retentionDays: env.positiveInt('OUTBOX_RETENTION_DAYS', 30),
     hooks: { secrets: {}, toleranceSeconds: env.positiveInt('HOOK_TOLERANCE_SECONDS', 300) },
   };

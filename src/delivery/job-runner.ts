@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger';
 import { AppError } from '../errors';
 import { describeError, retryDelay, type CreateGuard, type JobHandlers, type RetrySchedule } from './jobs';
 import { LeaseKeeper } from './lease';
+import { DEFAULT_LEASE_MS } from './config';
 import type { Job, Outbox } from './outbox';
 
 export type RunOutcome =
@@ -34,7 +35,7 @@ export class JobRunner {
     readonly handlers: JobHandlers,
     private readonly opts: JobRunnerOptions = {},
   ) {
-    this.leaseMs = opts.leaseMs ?? 120_000;
+    this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   /** Claims the job and runs it; `skipped` when it cannot be claimed (a live lease is never taken over). */

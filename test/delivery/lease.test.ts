@@ -1,3 +1,4 @@
+import { loadDeliveryConfig } from '../../src/delivery/config';
 /**
  * The database lease decides who works on a job: its holder renews it while it works, nobody
  * takes over a live one, and a holder that lost it (or cannot reach the store to prove it) does
@@ -154,5 +155,12 @@ describe('the job lease (PostgreSQL)', () => {
     expect(h.jira.requests.filter(CREATE)).toHaveLength(1);
     expect(h.jira.issues.size).toBe(1);
     expect(await h.runtime.outbox.get(job.reference)).toMatchObject({ status: 'done', attempts: 1 });
+  });
+});
+
+describe('the default lease', () => {
+  it('is short, because holders renew it: a crashed holder’s job is taken up within 30 s, and OUTBOX_LEASE_MS changes it', () => {
+    expect(loadDeliveryConfig({}).leaseMs).toBe(30_000);
+    expect(loadDeliveryConfig({ OUTBOX_LEASE_MS: '90000' }).leaseMs).toBe(90_000);
   });
 });
