@@ -14,9 +14,9 @@
  * someone else's data.
  */
 import crypto from 'node:crypto';
+import { parseKeyList } from './key-list';
 
 const ENVELOPE = /^enc:v1:([A-Za-z0-9_.-]{1,32}):([A-Za-z0-9_-]{16}):([A-Za-z0-9_-]{22}):([A-Za-z0-9_-]*)$/;
-const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/;
 const PREFIX = 'enc:v1:';
 
 export interface DataKey {
@@ -41,20 +41,14 @@ export class FieldCipherError extends Error {
  * digits. Throws an Error naming what is wrong, never quoting a key.
  */
 export function parseDataKeys(spec: string): DataKey[] {
-  const keys: DataKey[] = [];
-  for (const [i, part] of spec.split(',').entries()) {
-    const colon = part.indexOf(':');
-    const id = part.slice(0, colon).trim();
-    const material = part.slice(colon + 1).trim();
-    if (colon <= 0 || !KEY_ID.test(id)) throw new Error(`key ${i + 1} must be written id:key, the id 1-32 letters, digits, '_', '.' or '-'`);
-    const key = /^[0-9a-f]{64}$/i.test(material) ? Buffer.from(material, 'hex') : Buffer.from(material, 'base64');
-    if (key.length !== 32 || (!/^[0-9a-f]{64}$/i.test(material) && key.toString('base64') !== material)) {
+  return parseKeyList(spec, 'key', (id, material) => {
+    const hex = /^[0-9a-f]{64}$/i.test(material);
+    const key = hex ? Buffer.from(material, 'hex') : Buffer.from(material, 'base64');
+    if (key.length !== 32 || (!hex && key.toString('base64') !== material)) {
       throw new Error(`key '${id}' must be 32 bytes as base64 (openssl rand -base64 32) or 64 hex digits`);
     }
-    if (keys.some((k) => k.id === id)) throw new Error(`key id '${id}' appears twice`);
-    keys.push({ id, key });
-  }
-  return keys;
+    return { id, key };
+  });
 }
 
 /** True when `stored` is a sealed envelope (of any key). */

@@ -6,3 +6,4 @@ export { openStore, type OpenedStore, type StoreSettings } from './open';
 export { LazyStore } from './lazy-store';
 export { isUnavailable, databaseUnavailable } from './errors';
 export { FieldCipher, FieldCipherError, PLAINTEXT, parseDataKeys, isEncryptedField, fieldKeyId, type DataKey } from './cipher';
+export { parseKeyList } from './key-list';

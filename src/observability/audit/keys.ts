@@ -4,8 +4,8 @@
  * after a rotation as long as their key stays in the list.
  */
 import crypto from 'node:crypto';
+import { parseKeyList } from '../../store';
 
-const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/;
 const MIN_SECRET = 32;
 
 export interface AuditKey {
@@ -15,17 +15,10 @@ export interface AuditKey {
 
 /** Throws an Error naming what is wrong, never quoting a secret. */
 export function parseAuditKeys(spec: string): AuditKey[] {
-  const keys: AuditKey[] = [];
-  for (const [i, part] of spec.split(',').entries()) {
-    const colon = part.indexOf(':');
-    const id = part.slice(0, colon).trim();
-    const secret = part.slice(colon + 1).trim();
-    if (colon <= 0 || !KEY_ID.test(id)) throw new Error(`key ${i + 1} must be written id:secret, the id 1-32 letters, digits, '_', '.' or '-'`);
+  return parseKeyList(spec, 'secret', (id, secret) => {
     if (secret.length < MIN_SECRET) throw new Error(`the secret of key '${id}' must be at least ${MIN_SECRET} characters (openssl rand -base64 32)`);
-    if (keys.some((k) => k.id === id)) throw new Error(`key id '${id}' appears twice`);
-    keys.push({ id, secret: Buffer.from(secret, 'utf8') });
-  }
-  return keys;
+    return { id, secret: Buffer.from(secret, 'utf8') };
+  });
 }
 
 export class AuditKeyring {
