@@ -1,15 +1,10 @@
 /** A vendor that refuses connections: the SDK's transport error becomes a plain "not answering" for the user. */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startHarness, tokenMetadata } from '../support/connectors';
+import { closedPort } from '../support/http';
 
 /** A loopback port with nothing listening on it. */
 async function closedPortUrl(): Promise<string> {
-  const srv = http.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await closedPort()}`;
 }
 
 const LEAD = { lead_name: 'Ada Lovelace', lead_email: 'ada@example.com' };

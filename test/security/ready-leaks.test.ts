@@ -4,22 +4,14 @@
  * ports, users and queue names. It now answers the check names, ok or not, and a reason code from
  * a fixed list; the error goes to the log, where the operator looks.
  */
-import http from 'node:http';
 import { NotReady, storeReadiness, type ReadinessCheck } from '../../src/observability/readiness';
 import { ActionRegistry } from '../../src/sdk/registry';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { PgStore } from '../../src/store';
 import { captureLogs, type LogCapture } from '../support/log-capture';
+import { closedPort } from '../support/http';
 
 const REASONS = ['timeout', 'failed', 'not_started', 'migrations_pending'];
-
-async function closedPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('/ready tells unauthenticated callers names and reason codes only', () => {
   let server: ActionServer;

@@ -1,18 +1,10 @@
-import http from 'node:http';
 import { silentLogger } from '../../src/observability/logger';
 import { storeReadiness, type ReadinessCheck } from '../../src/observability/readiness';
 import { ActionRegistry } from '../../src/sdk/registry';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { migrate, PgStore, type Store } from '../../src/store';
 import { createPgSchema, type PgSchema } from '../support/stores';
-
-async function closedPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { closedPort } from '../support/http';
 
 async function serve(readiness: readonly ReadinessCheck[]): Promise<{ url: string; server: ActionServer }> {
   const server = createActionServer({ config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 1_000 }, registry: new ActionRegistry(), logger: silentLogger(), readiness });

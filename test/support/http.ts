@@ -63,3 +63,12 @@ export function postWebhook(baseUrl: string, body: unknown, headers: Record<stri
     body: raw,
   });
 }
+
+/** A port on 127.0.0.1 that nothing listens on (opened and closed again): a dependency that is down. */
+export async function closedPort(): Promise<number> {
+  const s = http.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
