@@ -5,6 +5,7 @@
  * so every outbound call gets its connector's policy (providers.ts, then the environment's
  * overrides).
  */
+import { requireOptional } from '../errors/optional-package';
 import type { Logger } from '../observability/logger';
 import type { CrmSystem } from '../ports/crm';
 import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
@@ -58,8 +59,10 @@ export function createSystems(config: ConnectorsConfig, opts: SystemsOptions): S
   const ticketing = system('ticketing', config.ticketing, () => new LocalTicketing(opts.store, config.localTicketPrefix));
   const knowledgeBase = system('knowledgeBase', config.kb, () => new LocalKnowledgeBase(opts.store));
   const workflow = config.workflow ? new WorkflowWebhook(config.workflow, gateway) : undefined;
-  // nodemailer is required only when a mail server is configured.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mailer = config.mail ? new (require('./email/smtp-mailer') as { SmtpMailer: typeof SmtpMailer }).SmtpMailer(config.mail, gateway) : undefined;
+  // nodemailer (an optional peer) is required only when a mail server is configured.
+  const mailer = config.mail
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      new (requireOptional('nodemailer', 'SMTP_URL', () => require('./email/smtp-mailer')) as { SmtpMailer: typeof SmtpMailer }).SmtpMailer(config.mail, gateway)
+    : undefined;
   return { crm, ticketing, knowledgeBase, ...(workflow ? { workflow } : {}), ...(mailer ? { mailer } : {}), gateway };
 }

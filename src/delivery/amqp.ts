@@ -17,6 +17,7 @@
  * A message only carries the job's reference; the payload stays in the store.
  */
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, connect } from 'amqplib';
+import { requireOptional } from '../errors/optional-package';
 import type { Logger } from '../observability/logger';
 import type { JobRunner } from './job-runner';
 import type { Outbox } from './outbox';
@@ -31,7 +32,7 @@ export interface AmqpSettings {
 /** amqplib is loaded on the first connection: a server without AMQP_URL never pays for it. */
 function amqpConnect(): typeof connect {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('amqplib') as { connect: typeof connect }).connect;
+  return requireOptional('amqplib', 'AMQP_URL', () => require('amqplib') as { connect: typeof connect }).connect;
 }
 
 export function deadLetterQueue(queue: string): string {

@@ -6,6 +6,7 @@
  * no console breadcrumbs. What it sends goes through ./sentry-scrub.ts first.
  */
 import type * as SentryNode from '@sentry/node';
+import { requireOptional } from '../errors/optional-package';
 import { bugReporter, type ErrorContext, type ErrorReporter } from './error-reporter';
 import { scrubBreadcrumb, scrubEvent } from './sentry-scrub';
 
@@ -15,7 +16,7 @@ export interface SentryOptions {
 
 function sentry(): typeof SentryNode {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('@sentry/node') as typeof SentryNode;
+  return requireOptional('@sentry/node', 'SENTRY_DSN', () => require('@sentry/node') as typeof SentryNode);
 }
 
 const tagsOf = (c: ErrorContext): Record<string, string> => {

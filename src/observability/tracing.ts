@@ -9,6 +9,7 @@ import type { Attributes, Context, Span, SpanKind, Tracer } from '@opentelemetry
 import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
 import type * as OtelResources from '@opentelemetry/resources';
 import type * as OtelNode from '@opentelemetry/sdk-trace-node';
+import { requireOptional } from '../errors/optional-package';
 import { redact } from './redact';
 
 type Api = typeof OtelApi;
@@ -40,10 +41,11 @@ export function otlpTracesUrl(env: { OTEL_EXPORTER_OTLP_ENDPOINT?: string; OTEL_
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is configured */
 export function startTracing(opts: TracingOptions): void {
   if (active) return;
-  const api = require('@opentelemetry/api') as Api;
-  const { NodeTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-node') as typeof OtelNode;
-  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
-  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof OtelResources;
+  const feature = 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const api = requireOptional('@opentelemetry/api', feature, () => require('@opentelemetry/api') as Api);
+  const { NodeTracerProvider, BatchSpanProcessor } = requireOptional('@opentelemetry/sdk-trace-node', feature, () => require('@opentelemetry/sdk-trace-node') as typeof OtelNode);
+  const { OTLPTraceExporter } = requireOptional('@opentelemetry/exporter-trace-otlp-http', feature, () => require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp);
+  const { resourceFromAttributes } = requireOptional('@opentelemetry/resources', feature, () => require('@opentelemetry/resources') as typeof OtelResources);
   /* eslint-enable @typescript-eslint/no-require-imports */
   const exporter = new OTLPTraceExporter({ url: opts.tracesUrl });
   const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: opts.exportDelayMs ?? 5_000 });

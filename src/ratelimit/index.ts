@@ -8,6 +8,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { requireOptional } from '../errors/optional-package';
 import type { Logger } from '../observability/logger';
 import { boundedId } from '../observability/bounded-id';
 import type { QuotaCounter } from './quota';
@@ -117,7 +118,7 @@ export function createRateLimiters(opts: RateLimitersOptions = {}): RateLimiters
   if (opts.redisUrl) {
     // Loaded only when asked for: most single-process deployments never need it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Redis: IORedis } = require('ioredis') as { Redis: typeof Redis };
+    const { Redis: IORedis } = requireOptional('ioredis', 'REDIS_URL', () => require('ioredis') as { Redis: typeof Redis });
     // No offline queue: while Redis is away a limit check fails at once (to the insurance
     // limiter) instead of piling up behind a reconnect. A short disconnectTimeout: ioredis arms
     // it at disconnect() even when the socket already died, and it would hold the process open.
