@@ -8,6 +8,7 @@
  * `_MAX_CONCURRENT`, `_RATE_LIMIT`) apply on top of the policy here.
  */
 import type { EnvReader } from '../config/env';
+import { requireOptional } from '../errors/optional-package';
 import type { CrmSystem } from '../ports/crm';
 import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
 import type { TicketingSystem } from '../ports/ticketing';
@@ -54,7 +55,8 @@ const vendor = <P extends PortName, S>(p: VendorProvider<P, S>): VendorProvider<
 
 /*
  * The vendor SDKs weigh ~25 MB resident together and most deployments use one or none: an
- * adapter's module is required only when the configuration picks it.
+ * adapter's module is required only when the configuration picks it. They are optional peer
+ * dependencies of the package, so the adopter who picks one may not have installed it yet.
  */
 const JIRA_SEARCH_CONSISTENCY_MS = 10_000;
 
@@ -65,7 +67,7 @@ export const VENDORS = {
     envPrefix: 'SALESFORCE',
     policy: {},
     readSettings: readSalesforceConfig,
-    create: (s, g) => new (require('./salesforce') as { SalesforceCrm: typeof SalesforceCrm }).SalesforceCrm(s, g),
+    create: (s, g) => new (requireOptional('jsforce', 'CRM_PROVIDER=salesforce', () => require('./salesforce')) as { SalesforceCrm: typeof SalesforceCrm }).SalesforceCrm(s, g),
   }),
   // HubSpot private apps: 100 requests per 10 s (Starter tier); a 429 says when to retry.
   hubspot: vendor({
@@ -73,7 +75,7 @@ export const VENDORS = {
     envPrefix: 'HUBSPOT',
     policy: { rateLimit: { points: 100, durationSeconds: 10 } },
     readSettings: readHubspotConfig,
-    create: (s, g) => new (require('./hubspot') as { HubspotCrm: typeof HubspotCrm }).HubspotCrm(s, g),
+    create: (s, g) => new (requireOptional('@hubspot/api-client', 'CRM_PROVIDER=hubspot', () => require('./hubspot')) as { HubspotCrm: typeof HubspotCrm }).HubspotCrm(s, g),
   }),
   // Jira Cloud's JQL search is eventually consistent: Atlassian says most writes show within
   // seconds, and only reconcileIssues (issue ids) makes it read-after-write.
@@ -83,15 +85,20 @@ export const VENDORS = {
     policy: {},
     searchConsistencyMs: JIRA_SEARCH_CONSISTENCY_MS,
     readSettings: readJiraConfig,
-    create: (s, g) => new (require('./jira') as { JiraTicketing: typeof JiraTicketing }).JiraTicketing(s, g, { searchConsistencyMs: JIRA_SEARCH_CONSISTENCY_MS }),
+    create: (s, g) =>
+      new (requireOptional('jira.js', 'TICKETING_PROVIDER=jira', () => require('./jira')) as { JiraTicketing: typeof JiraTicketing }).JiraTicketing(s, g, { searchConsistencyMs: JIRA_SEARCH_CONSISTENCY_MS }),
   }),
   // Notion: an average of 3 requests per second per integration.
   notion: vendor({
     port: 'knowledgeBase',
     envPrefix: 'NOTION',
     policy: { rateLimit: { points: 3, durationSeconds: 1 } },
+    searchConsistencyMs: NOTION_QUERY_CONSISTENCY_MS,
     readSettings: readNotionConfig,
-    create: (s, g) => new (require('./notion') as { NotionKnowledgeBase: typeof NotionKnowledgeBase }).NotionKnowledgeBase(s, g),
+    create: (s, g) =>
+      new (requireOptional('@notionhq/client', 'KB_PROVIDER=notion', () => require('./notion')) as { NotionKnowledgeBase: typeof NotionKnowledgeBase }).NotionKnowledgeBase(s, g, {
+        searchConsistencyMs: NOTION_QUERY_CONSISTENCY_MS,
+      }),
   }),
 } satisfies Record<string, VendorProvider>;
 /* eslint-enable @typescript-eslint/no-require-imports */
