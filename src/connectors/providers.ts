@@ -93,12 +93,8 @@ export const VENDORS = {
     port: 'knowledgeBase',
     envPrefix: 'NOTION',
     policy: { rateLimit: { points: 3, durationSeconds: 1 } },
-    searchConsistencyMs: NOTION_QUERY_CONSISTENCY_MS,
     readSettings: readNotionConfig,
-    create: (s, g) =>
-      new (requireOptional('@notionhq/client', 'KB_PROVIDER=notion', () => require('./notion')) as { NotionKnowledgeBase: typeof NotionKnowledgeBase }).NotionKnowledgeBase(s, g, {
-        searchConsistencyMs: NOTION_QUERY_CONSISTENCY_MS,
-      }),
+    create: (s, g) => new (requireOptional('@notionhq/client', 'KB_PROVIDER=notion', () => require('./notion')) as { NotionKnowledgeBase: typeof NotionKnowledgeBase }).NotionKnowledgeBase(s, g),
   }),
 } satisfies Record<string, VendorProvider>;
 /* eslint-enable @typescript-eslint/no-require-imports */
