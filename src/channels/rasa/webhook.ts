@@ -2,7 +2,8 @@
  * POST /webhook: Rasa's action call, answered as rasa_sdk answers it.
  *
  * Order (matters to Rasa): body → JSON → `next_action` (missing → 200 null) → unknown action
- * (404, before the tracker is read) → tracker shape (400) → domain handshake (449) → run.
+ * (404, before the tracker is read) → tracker shape (400) → domain handshake (449; an empty domain
+ * for Rasa < 3.9, which never retries) → run → events the calling Rasa rejects are held back.
  * Where rasa_sdk answers 500 because it crashed on bad input (no tracker, non-object body,
  * wrongly typed fields) this answers 400 with the problems listed.
  */
@@ -16,6 +17,8 @@ import { readBody } from './body';
 import { releaseBody } from './body-pool';
 import type { DomainCache } from './domain-cache';
 import { DomainNotFound } from '../../errors';
+import { missingDomainRule } from '../../protocol/rasa-version';
+import { splitByRasaSupport } from '../../protocol/event-support';
 import { toHttpError } from '../../errors/http';
 import { requestIdOf, sendJson } from '../../http/node-http';
 import { malformedJson } from '../../http/malformed-json';
@@ -85,8 +88,12 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
     // Bounded before it is logged, counted, keyed on or audited: the chat user chooses it.
     senderId = boundedId(tracker.sender_id);
 
-    const domain = deps.domainCache.resolve(body.data.domain as Domain | null | undefined, envelope.data.domain_digest);
-    if (domain === undefined) throw new DomainNotFound(action);
+    let domain = deps.domainCache.resolve(body.data.domain as Domain | null | undefined, envelope.data.domain_digest);
+    if (domain === undefined) {
+      // Rasa before 3.9 does not retry on 449 (the action's events would be lost): run with an empty domain, as rasa_sdk 3.6 does.
+      if (missingDomainRule(envelope.data.version) === 'ask_for_domain') throw new DomainNotFound(action);
+      domain = {};
+    }
     // After the 449 handshake, so Rasa's retry with the full domain is not counted twice.
     if (deps.senderLimiter) {
       const decision = await deps.senderLimiter.consume(senderId);
@@ -95,7 +102,17 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
 
     const result = await deps.executor.execute(target, { tracker, domain, signal, requestId });
     if (result.dropped > 0) deps.logger.warn('action returned values that are not events; they were dropped', { requestId, action, dropped: result.dropped });
-    return { status: 200, body: { events: result.events, responses: result.responses }, action, senderId };
+    // One event the calling Rasa's schema does not know makes it drop all of the action's events.
+    const { accepted, refused } = splitByRasaSupport(result.events, envelope.data.version);
+    if (refused.length > 0) {
+      deps.logger.warn('action returned events the calling Rasa version rejects; they were not sent', {
+        requestId,
+        action,
+        rasaVersion: boundedId(String(envelope.data.version ?? '')),
+        refused: refused.map((e) => boundedId(e.event)),
+      });
+    }
+    return { status: 200, body: { events: accepted, responses: result.responses }, action, senderId };
   } catch (err) {
     const mapped = toHttpError(err, { requestId, actionName: action ?? undefined });
     if (mapped.status >= 500) deps.logger.error('action failed', { requestId, action, senderId, error: err });
