@@ -5,6 +5,7 @@ export * from './events';
 export * from './executor';
 export * from './forms';
 export * from './load-actions';
+export * from './watch-actions';
 export * from './registry';
 export * from './services';
 export * from './tracker';

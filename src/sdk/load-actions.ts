@@ -2,14 +2,32 @@
  * Registers every action exported by the files of an actions folder. A file may export actions
  * under any names (default export, named exports, or arrays of actions); files that export none
  * are ignored, so helpers can live beside actions.
+ *
+ * `.js` and `.cjs` files are plain Node modules. `.ts`, `.mts`, `.cts` and `.mjs` files are
+ * compiled on the fly by tsx (Node 20 strips no types, and its `require` of ES modules is not
+ * there on every 20.x), so a user's folder runs without a build step. tsx is loaded only when
+ * such a file is present.
  */
 import fs from 'node:fs';
+import nodeModule from 'node:module';
 import path from 'node:path';
 import type { Action } from './action';
 import { ActionRegistry } from './registry';
 
-const LOADABLE = /\.(c?js|ts)$/;
-const NOT_LOADABLE = /(\.d\.ts|\.test\.ts|\.map)$/;
+const LOADABLE = /\.(c?js|mjs|[cm]?ts)$/;
+const NOT_LOADABLE = /(\.d\.[cm]?ts|\.test\.[cm]?[jt]s|\.spec\.[cm]?[jt]s|\.map)$/;
+const NEEDS_LOADER = /\.(mjs|[cm]?ts)$/;
+
+/** A file of the actions folder that could not be loaded; the message starts with the file. */
+export class ActionFileError extends Error {
+  constructor(
+    readonly file: string,
+    override readonly cause: unknown,
+  ) {
+    super(`Cannot load the action file ${file}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'ActionFileError';
+  }
+}
 
 export function isAction(value: unknown): value is Action {
   if (typeof value !== 'object' || value === null) return false;
@@ -31,18 +49,82 @@ function actionsIn(moduleExports: unknown): Action[] {
   return [...new Set(found)];
 }
 
-/** Loads `dir` (not recursively) into `registry`; a duplicate name throws, naming both files. */
-export function loadActionsDir(dir: string, registry = new ActionRegistry()): ActionRegistry {
-  if (!fs.existsSync(dir)) throw new Error(`Actions folder not found: ${dir}`);
-  const files = fs
-    .readdirSync(dir)
+interface TsxApi {
+  register(options: { namespace: string }): { require(id: string, fromFile: string): unknown };
+}
+
+/**
+ * Node's own require and module cache, the ones tsx hooks into. A test runner with a module
+ * sandbox (jest) hands out its own `node:module`; process.getBuiltinModule (Node >= 20.16) is
+ * Node's even there.
+ */
+const realModule = (process.getBuiltinModule?.('node:module') as typeof nodeModule | undefined) ?? nodeModule;
+const nodeRequire = realModule.createRequire(__filename);
+let tsx: { require(id: string, fromFile: string): unknown } | null = null;
+
+function tsxRequire(file: string): unknown {
+  // A namespace keeps tsx's hooks to the files we hand it: the rest of the process is untouched.
+  tsx ??= (nodeRequire('tsx/cjs/api') as TsxApi).register({ namespace: 'actionbridge-actions' });
+  return tsx.require(file, __filename);
+}
+
+/**
+ * When this very file runs as TypeScript (jest, ts-node, tsx), the runtime already compiles `.ts`
+ * files and keeps one copy of every module: the actions share the SDK with the server.
+ */
+const RUNTIME_COMPILES_TS = __filename.endsWith('.ts');
+
+function requireActionFile(file: string): unknown {
+  if (file.endsWith('.ts') && RUNTIME_COMPILES_TS) return require(file);
+  if (NEEDS_LOADER.test(file)) return tsxRequire(file);
+  try {
+    return require(file);
+  } catch (err) {
+    // An ES module in a `"type": "module"` package: refused before any of it ran, so tsx may load it.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ESM') return tsxRequire(file);
+    throw err;
+  }
+}
+
+/**
+ * Forgets the modules loaded from `dir` (tsx's entries carry a `?namespace=` suffix), so the next
+ * load reads the files again. Modules of a node_modules folder inside it stay.
+ */
+export function forgetActionModules(dir: string): void {
+  const root = path.resolve(dir) + path.sep;
+  for (const cache of new Set([require.cache, nodeRequire.cache])) {
+    for (const key of Object.keys(cache)) {
+      if (key.startsWith(root) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete cache[key];
+    }
+  }
+}
+
+/** The files `loadActionsDir` would load, in load order. */
+export function actionFiles(dir: string): string[] {
+  const full = path.resolve(dir);
+  if (!fs.existsSync(full)) throw new Error(`Actions folder not found: ${full}`);
+  if (!fs.statSync(full).isDirectory()) throw new Error(`Actions folder is not a folder: ${full}`);
+  return fs
+    .readdirSync(full)
     .filter((f) => LOADABLE.test(f) && !NOT_LOADABLE.test(f))
-    .sort();
-  for (const file of files) {
-    const full = path.join(dir, file);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod: unknown = require(full);
-    for (const action of actionsIn(mod)) registry.register(action, path.relative(process.cwd(), full) || full);
+    .sort()
+    .map((f) => path.join(full, f));
+}
+
+/**
+ * Loads `dir` (not recursively; relative to the working folder) into `registry`. A file that
+ * fails to load throws ActionFileError naming it; a duplicate name throws, naming both files.
+ */
+export function loadActionsDir(dir: string, registry = new ActionRegistry()): ActionRegistry {
+  for (const full of actionFiles(dir)) {
+    const shown = path.relative(process.cwd(), full) || full;
+    let mod: unknown;
+    try {
+      mod = requireActionFile(full);
+    } catch (err) {
+      throw new ActionFileError(shown, err);
+    }
+    for (const action of actionsIn(mod)) registry.register(action, shown);
   }
   return registry;
 }

@@ -9,7 +9,7 @@ export class DuplicateActionError extends Error {
 }
 
 export class ActionRegistry {
-  private readonly actions = new Map<string, { action: Action; source: string }>();
+  private actions = new Map<string, { action: Action; source: string }>();
 
   /** `source` names where the action came from, for the duplicate-name message. */
   register(action: Action, source = 'code'): this {
@@ -29,6 +29,14 @@ export class ActionRegistry {
 
   list(): Action[] {
     return [...this.actions.values()].map((e) => e.action);
+  }
+
+  /**
+   * Takes over the actions of `loaded` in one step (auto-reload): a call sees either the old set
+   * or the new one, never a mix.
+   */
+  replaceWith(loaded: ActionRegistry): void {
+    this.actions = new Map(loaded.actions);
   }
 
   get size(): number {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isAction, loadActionsDir } from '../../src/sdk/load-actions';
+import { ActionFileError, forgetActionModules, isAction, loadActionsDir } from '../../src/sdk/load-actions';
 import { ActionRegistry, DuplicateActionError } from '../../src/sdk/registry';
 
 const dirs: string[] = [];
@@ -103,6 +103,58 @@ describe('loadActionsDir', () => {
     expect(message.indexOf('alpha.js')).toBeLessThan(message.indexOf('beta.js'));
   });
 
+  it('loads ES modules (.mjs) and TypeScript with type syntax (.cts, .mts) through the loader', async () => {
+    const dir = folder({
+      'esm.mjs': `export const esm = ${action('action_esm')};\nexport default ${action('action_esm_default')};\n`,
+      'typed.cts': `interface Named { name: string }\nconst n: Named = { name: 'action_cts' };\nexport const typed = { ...${action('x')}, name: n.name as string };\n`,
+      'module.mts': `type Kind = 'action';\nconst kind: Kind = 'action';\nexport default { ...${action('action_mts')}, kind };\n`,
+    });
+    expect(loadActionsDir(dir).list().map((a) => a.name).sort()).toEqual(['action_cts', 'action_esm', 'action_esm_default', 'action_mts']);
+    const esm = loadActionsDir(dir).get('action_esm')!;
+    await expect(esm.run({} as never)).resolves.toEqual([{ event: 'slot', timestamp: null, name: 'ran', value: 'action_esm' }]);
+  });
+
+  it('loads a folder given relative to the working folder', () => {
+    const dir = folder({ 'rel.js': `module.exports = ${action('action_relative')};\n`, 'rel2.mjs': `export default ${action('action_relative_esm')};\n` });
+    const relative = path.relative(process.cwd(), dir);
+    expect(path.isAbsolute(relative)).toBe(false);
+    expect(loadActionsDir(relative).list().map((a) => a.name)).toEqual(['action_relative', 'action_relative_esm']);
+  });
+
+  it('skips test files and declarations of every flavour', () => {
+    const dir = folder({
+      'a.js': `module.exports = ${action('action_a')};\n`,
+      'a.test.js': mustNotLoad,
+      'a.spec.ts': mustNotLoad,
+      'a.test.mjs': mustNotLoad,
+      'a.d.mts': mustNotLoad,
+    });
+    expect(loadActionsDir(dir).list().map((a) => a.name)).toEqual(['action_a']);
+  });
+
+  it('names the file when one has a syntax error', () => {
+    const dir = folder({ 'fine.js': `module.exports = ${action('action_fine')};\n`, 'foo.mts': 'const x: number = ;\n' });
+    let error: unknown;
+    try {
+      loadActionsDir(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ActionFileError);
+    expect((error as ActionFileError).file).toBe(path.relative(process.cwd(), path.join(dir, 'foo.mts')));
+    expect((error as Error).message).toMatch(/^Cannot load the action file .*foo\.mts: /);
+  });
+
+  it('reads the files again after forgetActionModules', () => {
+    const dir = folder({ 'v.mjs': `export default ${action('action_v1')};\n`, 'w.js': `module.exports = ${action('action_w1')};\n` });
+    expect(loadActionsDir(dir).list().map((a) => a.name)).toEqual(['action_v1', 'action_w1']);
+    fs.writeFileSync(path.join(dir, 'v.mjs'), `export default ${action('action_v2')};\n`);
+    // Without forgetting, the cached module answers.
+    expect(loadActionsDir(dir).list().map((a) => a.name)).toEqual(['action_v1', 'action_w1']);
+    forgetActionModules(dir);
+    expect(loadActionsDir(dir).list().map((a) => a.name)).toEqual(['action_v2', 'action_w1']);
+  });
+
   it('throws a clear error for a missing folder', () => {
     const missing = path.join(os.tmpdir(), 'actionbridge-no-such-folder-' + process.pid);
     expect(() => loadActionsDir(missing)).toThrow(`Actions folder not found: ${missing}`);
@@ -110,6 +162,6 @@ describe('loadActionsDir', () => {
 
   it('lets an error in an action file surface', () => {
     const dir = folder({ 'broken.js': "throw new Error('broken action file');\n" });
-    expect(() => loadActionsDir(dir)).toThrow('broken action file');
+    expect(() => loadActionsDir(dir)).toThrow(/broken\.js: broken action file/);
   });
 });
