@@ -74,6 +74,7 @@ function tsxRequire(file: string): unknown {
  */
 const RUNTIME_COMPILES_TS = __filename.endsWith('.ts');
 
+/* eslint-disable @typescript-eslint/no-require-imports -- a folder chosen at run time is loaded */
 function requireActionFile(file: string): unknown {
   if (file.endsWith('.ts') && RUNTIME_COMPILES_TS) return require(file);
   if (NEEDS_LOADER.test(file)) return tsxRequire(file);
@@ -85,6 +86,7 @@ function requireActionFile(file: string): unknown {
     throw err;
   }
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Forgets the modules loaded from `dir` (tsx's entries carry a `?namespace=` suffix), so the next

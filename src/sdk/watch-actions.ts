@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { forgetActionModules, loadActionsDir } from './load-actions';
-import { ActionRegistry } from './registry';
+import type { ActionRegistry } from './registry';
 
 export interface ActionsWatcher {
   close(): void;
