@@ -7,12 +7,18 @@ import { parseSeverity } from './shared/triage';
 import { SEVERITIES } from '../src/ports/ticketing';
 import { defineFormValidation, zodValidator } from '../src/sdk';
 
+const SEVERITY = 'ticket_severity';
+
 export const ticketForm = defineFormValidation({
   form: 'ticket_form',
-  // Severity is optional: validated when the user gave one, never asked for.
+  // Severity is optional: validated when the user gave one, never asked for. The domain lists it
+  // (Rasa validates a form-conditioned slot only for a form requiring it), so while it is unset it
+  // is taken off the list, and the next slot to ask for is named here instead of by Rasa.
   requiredSlots(domainSlots, ctx) {
     const severity = ctx.tracker.slots.ticket_severity;
-    return severity === null || severity === undefined || domainSlots.includes('ticket_severity') ? domainSlots : [...domainSlots, 'ticket_severity'];
+    const given = severity !== null && severity !== undefined;
+    if (!given) return domainSlots.filter((s) => s !== SEVERITY);
+    return domainSlots.includes(SEVERITY) ? domainSlots : [...domainSlots, SEVERITY];
   },
   validate: {
     ticket_summary: zodValidator(

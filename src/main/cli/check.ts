@@ -1,12 +1,14 @@
 /**
  * Compares a Rasa domain with the registered actions: every custom action the domain lists is
  * registered, every registered action is listed, every slot an action reads is declared, and
- * every form validation action has its form. Rasa finds none of this out until a conversation
- * reaches the action; this finds it before deploying.
+ * every form validation action has its form; and every slot mapping conditioned on a form names
+ * a form that requires the slot (the rule of `rasa data validate`). Rasa finds most of this out
+ * only when a conversation reaches the action; this finds it before deploying.
  */
 import type { Domain } from '../../protocol/request';
 import type { ActionRegistry } from '../../sdk/registry';
 import { domainActions, domainForms, domainSlots } from '../../protocol/domain-file';
+import { slotMappingProblems } from '../../protocol/domain-checks';
 
 /** Built-in actions Rasa runs itself; listing them in `actions:` is allowed and not ours to serve. */
 const RASA_BUILTIN = new Set([
@@ -30,7 +32,8 @@ export interface CheckReport {
 }
 
 export function checkDomain(domain: Domain, registry: ActionRegistry): CheckReport {
-  const problems: string[] = [];
+  // What `rasa data validate` would refuse in the domain itself, before comparing it with the actions.
+  const problems: string[] = slotMappingProblems(domain);
   const listed = domainActions(domain).filter((a) => !a.startsWith('utter_') && !RASA_BUILTIN.has(a));
   const slots = new Set(domainSlots(domain));
   const forms = new Set(domainForms(domain));
