@@ -14,13 +14,13 @@ const MAX_BODY = 1024 * 1024;
 
 /**
  * @param {{ email: string, apiToken: string, latencyMs: number }} opts
- * @returns {Promise<{ url: string, issues: Map<string, object>, counts: { create: number, search: number, other: number }, close(): Promise<void> }>}
+ * @returns {Promise<{ url: string, issues: Map<string, object>, counts: { create: number, search: number, other: number, connections: number }, close(): Promise<void> }>}
  */
 function startFakeJira(opts) {
   const expected = `Basic ${Buffer.from(`${opts.email}:${opts.apiToken}`).toString('base64')}`;
   const issues = new Map();
   const byLabel = new Map();
-  const counts = { create: 0, search: 0, other: 0 };
+  const counts = { create: 0, search: 0, other: 0, connections: 0 };
   let seq = 0;
   let url = '';
 
@@ -92,6 +92,8 @@ function startFakeJira(opts) {
     req.on('end', () => route(req, res, Buffer.concat(chunks).toString('utf8')));
   });
   server.keepAliveTimeout = 60_000;
+  // Whether the connector reuses its connections shows here: a new one per call costs a handshake.
+  server.on('connection', () => counts.connections++);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

@@ -40,6 +40,7 @@ function machine() {
 function outboxReport({ startedAt, endedAt, loadavg, accept, drains, rabbitmq, config }) {
   const { RUNS, DURATION, DRAIN_JOBS, LATENCY_MS, PREFETCH, WORKERS, hasTaskset } = config;
   const ideal = (WORKERS * PREFETCH * 1000) / LATENCY_MS;
+  const cycle = (rate) => (rate ? (WORKERS * PREFETCH * 1000) / rate : null);
   const lines = [];
   const push = (...l) => lines.push(...l);
   const when = startedAt.toISOString().replace('T', ' ').slice(0, 16);
@@ -50,7 +51,7 @@ function outboxReport({ startedAt, endedAt, loadavg, accept, drains, rabbitmq, c
     '',
     'Reproduce: `npm ci && DATABASE_URL=postgres://postgres@127.0.0.1:5432/test AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npm run bench:outbox` (Linux, PostgreSQL and RabbitMQ on 127.0.0.1; the bench creates its own schema and queue per stage and drops and deletes them afterwards; about 3 minutes).',
     '',
-    `- Machine: ${machine()}; PostgreSQL ${accept.pg.v} (synchronous_commit=${accept.pg.sc}, fsync=${accept.pg.fsync}), RabbitMQ ${rabbitmq ?? 'n/a'}, all on the same host. Load average at start: ${loadavg.map((x) => x.toFixed(2)).join(' ')}; other engineers' tests share the 2 cores at times, so every figure is a median of ${RUNS} runs.`,
+    `- Machine: ${machine()}; PostgreSQL ${accept.pg.v} (synchronous_commit=${accept.pg.sc}, fsync=${accept.pg.fsync}; one small autocommitted INSERT, sequential, takes ${f2(accept.commitMs)} ms median here), RabbitMQ ${rabbitmq ?? 'n/a'}, all on the same host. Load average at start: ${loadavg.map((x) => x.toFixed(2)).join(' ')}; other engineers' tests share the 2 cores at times, so every figure is a median of ${RUNS} runs.`,
     '',
     '### Accepted tickets/s (always queue)',
     '',
@@ -80,18 +81,20 @@ function outboxReport({ startedAt, endedAt, loadavg, accept, drains, rabbitmq, c
     '- "from spawn" is the ticket count over the time from spawning the workers to the last `completed_at` (process start-up included); "steady" is 80 % of the tickets over the time between the 10th and the 90th percentile of `completed_at`.',
     `- Ideal bound: ${WORKERS} workers × prefetch ${PREFETCH} in flight / ${LATENCY_MS} ms per create = **${f0(ideal)} tickets/s**, if a job cost nothing but its vendor call.`,
     '',
-    '| run | from spawn tickets/s | steady tickets/s | wall s | workers ready after ms | delivered per worker | worker CPU µs/ticket | machine CPU busy | creates / searches at the fake |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '- "create → done" is the median job\'s time from its create mark (`create_attempted_at`, written right before the create is sent) to `completed_at`: the 50 ms call and the writes after it. "cycle" is how long each of the in-flight slots takes per job at the steady rate (workers × prefetch / steady rate).',
+    '',
+    '| run | from spawn tickets/s | steady tickets/s | wall s | workers ready after ms | delivered per worker | cycle ms | create → done ms | worker CPU µs/ticket (after ready) | machine CPU busy | creates / searches / connections at the fake |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   drains.forEach((d, i) => {
     push(
-      `| ${i + 1} | ${f0(d.rate)} | ${f0(d.steadyRate)} | ${f2(d.wallMs / 1000)} | ${d.readyMs.map(f0).join(' / ')} | ${d.delivered.map(f0).join(' / ')} | ${f0(d.workerCpuUsPerJob)} | ${pct(d.machineBusy)} | ${f0(d.vendor.create)} / ${f0(d.vendor.search)} |`,
+      `| ${i + 1} | ${f0(d.rate)} | ${f0(d.steadyRate)} | ${f2(d.wallMs / 1000)} | ${d.readyMs.map(f0).join(' / ')} | ${d.delivered.map(f0).join(' / ')} | ${f0(cycle(d.steadyRate))} | ${f0(d.createToDoneMs)} | ${f0(d.workerCpuUsPerJob)} | ${pct(d.machineBusy)} | ${f0(d.vendor.create)} / ${f0(d.vendor.search)} / ${f0(d.vendor.connections)} |`,
     );
   });
   const rate = median(drains.map((d) => d.rate));
   const steady = median(drains.map((d) => d.steadyRate));
   push(
-    `| **median** | **${f0(rate)}** | **${f0(steady)}** | ${f2(median(drains.map((d) => d.wallMs / 1000)))} | | | ${f0(median(drains.map((d) => d.workerCpuUsPerJob)))} | ${pct(median(drains.map((d) => d.machineBusy)))} | |`,
+    `| **median** | **${f0(rate)}** | **${f0(steady)}** | ${f2(median(drains.map((d) => d.wallMs / 1000)))} | | | ${f0(cycle(steady))} | ${f0(median(drains.map((d) => d.createToDoneMs)))} | ${f0(median(drains.map((d) => d.workerCpuUsPerJob)))} | ${pct(median(drains.map((d) => d.machineBusy)))} | |`,
     '',
     `Steady drain: ${pct(steady / ideal)} of the ideal bound. Every run: ${f0(DRAIN_JOBS)} jobs done, none dead, at most ${Math.max(...drains.map((d) => d.maxAttempts))} attempt per job; the fake holds exactly one issue per ticket (${drains.map((d) => `${f0(d.vendor.issues)} issues with ${f0(d.vendor.labels)} distinct request labels`).join('; ')}).`,
     '',

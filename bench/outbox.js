@@ -125,6 +125,7 @@ async function acceptStage() {
   const { server: ours, port: oursPort } = await startServer(s);
   // Same columns, defaults and indexes as the outbox, but out of the relay's sight.
   await s.schema.query('CREATE TABLE bare_jobs (LIKE outbox_jobs INCLUDING ALL)');
+  const commitMs = await commitLatency(s.schema);
   const barePort = await freePort();
   const bare = stack.startProcess('bare outbox server', [process.execPath, path.join(__dirname, 'bare-outbox-server.js')], { env: { PORT: String(barePort), DATABASE_URL: s.schema.url }, core: 0 });
   await bare.waitFor('bare outbox server listening', START_TIMEOUT_MS);
@@ -177,7 +178,20 @@ async function acceptStage() {
   const bodyKiB = Buffer.byteLength(ticketCallBody('a0', 0)) / 1024;
   // bare_jobs is the floor's; schema_migrations is written once, at start-up.
   const ourWrites = Object.fromEntries(Object.entries(writes).filter(([table]) => table !== 'bare_jobs' && table !== 'schema_migrations'));
-  return { cells, accepted, rows, pg, bodyKiB, writesPerTicket: perTicket(ourWrites, {}, accepted.ours) };
+  return { cells, accepted, rows, pg, bodyKiB, commitMs, writesPerTicket: perTicket(ourWrites, {}, accepted.ours) };
+}
+
+/** Median time of one small autocommitted INSERT, one after another: this machine's commit (WAL flush). */
+async function commitLatency(schema) {
+  await schema.query('CREATE TABLE commit_probe (id integer)');
+  const times = [];
+  for (let i = 0; i < 200; i++) {
+    const t = process.hrtime.bigint();
+    await schema.query('INSERT INTO commit_probe VALUES ($1)', [i]);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  await schema.query('DROP TABLE commit_probe');
+  return median(times);
 }
 
 function freePort() {
@@ -237,7 +251,8 @@ async function drainRun(run) {
     `SELECT extract(epoch FROM max(completed_at)) * 1000 AS last,
             extract(epoch FROM percentile_disc(0.1) WITHIN GROUP (ORDER BY completed_at)) * 1000 AS p10,
             extract(epoch FROM percentile_disc(0.9) WITHIN GROUP (ORDER BY completed_at)) * 1000 AS p90,
-            max(attempts) AS max_attempts
+            max(attempts) AS max_attempts,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - create_attempted_at) * 1000) AS create_to_done_ms
        FROM outbox_jobs`,
   );
   const t = rows[0];
@@ -259,6 +274,8 @@ async function drainRun(run) {
     workerCpuUsPerJob: workerCpu.every((x) => x !== null) ? (workerCpu.reduce((a, b) => a + b, 0) * 1e6) / DRAIN_JOBS : null,
     machineBusy: cpu0 && cpu1 ? (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total) : null,
     maxAttempts: Number(t.max_attempts),
+    // From the create's mark to the job's completion: the vendor call and the two writes after it.
+    createToDoneMs: Number(t.create_to_done_ms),
     writesPerJob: perTicket(writesAfter, writesBefore, DRAIN_JOBS),
     vendor: { issues: s.jira.issues.size, labels: labels.size, ...s.jira.counts },
     final,
