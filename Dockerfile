@@ -6,7 +6,11 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY actions ./actions
-RUN npx tsc -p tsconfig.build.json && date > dist/.build-stamp && npm prune --omit=dev
+# Vendor SDKs, OpenTelemetry, Sentry and zod are peers of the package and devDependencies of this
+# repository, so `npm prune --omit=dev` would drop them; this image serves whichever vendor is
+# configured, so it drops the development tools only.
+RUN npx tsc -p tsconfig.build.json && date > dist/.build-stamp \
+ && npm uninstall --no-save --no-audit --no-fund $(node -p "const p = require('./package.json'); Object.keys(p.devDependencies).filter((n) => !(n in p.peerDependencies)).join(' ')")
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=5055 HOST=0.0.0.0
