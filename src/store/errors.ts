@@ -14,8 +14,9 @@ export function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
   const message = err instanceof Error ? err.message : '';
-  // pg's own wording when a pooled connection drops or the pool cannot connect in time.
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  // pg's own wording when a pooled connection drops, a client's session already died, or the
+  // pool cannot connect in time.
+  return /Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(message);
 }
 
 export function databaseUnavailable(cause: unknown): AppError {

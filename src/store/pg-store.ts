@@ -51,6 +51,11 @@ export class PgStore implements Store {
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch(rethrowStoreError);
     let broken: Error | undefined;
+    // The pool listens for errors only on idle clients: a session that ends while checked out
+    // (pg_terminate_backend, a failover) would emit an unhandled 'error' and end the process.
+    // Its statements reject on their own; the client is just not given back.
+    const onLost = (err: Error) => (broken = err);
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const result = await fn(txOf(client));
@@ -65,6 +70,7 @@ export class PgStore implements Store {
       }
       rethrowStoreError(err);
     } finally {
+      client.off('error', onLost);
       client.release(broken);
     }
   }
