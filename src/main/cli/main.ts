@@ -21,6 +21,7 @@ import type { Io } from './io';
 import { JOBS_USAGE, JobsUsageError, jobsCommand } from './jobs';
 import { AUDIT_USAGE, AuditUsageError, auditCommand } from './audit';
 import { DATA_USAGE, DataUsageError, dataCommand } from './data';
+import { INIT_USAGE, InitUsageError, initCommand } from './init';
 import { readDomain } from '../../protocol/domain-file';
 
 const USAGE = `Usage: actionbridge <command> [options]
@@ -44,6 +45,7 @@ Commands:
 ${JOBS_USAGE}
 ${AUDIT_USAGE}
 ${DATA_USAGE}
+${INIT_USAGE}
 
 Common option: --actions dir   Folder of actions (default: ACTIONS_DIR or the built-in actions).
 `;
@@ -108,6 +110,8 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return await auditCommand(rest, io, env);
       case 'data':
         return await dataCommand(rest, io, env);
+      case 'init':
+        return initCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -119,7 +123,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return 2;
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || err instanceof DataUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || err instanceof DataUsageError || err instanceof InitUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
