@@ -21,7 +21,6 @@ import type { Io } from './io';
 import { JOBS_USAGE, JobsUsageError, jobsCommand } from './jobs';
 import { AUDIT_USAGE, AuditUsageError, auditCommand } from './audit';
 import { DATA_USAGE, DataUsageError, dataCommand } from './data';
-import { INIT_USAGE, InitUsageError, initCommand } from './init';
 import { readDomain } from '../../protocol/domain-file';
 
 const USAGE = `Usage: actionbridge <command> [options]
@@ -37,24 +36,28 @@ Commands:
       --text "..."             The latest user message.
       --intent name            The latest message's intent.
       --metadata JSON          Metadata of the latest message (e.g. an identity token).
-      --domain path            Domain file or folder (default: rasa-project/domain.yml when present).
+      --domain path            Domain file or folder (default: ./domain.yml, else ./domain/, else none).
   check                      Compare the Rasa domain with the registered actions; non-zero exit on a mismatch.
-      --domain path            Domain file or folder (default: rasa-project/domain.yml).
+      --domain path            Domain file or folder (default: ./domain.yml, else ./domain/).
   worker                     Deliver outbox jobs (from RabbitMQ when AMQP_URL is set, else by polling the database).
                                With WORKER_PORT set it serves /health, /ready, /metrics and /status there.
 ${JOBS_USAGE}
 ${AUDIT_USAGE}
 ${DATA_USAGE}
-${INIT_USAGE}
 
 Common option: --actions dir   Folder of actions (default: ACTIONS_DIR or the built-in actions).
 `;
 
-const DEFAULT_DOMAIN = path.resolve(__dirname, '../../../../rasa-project/domain.yml');
-const FALLBACK_DOMAIN = path.resolve(__dirname, '../../../rasa-project/domain.yml');
-
-function defaultDomainPath(): string | null {
-  for (const p of [path.resolve('rasa-project/domain.yml'), DEFAULT_DOMAIN, FALLBACK_DOMAIN]) if (fs.existsSync(p)) return p;
+/**
+ * The project's own domain, where Rasa looks for it in the folder it runs in: `domain.yml`, else a
+ * split `domain/` folder. Never the package's demo assistant: checked against that, a project would
+ * pass or fail for reasons that are not its own.
+ */
+export function defaultDomainPath(cwd: string = process.cwd()): string | null {
+  for (const name of ['domain.yml', 'domain']) {
+    const candidate = path.resolve(cwd, name);
+    if (fs.existsSync(candidate)) return candidate;
+  }
   return null;
 }
 
@@ -110,8 +113,6 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return await auditCommand(rest, io, env);
       case 'data':
         return await dataCommand(rest, io, env);
-      case 'init':
-        return initCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -123,7 +124,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return 2;
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || err instanceof DataUsageError || err instanceof InitUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || err instanceof DataUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
@@ -205,7 +206,7 @@ function check(args: string[], io: Io, env: NodeJS.ProcessEnv): number {
   const { values } = parseArgs({ args, options: { actions: { type: 'string' }, domain: { type: 'string' } } });
   const domainPath = values.domain ?? defaultDomainPath();
   if (!domainPath) {
-    io.err('No domain found: pass --domain path/to/domain.yml');
+    io.err(`No domain found: no domain.yml or domain/ in ${process.cwd()}; pass --domain path/to/domain.yml`);
     return 2;
   }
   const report = checkDomain(readDomain(domainPath), registryFrom(values.actions, env));

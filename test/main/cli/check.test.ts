@@ -149,10 +149,56 @@ actions:
     expect(text).toContain('action_greet');
     expect(text).toContain('action_validate_slot_mappings');
     expect(text).toContain('user_name');
-    // The default actions folder and the default domain: what `npx actionbridge check` runs in CI.
-    const r = await run(['check']);
+    // The default actions folder and the demo domain named: what .ci/run checks.
+    const r = await run(['check', '--domain', domain]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^check passed: /);
+  });
+
+  describe("the default domain is the project's own, in the folder check runs in", () => {
+    const cwd = process.cwd();
+    const inFolder = async (folder: string, argv: string[]) => {
+      process.chdir(folder);
+      try {
+        return await run(argv);
+      } finally {
+        process.chdir(cwd);
+      }
+    };
+
+    it('./domain.yml', async () => {
+      const project = path.join(tmp, 'project-file');
+      fs.mkdirSync(project, { recursive: true });
+      fs.writeFileSync(path.join(project, 'domain.yml'), GOOD_DOMAIN);
+      const r = await inFolder(project, ['check', '--actions', actions]);
+      expect(r.err).toBe('');
+      expect(r.out).toBe('check passed: 3 actions and 2 slot reads match domain.yml');
+    });
+
+    it('else a split ./domain/ folder', async () => {
+      const project = path.join(tmp, 'project-folder');
+      write('project-folder/domain/actions.yml', 'actions: [action_weather, action_book, validate_booking_form]\n');
+      write('project-folder/domain/slots.yml', 'slots:\n  city: { type: text, mappings: [] }\n  date: { type: text, mappings: [] }\nforms:\n  booking_form: { required_slots: [date] }\n');
+      const r = await inFolder(project, ['check', '--actions', actions]);
+      expect(r.err).toBe('');
+      expect(r.out).toBe('check passed: 3 actions and 2 slot reads match domain');
+    });
+
+    it("never the package's demo assistant: with neither, it asks for --domain", async () => {
+      const empty = fs.mkdtempSync(path.join(tmp, 'empty-'));
+      const r = await inFolder(empty, ['check', '--actions', actions]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('No domain found');
+      expect(r.err).toContain('--domain');
+      expect(r.out).toBe('');
+    });
+  });
+
+  it('fails on a slot mapping conditioned on a form that does not require the slot (rasa data validate)', async () => {
+    const domain = GOOD_DOMAIN.replace('city: { type: text, mappings: [] }', 'city: { type: text, mappings: [{ type: from_text, conditions: [{ active_loop: booking_form }] }] }');
+    const r = await run(['check', '--actions', actions, '--domain', write('conditioned.yml', domain)]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("slot 'city' has a mapping conditioned on form 'booking_form', but 'booking_form' does not list it in required_slots");
   });
 });

@@ -18,6 +18,9 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
+/** The shipped assistant's domain; `call` reads `./domain.yml` only by default, and the repository root has none. */
+const DEMO_DOMAIN = path.resolve(__dirname, '../../../rasa-project/domain.yml');
+
 /** Plain CommonJS actions that report what `call` handed them. */
 const PROBE_ACTIONS = `
 module.exports = [
@@ -119,7 +122,7 @@ describe('actionbridge CLI', () => {
     });
 
     it('--extracted feeds the validation action the values Rasa just extracted', async () => {
-      const r = await run(['call', 'action_validate_slot_mappings', '--extracted', 'user_name=  ada   lovelace ']);
+      const r = await run(['call', 'action_validate_slot_mappings', '--extracted', 'user_name=  ada   lovelace ', '--domain', DEMO_DOMAIN]);
       expect(r.code).toBe(0);
       const printed = JSON.parse(r.out) as { events: { event: string; name: string; value: unknown }[] };
       expect(printed.events).toEqual([{ event: 'slot', timestamp: null, name: 'user_name', value: 'Ada Lovelace' }]);
@@ -171,6 +174,23 @@ describe('actionbridge CLI', () => {
         'action_latest',
         'action_other',
       ]);
+    });
+
+    it("without --domain, the working folder's domain.yml, else none (never the package's demo)", async () => {
+      const project = fs.mkdtempSync(path.join(tmp, 'project-'));
+      const cwd = process.cwd();
+      const domainActions = async () => {
+        process.chdir(project);
+        try {
+          const r = await run(['call', 'action_latest', '--actions', probes, '--text', 'x']);
+          return (JSON.parse(r.out) as { responses: { custom: { domainActions: string[] | null } }[] }).responses[0]!.custom.domainActions;
+        } finally {
+          process.chdir(cwd);
+        }
+      };
+      expect(await domainActions()).toBeNull();
+      fs.writeFileSync(path.join(project, 'domain.yml'), 'actions:\n  - action_latest\n');
+      expect(await domainActions()).toEqual(['action_latest']);
     });
 
     it('an unknown action → exit 1 with the registered names', async () => {
