@@ -59,6 +59,8 @@ const vendor = <P extends PortName, S>(p: VendorProvider<P, S>): VendorProvider<
  * dependencies of the package, so the adopter who picks one may not have installed it yet.
  */
 const JIRA_SEARCH_CONSISTENCY_MS = 10_000;
+/** Notion promises nothing about how soon a query sees a new page; we wait as long as for Jira. */
+const NOTION_QUERY_CONSISTENCY_MS = 10_000;
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const VENDORS = {
@@ -93,8 +95,12 @@ export const VENDORS = {
     port: 'knowledgeBase',
     envPrefix: 'NOTION',
     policy: { rateLimit: { points: 3, durationSeconds: 1 } },
+    searchConsistencyMs: NOTION_QUERY_CONSISTENCY_MS,
     readSettings: readNotionConfig,
-    create: (s, g) => new (requireOptional('@notionhq/client', 'KB_PROVIDER=notion', () => require('./notion')) as { NotionKnowledgeBase: typeof NotionKnowledgeBase }).NotionKnowledgeBase(s, g),
+    create: (s, g) =>
+      new (requireOptional('@notionhq/client', 'KB_PROVIDER=notion', () => require('./notion')) as { NotionKnowledgeBase: typeof NotionKnowledgeBase }).NotionKnowledgeBase(s, g, {
+        searchConsistencyMs: NOTION_QUERY_CONSISTENCY_MS,
+      }),
   }),
 } satisfies Record<string, VendorProvider>;
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -62,7 +62,8 @@ function crmPort(system: CrmSystem, delivery: Delivery | undefined): Crm {
     provider: system.provider,
     async saveLead(lead, activity, requestKey) {
       const job: LeadJob = { lead, ...(activity ? { activity } : {}) };
-      if (!delivery) return done({ id: (await saveLeadWork(system, job)).id });
+      // Without an outbox the request key is the create's reference (its upsert key, for Salesforce).
+      if (!delivery) return done({ id: (await saveLeadWork(system, job, UNGUARDED, { reference: requestKey })).id });
       const submitted = await delivery.submit({ type: JOB_TYPES.lead, payload: job, idempotencyKey: requestKey });
       return handed(submitted, (r) => ({ id: field(r, 'id') ?? '' }));
     },

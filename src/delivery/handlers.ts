@@ -2,9 +2,9 @@
  * The job types and what each does, over the systems' ports (so the same jobs work against the
  * local adapters and the vendors, and the same work runs directly when there is no outbox).
  * Every piece of work is safe to run again after an attempt that may have reached the vendor:
- * a ticket job records each create before sending it and, once one was sent, looks the ticket up
- * by its reference first; leads are found by email before one is created, articles are looked
- * up by their reference.
+ * each create is recorded in the job before it is sent, and once one was sent, later attempts
+ * look for what it made first (tickets and articles by their reference, leads by email) and
+ * believe a miss only once the vendor's lookup can have seen it (create-once.ts).
  */
 import { z } from 'zod';
 import type { ActivityInput, CrmSystem } from '../ports/crm';
@@ -12,7 +12,9 @@ import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
 import { FILER_MARK, SEVERITIES, type TicketingSystem } from '../ports/ticketing';
 import type { WorkflowSystem } from '../ports/workflow';
 import { AppError } from '../errors';
-import { AwaitingConsistency, JobHandlers, type CreateGuard } from './jobs';
+import { believeMiss, sendRecordedCreate } from './create-once';
+import { JobHandlers, UNGUARDED, type CreateGuard } from './jobs';
+import type { CreateAttempt } from './outbox';
 
 export const JOB_TYPES = {
   ticket: 'ticket.create',
@@ -93,30 +95,37 @@ export async function fileTicketWork(
 ): Promise<{ key: string; url: string | null; found?: true }> {
   const previous = ticketing.findByReference ? await guard.previousCreate() : null;
   if (previous && ticketing.findByReference) {
-    const knownId = previous.createdId ?? undefined;
-    const existing = await ticketing.findByReference(input.reference, { knownId });
+    const existing = await ticketing.findByReference(input.reference, { knownId: previous.createdId ?? undefined });
     if (existing) return { key: existing.key, url: existing.url ?? null, found: true };
-    // A search naming the id is consistent; without one, only the window makes "not there" true.
-    const waitMs = knownId ? 0 : (ticketing.searchConsistencyMs ?? 0) - previous.ageMs;
-    if (waitMs > 0) {
-      throw new AwaitingConsistency(waitMs, `An earlier create of ${input.reference} may not be visible in ${ticketing.provider}'s search yet; looking again in ${Math.ceil(waitMs)} ms.`);
-    }
+    believeMiss(previous, ticketing, input.reference);
   }
   // The search took time: if the job's lease was lost meanwhile, its new holder files it.
-  signal?.throwIfAborted();
-  await guard.markCreateAttempted();
-  const created = await ticketing.createTicket(input, { signal });
-  if (created.id) await guard.noteCreated(created.id);
+  const created = await sendRecordedCreate(guard, signal, () => ticketing.createTicket(input, { signal }), (t) => t.id);
   return { key: created.key, url: created.url ?? null };
 }
 
 /**
  * Saves the lead: a new one with the activity on it, or, for an email the CRM knows already, a
  * note on that record with what was typed. Whoever typed it proved nothing about the email, so
- * the record's own fields stay as they are.
+ * the record's own fields stay as they are. A record an earlier attempt of this job created is
+ * this job's lead, not "a known email": it gets the activity, not the note.
  */
-export async function saveLeadWork(crm: CrmSystem, job: LeadJob): Promise<{ id: string; created: boolean }> {
-  const lead = await crm.ensureLead(job.lead);
+export async function saveLeadWork(
+  crm: CrmSystem,
+  job: LeadJob,
+  guard: CreateGuard = UNGUARDED,
+  opts: { reference?: string; signal?: AbortSignal } = {},
+): Promise<{ id: string; created: boolean }> {
+  const previous = await guard.previousCreate();
+  const found = await crm.findByEmail(job.lead.email);
+  let lead: { id: string; created: boolean };
+  if (found) {
+    lead = { id: found.id, created: madeByEarlierAttempt(found, previous, opts.reference) };
+  } else {
+    const made = await sendRecordedCreate(guard, opts.signal, () => crm.createLead(job.lead, opts), (l) => (l.existed ? undefined : l.id));
+    // Appeared since the lookup: this job's own earlier create landing late, or someone else's.
+    lead = { id: made.id, created: !made.existed || madeByEarlierAttempt({ id: made.id }, previous, opts.reference) };
+  }
   if (lead.created) {
     // The lead is what was asked for; the activity note is a nicety and never fails the job.
     if (job.activity) await crm.logActivity(lead.id, job.activity).catch(() => undefined);
@@ -124,7 +133,18 @@ export async function saveLeadWork(crm: CrmSystem, job: LeadJob): Promise<{ id: 
     // This note is the only place the details now live, so its failure fails the job (retried).
     await crm.logActivity(lead.id, detailsNote(job));
   }
-  return { id: lead.id, created: lead.created };
+  return lead;
+}
+
+/**
+ * Whether an earlier attempt of this job created `record`: by the reference the CRM keeps where
+ * it keeps one, else by the id that create answered with, else (its answer was lost) by the
+ * fact that one was sent and the record now exists.
+ */
+function madeByEarlierAttempt(record: { id: string; reference?: string }, previous: CreateAttempt | null, reference: string | undefined): boolean {
+  if (!previous) return false;
+  if (record.reference !== undefined && reference !== undefined) return record.reference === reference;
+  return previous.createdId === null || previous.createdId === record.id;
 }
 
 /** Enough of each detail for the team to act on; a longer one would only make the note fail its CRM's limits. */
@@ -144,17 +164,28 @@ function detailsNote(job: LeadJob): ActivityInput {
   return { subject: `Chatbot: details given for a known email${interest ? ` (${clip(interest)})` : ''}`.slice(0, 255), body };
 }
 
+/**
+ * Writes the article unless one with its reference exists. An article an earlier attempt of this
+ * job wrote is this job's article (`existed: false`, and the ticket is not noted twice); a
+ * "not there" after such an attempt is believed only once the knowledge base's query can see it.
+ */
 export async function documentSolutionWork(
   kb: KnowledgeBaseSystem,
   ticketing: TicketingSystem | undefined,
   job: ArticleJob,
+  guard: CreateGuard = UNGUARDED,
+  signal?: AbortSignal,
 ): Promise<{ id: string; title: string; url: string | null; existed: boolean }> {
-  const existing = await kb.findByReference(job.article.reference);
-  const article = existing ?? (await kb.createArticle(job.article));
-  if (!existing && job.commentOnTicket && ticketing) {
+  const reference = job.article.reference;
+  const previous = await guard.previousCreate();
+  const existing = await kb.findByReference(reference, { knownId: previous?.createdId ?? undefined });
+  if (existing) return { id: existing.id, title: existing.title, url: existing.url ?? null, existed: previous === null };
+  believeMiss(previous, kb, reference);
+  const article = await sendRecordedCreate(guard, signal, () => kb.createArticle(job.article, { signal }), (a) => a.id);
+  if (job.commentOnTicket && ticketing) {
     await ticketing.addComment(job.commentOnTicket, `Solution documented in the knowledge base: ${article.url ?? article.title}`).catch(() => undefined);
   }
-  return { id: article.id, title: article.title, url: article.url ?? null, existed: existing !== null };
+  return { id: article.id, title: article.title, url: article.url ?? null, existed: false };
 }
 
 export function deliveryHandlers(ports: DeliveryPorts): JobHandlers {
@@ -163,9 +194,11 @@ export function deliveryHandlers(ports: DeliveryPorts): JobHandlers {
   handlers.register(JOB_TYPES.ticket, (payload, ctx) =>
     fileTicketWork(ports.ticketing ?? failWith(missing('ticketing system')), parse(TicketJob, JOB_TYPES.ticket, payload), ctx, ctx.signal),
   );
-  handlers.register(JOB_TYPES.lead, (payload) => saveLeadWork(ports.crm ?? failWith(missing('CRM')), parse(LeadJob, JOB_TYPES.lead, payload)));
-  handlers.register(JOB_TYPES.article, (payload) =>
-    documentSolutionWork(ports.knowledgeBase ?? failWith(missing('knowledge base')), ports.ticketing, parse(ArticleJob, JOB_TYPES.article, payload)),
+  handlers.register(JOB_TYPES.lead, (payload, ctx) =>
+    saveLeadWork(ports.crm ?? failWith(missing('CRM')), parse(LeadJob, JOB_TYPES.lead, payload), ctx, { reference: ctx.job.reference, signal: ctx.signal }),
+  );
+  handlers.register(JOB_TYPES.article, (payload, ctx) =>
+    documentSolutionWork(ports.knowledgeBase ?? failWith(missing('knowledge base')), ports.ticketing, parse(ArticleJob, JOB_TYPES.article, payload), ctx, ctx.signal),
   );
 
   // Only with a webhook configured, so actions can tell beforehand that nobody would receive it.

@@ -23,12 +23,24 @@ export interface CrmPerson {
   email: string;
   name?: string;
   company?: string;
+  /** The request that created the record, where the CRM keeps it (Salesforce's external id). */
+  reference?: string;
 }
 
-export interface EnsuredLead {
+export interface CreatedLead {
   id: string;
-  /** False when a record with this email already existed (and was left as it was). */
-  created: boolean;
+  /** True when the CRM already had a record with this email (left as it was; none was added). */
+  existed: boolean;
+}
+
+export interface CreateLeadOptions {
+  /**
+   * The request's unique reference. Where the CRM can key a create on it (Salesforce: an upsert
+   * on an external-id field), sending the same create again can never make a second record.
+   */
+  reference?: string;
+  /** Aborted when the request's holder lost it: no call may start after that. */
+  signal?: AbortSignal;
 }
 
 /** What an action learns of a saved lead: that it is saved. */
@@ -50,12 +62,16 @@ export interface ActivityInput {
 export interface CrmSystem {
   /** Which system this is ("local", "salesforce", "hubspot"), for messages and logs. */
   readonly provider: string;
+  /**
+   * The record with this email, read so that a record created a moment ago is seen (each
+   * connector reads where its CRM is read-after-write consistent, not from a lagging index).
+   */
   findByEmail(email: string): Promise<CrmPerson | null>;
   /**
-   * Creates the lead unless a record with this email exists; an existing one is returned
-   * unchanged (`created: false`), never updated and never duplicated.
+   * Creates the lead. A record with this email that appeared since it was looked up is returned
+   * unchanged (`existed: true`), never updated and never duplicated.
    */
-  ensureLead(lead: LeadInput): Promise<EnsuredLead>;
+  createLead(lead: LeadInput, opts?: CreateLeadOptions): Promise<CreatedLead>;
   /** Records an activity (Task, note) linked to the lead or contact. */
   logActivity(personId: string, activity: ActivityInput): Promise<{ id: string }>;
 }

@@ -22,8 +22,17 @@ export interface Article {
 
 export interface KnowledgeBaseSystem {
   readonly provider: string;
-  createArticle(input: ArticleInput): Promise<Article>;
-  findByReference(reference: string): Promise<Article | null>;
+  createArticle(input: ArticleInput, opts?: { signal?: AbortSignal }): Promise<Article>;
+  /**
+   * The article with this reference. `knownId`, the id a create answered with, lets the system
+   * read that article directly, which is consistent where its query is not.
+   */
+  findByReference(reference: string, opts?: { knownId?: string }): Promise<Article | null>;
+  /**
+   * How long after a create `findByReference` may still miss it unless `knownId` names it;
+   * absent or 0: a "not there" is true at once.
+   */
+  readonly searchConsistencyMs?: number;
 }
 
 export interface DocumentedSolution {

@@ -37,12 +37,13 @@ function systems() {
   };
   const crm: CrmSystem = {
     provider: 'test',
-    findByEmail: async () => null,
-    async ensureLead(lead) {
-      const known = leads.findIndex((l) => l.email === lead.email);
-      if (known >= 0) return { id: `L-${known + 1}`, created: false };
+    async findByEmail(email) {
+      const known = leads.findIndex((l) => l.email === email);
+      return known >= 0 ? { id: `L-${known + 1}`, email } : null;
+    },
+    async createLead(lead) {
       leads.push(lead);
-      return { id: `L-${leads.length}`, created: true };
+      return { id: `L-${leads.length}`, existed: false };
     },
     async logActivity(_id, activity) {
       if (activity.subject === 'boom' || notesDown) throw new AppError('upstream_unavailable', 'notes are down');

@@ -1,16 +1,20 @@
 /**
  * CRM on HubSpot through @hubspot/api-client with a private-app token: contacts found by email
- * (search API) and created when there is none (an existing contact is never updated from a chat),
- * and a note associated with the contact as the activity.
- * The SDK's retries and limiter stay off (their defaults) so only the gateway retries.
+ * and created when there is none (an existing contact is never updated from a chat), and a note
+ * associated with the contact as the activity. The SDK's retries and limiter stay off (their
+ * defaults) so only the gateway retries.
+ *
+ * HubSpot's idempotency for contacts is the email: it is unique, and a second create with it is
+ * refused (409) naming the contact it clashed with. Lookups read the contact by that unique
+ * property (`idProperty=email`) rather than through the search API, whose index lags behind
+ * writes by seconds.
  */
 import { Client } from '@hubspot/api-client';
-import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/notes';
 import { z } from 'zod';
 import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
-import type { ActivityInput, CrmSystem, CrmPerson, EnsuredLead, LeadInput } from '../../ports/crm';
+import type { ActivityInput, CreatedLead, CreateLeadOptions, CrmSystem, CrmPerson, LeadInput } from '../../ports/crm';
 import { splitName } from '../names';
 import type { HubspotConfig } from './config';
 
@@ -19,7 +23,6 @@ export const HUBSPOT = 'hubspot';
 const NOTE_TO_CONTACT = 202;
 
 const HsObject = z.object({ id: z.string(), properties: z.record(z.string(), z.string().nullable().optional()) });
-const SearchResult = z.object({ total: z.number(), results: z.array(HsObject) });
 
 /** HubSpot errors: ApiException with `.code` = status and `.body` = `{status, message, category}`. */
 export function normalizeHubspotError(err: unknown): ConnectorError | undefined {
@@ -61,52 +64,43 @@ export class HubspotCrm implements CrmSystem {
   }
 
   async findByEmail(email: string): Promise<CrmPerson | null> {
-    const found = await this.gateway.call(
-      HUBSPOT,
-      'searchContacts',
-      () =>
-        this.client.crm.contacts.searchApi.doSearch({
-          filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.Eq, value: email }] }],
-          properties: ['email', 'firstname', 'lastname', 'company'],
-          limit: 1,
-          after: '0',
-          sorts: [],
-        }),
-      // A search changes nothing, so repeating it is safe.
-      { idempotent: true },
-    );
-    const hit = expectShape(HUBSPOT, 'contact search', SearchResult, found).results[0];
-    if (!hit) return null;
+    let found: unknown;
+    try {
+      found = await this.gateway.call(
+        HUBSPOT,
+        'getContactByEmail',
+        () => this.client.crm.contacts.basicApi.getById(email, ['email', 'firstname', 'lastname', 'company'], undefined, undefined, false, 'email'),
+        // A read changes nothing, so repeating it is safe.
+        { idempotent: true },
+      );
+    } catch (err) {
+      if (err instanceof ConnectorError && err.kind === 'not_found') return null;
+      throw err;
+    }
+    const hit = expectShape(HUBSPOT, 'contact', HsObject, found);
     const p = hit.properties;
     const name = [p.firstname, p.lastname].filter(Boolean).join(' ');
     return { id: hit.id, email: p.email ?? email, name: name || undefined, company: p.company ?? undefined };
   }
 
-  async ensureLead(lead: LeadInput): Promise<EnsuredLead> {
+  async createLead(lead: LeadInput, opts: CreateLeadOptions = {}): Promise<CreatedLead> {
     const { first, last } = splitName(lead.name);
-    const properties: Record<string, string> = { email: lead.email, firstname: first, lastname: last };
+    // lifecyclestage only on create: HubSpot refuses to move an existing contact backwards.
+    const properties: Record<string, string> = { email: lead.email, firstname: first, lastname: last, lifecyclestage: 'lead' };
     if (lead.company) properties.company = lead.company;
-    const existing = await this.findByEmail(lead.email);
-    if (existing) return { id: existing.id, created: false };
     try {
-      const created = await this.gateway.call(
-        HUBSPOT,
-        'createContact',
-        // lifecyclestage only on create: HubSpot refuses to move an existing contact backwards.
-        () => this.client.crm.contacts.basicApi.create({ properties: { ...properties, lifecyclestage: 'lead' }, associations: [] }),
-        { idempotent: false },
-      );
-      return { id: expectShape(HUBSPOT, 'create contact', HsObject, created).id, created: true };
+      const created = await this.gateway.call(HUBSPOT, 'createContact', () => this.client.crm.contacts.basicApi.create({ properties, associations: [] }), {
+        // Not retried within the attempt although a repeat could never make a second contact (the
+        // email is unique): its 409 could not tell our own create from someone else's.
+        idempotent: false,
+        signal: opts.signal,
+      });
+      return { id: expectShape(HUBSPOT, 'create contact', HsObject, created).id, existed: false };
     } catch (err) {
-      // Someone created it between our search and create (409), or our own create may have
-      // happened before the answer was lost (timeout, 5xx): that one is the contact.
-      if (err instanceof ConnectorError && (err.kind === 'conflict' || err.retry === 'if_idempotent')) {
-        const raced = await this.findByEmail(lead.email);
-        if (raced) return { id: raced.id, created: err.kind !== 'conflict' };
-        // Search lags behind writes by a few seconds; HubSpot's 409 names the contact it clashed with.
-        const named = err.kind === 'conflict' ? /Existing ID: (\d+)/.exec(err.message)?.[1] : undefined;
-        if (named) return { id: named, created: false };
-      }
+      // The contact appeared since the lookup (this request's earlier create, or someone else's):
+      // HubSpot's 409 names it.
+      const named = err instanceof ConnectorError && err.kind === 'conflict' ? /Existing ID: (\d+)/.exec(err.message)?.[1] : undefined;
+      if (named) return { id: named, existed: true };
       throw err;
     }
   }

@@ -1,6 +1,6 @@
 /** The local CRM: leads and activities in the store (embedded PGlite or PostgreSQL). */
 import { randomUUID } from 'node:crypto';
-import type { ActivityInput, CrmSystem, CrmPerson, EnsuredLead, LeadInput } from '../../ports/crm';
+import type { ActivityInput, CreatedLead, CrmSystem, CrmPerson, LeadInput } from '../../ports/crm';
 import type { Queryable } from '../../store';
 
 export class LocalCrm implements CrmSystem {
@@ -16,7 +16,7 @@ export class LocalCrm implements CrmSystem {
     return r ? { id: r.id, email: r.email, name: r.name, company: r.company ?? undefined } : null;
   }
 
-  async ensureLead(lead: LeadInput): Promise<EnsuredLead> {
+  async createLead(lead: LeadInput): Promise<CreatedLead> {
     // The unique index decides, so two conversations with the same email cannot both create one.
     const { rows } = await this.db.query<{ id: string }>(
       `INSERT INTO local_leads (id, email, name, company, interest, source)
@@ -25,11 +25,11 @@ export class LocalCrm implements CrmSystem {
        RETURNING id`,
       [`lead_${randomUUID()}`, lead.email, lead.name, lead.company ?? null, lead.interest ?? null, lead.source ?? 'Chatbot'],
     );
-    if (rows[0]) return { id: rows[0].id, created: true };
+    if (rows[0]) return { id: rows[0].id, existed: false };
     // A second statement: it sees the conflicting row even when that was committed after the first began.
     const existing = await this.findByEmail(lead.email);
     if (!existing) throw new Error(`local CRM: no lead for ${lead.email} after a conflict on its email`);
-    return { id: existing.id, created: false };
+    return { id: existing.id, existed: true };
   }
 
   async logActivity(personId: string, activity: ActivityInput): Promise<{ id: string }> {

@@ -2,6 +2,11 @@
  * Knowledge base on Notion through @notionhq/client with an integration token. Notion API
  * 2025-09-03 puts rows in data sources: the database's first data source is looked up once and
  * pages are created under it and queried through it. The SDK's own retries are off.
+ *
+ * Notion has no idempotency key for creates and does not promise that a data source query sees a
+ * page created a moment ago; retrieving a page by its id does. So a create is sent once per
+ * attempt (its repeats are the job's business, which verifies first), a page whose id is known is
+ * read directly, and a query's miss counts only after `searchConsistencyMs`.
  */
 import { APIResponseError, Client, LogLevel, RequestTimeoutError, UnknownHTTPResponseError } from '@notionhq/client';
 import { z } from 'zod';
@@ -66,13 +71,16 @@ function blocks(title: string, body: string) {
 
 export class NotionKnowledgeBase implements KnowledgeBaseSystem {
   readonly provider = NOTION;
+  readonly searchConsistencyMs: number;
   private readonly client: Client;
   private dataSourceId?: Promise<string>;
 
   constructor(
     private readonly config: NotionConfig,
     private readonly gateway: Gateway,
+    opts: { searchConsistencyMs?: number } = {},
   ) {
+    this.searchConsistencyMs = opts.searchConsistencyMs ?? 0;
     // Notion allows an average of three requests per second per integration.
     gateway.register(NOTION, normalizeNotionError);
     this.client = new Client({
@@ -85,20 +93,11 @@ export class NotionKnowledgeBase implements KnowledgeBaseSystem {
     });
   }
 
-  /**
-   * Creates the page. When the create fails ambiguously (timeout, 5xx: Notion may have made it),
-   * the reference is looked up before creating again, so one solution makes one page.
-   */
-  async createArticle(input: ArticleInput): Promise<Article> {
-    try {
-      return await this.create(input);
-    } catch (err) {
-      if (!(err instanceof ConnectorError) || err.retry !== 'if_idempotent') throw err;
-      return (await this.findByReference(input.reference)) ?? (await this.create(input));
-    }
+  async createArticle(input: ArticleInput, opts: { signal?: AbortSignal } = {}): Promise<Article> {
+    return this.create(input, opts.signal);
   }
 
-  private async create(input: ArticleInput): Promise<Article> {
+  private async create(input: ArticleInput, signal?: AbortSignal): Promise<Article> {
     const p = this.config.properties;
     const dataSourceId = await this.resolveDataSource();
     const page = await this.gateway.call(
@@ -114,13 +113,14 @@ export class NotionKnowledgeBase implements KnowledgeBaseSystem {
           },
           children: [...blocks('Problem', input.problem), ...blocks('Solution', input.solution)],
         }),
-      { idempotent: false },
+      { idempotent: false, signal },
     );
     const parsed = expectShape(NOTION, 'create page', Page, page);
     return { id: parsed.id, title: input.title, reference: input.reference, url: parsed.url };
   }
 
-  async findByReference(reference: string): Promise<Article | null> {
+  async findByReference(reference: string, opts: { knownId?: string } = {}): Promise<Article | null> {
+    if (opts.knownId) return this.retrieve(opts.knownId, reference);
     const dataSourceId = await this.resolveDataSource();
     const p = this.config.properties;
     const result = await this.gateway.call(
@@ -131,6 +131,21 @@ export class NotionKnowledgeBase implements KnowledgeBaseSystem {
     );
     const hit = expectShape(NOTION, 'query', QueryResult, result).results[0];
     if (!hit) return null;
+    return { id: hit.id, title: plainTitle(hit.properties?.[p.title]), reference, url: hit.url };
+  }
+
+  /** The page with this id, when it is (still) the article for `reference`. */
+  private async retrieve(pageId: string, reference: string): Promise<Article | null> {
+    let page: unknown;
+    try {
+      page = await this.gateway.call(NOTION, 'retrievePage', () => this.client.pages.retrieve({ page_id: pageId }), { idempotent: true });
+    } catch (err) {
+      if (err instanceof ConnectorError && err.kind === 'not_found') return null;
+      throw err;
+    }
+    const p = this.config.properties;
+    const hit = expectShape(NOTION, 'retrieve page', Page.extend({ in_trash: z.boolean().optional(), archived: z.boolean().optional() }), page);
+    if (hit.in_trash || hit.archived || plainText(hit.properties?.[p.reference]) !== reference) return null;
     return { id: hit.id, title: plainTitle(hit.properties?.[p.title]), reference, url: hit.url };
   }
 
@@ -147,4 +162,9 @@ export class NotionKnowledgeBase implements KnowledgeBaseSystem {
 function plainTitle(prop: unknown): string {
   const title = (prop as { title?: { plain_text?: string; text?: { content?: string } }[] } | undefined)?.title ?? [];
   return title.map((t) => t.plain_text ?? t.text?.content ?? '').join('');
+}
+
+function plainText(prop: unknown): string {
+  const items = (prop as { rich_text?: { plain_text?: string; text?: { content?: string } }[] } | undefined)?.rich_text ?? [];
+  return items.map((t) => t.plain_text ?? t.text?.content ?? '').join('');
 }

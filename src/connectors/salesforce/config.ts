@@ -21,6 +21,12 @@ export interface SalesforceConfig {
   grant?: SalesforceGrant;
   apiVersion: string;
   leadSource: string;
+  /**
+   * The Lead's external-id field that holds the request's reference (a custom Text field marked
+   * "External ID" and "Unique"): creates are upserts on it, so a repeated create is the same
+   * lead. `none`: plain creates, verified by email before they are repeated.
+   */
+  referenceField?: string;
 }
 
 export function readSalesforceConfig(env: EnvReader): SalesforceConfig {
@@ -52,5 +58,18 @@ export function readSalesforceConfig(env: EnvReader): SalesforceConfig {
     grant,
     apiVersion,
     leadSource: env.get('SALESFORCE_LEAD_SOURCE') ?? 'Chatbot',
+    referenceField: readReferenceField(env),
   };
+}
+
+/** Salesforce API names: letters, digits and single underscores, custom ones ending in __c. */
+const API_NAME = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?:__c)?$/;
+export const DEFAULT_REFERENCE_FIELD = 'ActionBridge_Reference__c';
+
+function readReferenceField(env: EnvReader): string | undefined {
+  const raw = env.get('SALESFORCE_LEAD_REFERENCE_FIELD');
+  if (raw === undefined) return DEFAULT_REFERENCE_FIELD;
+  if (raw.toLowerCase() === 'none') return undefined;
+  if (!API_NAME.test(raw)) env.problems.push(`SALESFORCE_LEAD_REFERENCE_FIELD: '${raw}' is not a Salesforce field name such as ${DEFAULT_REFERENCE_FIELD} (or none)`);
+  return raw;
 }

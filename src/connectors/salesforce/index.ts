@@ -1,7 +1,9 @@
 /**
- * CRM on Salesforce through jsforce: a Lead is found by email with SOQL and created when there is
- * none (an existing one is never updated from a chat); the activity is a completed Task linked to
- * the lead (WhoId).
+ * CRM on Salesforce through jsforce: a Lead is found by email with SOQL (read-after-write
+ * consistent) and created when there is none (an existing one is never updated from a chat); the
+ * activity is a completed Task linked to the lead (WhoId). A create is an upsert on the Lead's
+ * external-id field holding the request's reference, Salesforce's own idempotency: sent twice, it
+ * is one lead, so it may be retried like a read.
  *
  * Two jsforce traps handled here:
  * - its own HTTP retries (and env proxy) are module defaults: replaced once with no retries and
@@ -16,7 +18,7 @@ import { ConnectorError } from '../kit/connector-error';
 import { expectShape } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
 import { registerSecret } from '../../observability/redact';
-import type { ActivityInput, CrmSystem, CrmPerson, EnsuredLead, LeadInput } from '../../ports/crm';
+import type { ActivityInput, CreatedLead, CreateLeadOptions, CrmSystem, CrmPerson, LeadInput } from '../../ports/crm';
 import { splitName } from '../names';
 import type { SalesforceConfig } from './config';
 
@@ -24,7 +26,11 @@ export const SALESFORCE = 'salesforce';
 
 const SaveResult = z.object({ id: z.string().optional(), success: z.boolean(), errors: z.array(z.unknown()).optional() });
 const LeadRows = z.object({
-  records: z.array(z.object({ Id: z.string(), Email: z.string().nullable().optional(), FirstName: z.string().nullable().optional(), LastName: z.string().nullable().optional(), Company: z.string().nullable().optional() })),
+  records: z.array(
+    z
+      .object({ Id: z.string(), Email: z.string().nullable().optional(), FirstName: z.string().nullable().optional(), LastName: z.string().nullable().optional(), Company: z.string().nullable().optional() })
+      .catchall(z.unknown()),
+  ),
 });
 const Token = z.object({ access_token: z.string(), instance_url: z.string() });
 
@@ -120,32 +126,34 @@ export class SalesforceCrm implements CrmSystem {
   }
 
   async findByEmail(email: string): Promise<CrmPerson | null> {
-    const soql = `SELECT Id, Email, FirstName, LastName, Company FROM Lead WHERE Email = ${soqlString(email)} AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1`;
+    const ref = this.config.referenceField;
+    const soql = `SELECT Id, Email, FirstName, LastName, Company${ref ? `, ${ref}` : ''} FROM Lead WHERE Email = ${soqlString(email)} AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1`;
     const rows = await this.call('queryLead', async () => await this.conn.query(soql), true);
     const lead = expectShape(SALESFORCE, 'lead query', LeadRows, rows).records[0];
     if (!lead) return null;
     const name = [lead.FirstName, lead.LastName].filter(Boolean).join(' ');
-    return { id: lead.Id, email: lead.Email ?? email, name: name || undefined, company: lead.Company ?? undefined };
+    const reference = ref ? lead[ref] : undefined;
+    return {
+      id: lead.Id,
+      email: lead.Email ?? email,
+      name: name || undefined,
+      company: lead.Company ?? undefined,
+      // Read with the field: a lead without a reference was not made by a request of ours.
+      ...(ref ? { reference: typeof reference === 'string' ? reference : '' } : {}),
+    };
   }
 
-  async ensureLead(lead: LeadInput): Promise<EnsuredLead> {
+  async createLead(lead: LeadInput, opts: CreateLeadOptions = {}): Promise<CreatedLead> {
     const { first, last } = splitName(lead.name);
-    const fields: Record<string, string> = { FirstName: first, LastName: last };
-    if (lead.company) fields.Company = lead.company;
-    if (lead.interest) fields.Description = `Interested in: ${lead.interest}`;
-    const existing = await this.findByEmail(lead.email);
-    if (existing) return { id: existing.id, created: false };
-    const record = { ...fields, Email: lead.email, Company: lead.company || 'Unknown', LeadSource: lead.source ?? this.config.leadSource };
-    try {
-      const res = await this.call('createLead', () => this.conn.sobject('Lead').create(record), false);
-      return { id: this.checkSaved(res, 'create lead'), created: true };
-    } catch (err) {
-      // The create may have happened before the answer was lost: find it rather than add another.
-      if (!(err instanceof ConnectorError) || err.retry !== 'if_idempotent') throw err;
-      const made = await this.findByEmail(lead.email);
-      if (!made) throw err;
-      return { id: made.id, created: true };
+    const record: Record<string, string> = { FirstName: first, LastName: last, Email: lead.email, Company: lead.company || 'Unknown', LeadSource: lead.source ?? this.config.leadSource };
+    if (lead.interest) record.Description = `Interested in: ${lead.interest}`;
+    const ref = this.config.referenceField;
+    if (ref && opts.reference) {
+      const res = await this.call('upsertLead', () => this.conn.sobject('Lead').upsert({ ...record, [ref]: opts.reference }, ref), true, opts.signal);
+      return { id: this.checkSaved(res, 'upsert lead'), existed: false };
     }
+    const res = await this.call('createLead', () => this.conn.sobject('Lead').create(record), false, opts.signal);
+    return { id: this.checkSaved(res, 'create lead'), existed: false };
   }
 
   async logActivity(personId: string, activity: ActivityInput): Promise<{ id: string }> {
@@ -156,11 +164,11 @@ export class SalesforceCrm implements CrmSystem {
   }
 
   /** One gateway call, after making sure we hold a token. */
-  private async call<T>(operation: string, fn: () => Promise<T>, idempotent: boolean): Promise<T> {
+  private async call<T>(operation: string, fn: () => Promise<T>, idempotent: boolean, signal?: AbortSignal): Promise<T> {
     await this.ensureToken();
     // Each call may refresh once; a refusal must not block the calls after it.
     this.refreshesSinceSuccess = 0;
-    const out = await this.gateway.call(SALESFORCE, operation, fn, { idempotent });
+    const out = await this.gateway.call(SALESFORCE, operation, fn, { idempotent, signal });
     this.refreshesSinceSuccess = 0;
     return out;
   }

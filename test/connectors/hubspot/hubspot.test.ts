@@ -1,3 +1,4 @@
+import { eventually } from '../../support/delivery';
 import { FakeHubspot } from '../../support/fakes/hubspot';
 import { startHarness, CONVERSATION, type Harness } from '../../support/connectors';
 
@@ -15,12 +16,14 @@ describe('HubSpot CRM through /webhook', () => {
     await hs.stop();
   });
 
-  it('searches by email, creates the contact and associates a note with the conversation', async () => {
+  it('reads the contact by its unique email, creates the contact and associates a note with the conversation', async () => {
     const out = await h.call('action_create_lead', { events: CONVERSATION, slots: LEAD });
     expect(out.status).toBe(200);
-    const [search] = hs.received('POST', '/crm/v3/objects/contacts/search');
-    expect(search!.headers.authorization).toBe('Bearer hubspot-token');
-    expect(search!.body).toMatchObject({ filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'ada@example.com' }] }], limit: 1 });
+    // Read by the unique property, not through the search API (whose index lags behind writes).
+    const [read] = hs.received('GET', '/crm/v3/objects/contacts/ada%40example.com');
+    expect(read!.headers.authorization).toBe('Bearer hubspot-token');
+    expect(read!.query).toMatchObject({ idProperty: 'email', archived: 'false' });
+    expect(hs.received('POST', '/crm/v3/objects/contacts/search')).toHaveLength(0);
     const [create] = hs.received('POST', '/crm/v3/objects/contacts');
     expect((create!.body as { properties: unknown }).properties).toEqual({
       email: 'ada@example.com',
@@ -55,11 +58,11 @@ describe('HubSpot CRM through /webhook', () => {
     expect(note.associations).toEqual([{ to: { id: [...hs.contacts.keys()][0] }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }]);
   });
 
-  it('notes the details on the contact a 409 names when search has not caught up with it yet', async () => {
+  it('notes the details on the contact a 409 names when it appeared between the lookup and the create', async () => {
     await h.call('action_create_lead', { slots: LEAD });
     const existing = [...hs.contacts.keys()][0]!;
-    // Both searches (before the create, and after its 409) miss the contact.
-    hs.fail({ status: 200, body: { total: 0, results: [] }, times: 2, match: (r) => r.path.endsWith('/search') });
+    // The lookup misses the contact (it was made a moment later, by someone else); the create clashes with it.
+    hs.fail({ status: 404, body: { status: 'error', message: 'resource not found', correlationId: 'x', category: 'OBJECT_NOT_FOUND' }, match: (r) => r.method === 'GET' });
     const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_name: 'Ada King' } });
     expect(out.texts[0]).toContain('Thanks, Ada!');
     expect(hs.contacts.size).toBe(1);
@@ -86,14 +89,14 @@ describe('HubSpot CRM through /webhook', () => {
     expect(hs.contacts.size).toBe(0);
   });
 
-  it('retries a 429 on the search and still creates one contact', async () => {
+  it('retries a 429 on the lookup and still creates one contact', async () => {
     hs.fail({
       status: 429,
       body: { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', category: 'RATE_LIMITS', correlationId: 'x' },
-      match: (r) => r.path.endsWith('/search'),
+      match: (r) => r.method === 'GET',
     });
     const out = await h.call('action_create_lead', { slots: LEAD });
-    expect(hs.received('POST', '/crm/v3/objects/contacts/search')).toHaveLength(2);
+    expect(hs.received('GET', /^\/crm\/v3\/objects\/contacts\//)).toHaveLength(2);
     expect(hs.contacts.size).toBe(1);
     expect(out.texts[0]).toContain('Thanks, Ada!');
   });
@@ -113,14 +116,18 @@ describe('HubSpot CRM through /webhook', () => {
     expect(out.texts[0]).toContain("this assistant's access to HubSpot isn't working");
   });
 
-  it('finds the contact a timed-out create made instead of creating a second one', async () => {
+  it('does not send a timed-out create again within the call: only a later lookup can tell whether it happened', async () => {
     await h.close();
     h = await startHarness({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN: 'hubspot-token', HUBSPOT_BASE_URL: hs.url }, { attemptTimeoutMs: 150 });
     hs.delay({ ms: 400, match: (r) => r.method === 'POST' && r.path === '/crm/v3/objects/contacts' });
     const out = await h.call('action_create_lead', { slots: LEAD });
     expect(hs.received('POST', '/crm/v3/objects/contacts')).toHaveLength(1);
+    expect(out.texts[0]).toContain("HubSpot isn't answering");
+    // Asked again, the contact the late create made is found by its email: still one.
+    await eventually('the late create landed', () => hs.contacts.size === 1);
+    const again = await h.call('action_create_lead', { slots: LEAD });
+    expect(again.texts[0]).toContain('Thanks, Ada!');
     expect(hs.contacts.size).toBe(1);
-    expect(hs.received('POST', '/crm/v3/objects/contacts/search')).toHaveLength(2);
-    expect(out.texts[0]).toContain('Thanks, Ada!');
+    expect(hs.received('POST', '/crm/v3/objects/contacts')).toHaveLength(1);
   });
 });

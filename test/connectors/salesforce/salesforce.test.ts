@@ -21,7 +21,7 @@ describe('Salesforce CRM through /webhook', () => {
     await sf.stop();
   });
 
-  it('looks the lead up by email with SOQL, creates it, and links a completed Task', async () => {
+  it('looks the lead up by email with SOQL, upserts it on its request reference, and links a completed Task', async () => {
     h = await startHarness(tokenEnv(sf));
     const out = await h.call('action_create_lead', { events: CONVERSATION, slots: LEAD });
     expect(out.status).toBe(200);
@@ -29,7 +29,8 @@ describe('Salesforce CRM through /webhook', () => {
     expect(query!.headers.authorization).toBe('Bearer AT-static');
     // The quote in the email is escaped inside the SOQL literal.
     expect(query!.query.q).toContain("WHERE Email = 'o\\'hopper@example.com'");
-    const [create] = sf.received('POST', '/services/data/v59.0/sobjects/Lead');
+    expect(query!.query.q).toMatch(/^SELECT Id, Email, FirstName, LastName, Company, ActionBridge_Reference__c FROM Lead/);
+    const [create] = sf.received('PATCH', /^\/services\/data\/v59\.0\/sobjects\/Lead\/ActionBridge_Reference__c\/action_create_lead:[0-9a-f]{20}$/);
     expect(create!.body).toEqual({
       FirstName: 'Grace Brewster',
       LastName: 'Hopper',
@@ -54,8 +55,7 @@ describe('Salesforce CRM through /webhook', () => {
     const first = await h.call('action_create_lead', { slots: LEAD });
     const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_company: 'Harvard' } });
     expect(sf.leads.size).toBe(1);
-    expect(sf.received('POST', '/services/data/v59.0/sobjects/Lead')).toHaveLength(1);
-    expect(sf.received('PATCH', /^\/services\/data\/v59\.0\/sobjects\/Lead\//)).toHaveLength(0);
+    expect(sf.received('PATCH', /^\/services\/data\/v59\.0\/sobjects\/Lead\//)).toHaveLength(1);
     const [lead] = [...sf.leads.values()];
     expect(lead!.Company).toBe('Navy');
     expect(out.texts[0]).toBe(first.texts[0]);
@@ -118,7 +118,7 @@ describe('Salesforce CRM through /webhook', () => {
     sf.fail({
       status: 400,
       body: [{ message: 'Email: invalid email address: bad', errorCode: 'INVALID_EMAIL_ADDRESS', fields: ['Email'] }],
-      match: (r) => r.method === 'POST' && r.path.endsWith('/sobjects/Lead'),
+      match: (r) => r.method === 'PATCH' && r.path.includes('/sobjects/Lead/'),
     });
     const out = await h.call('action_create_lead', { slots: LEAD });
     expect(out.texts[0]).toBe("Salesforce didn't accept the details, so I couldn't save your details. It had a problem with: Email. Could you check them and try again?");
@@ -135,11 +135,11 @@ describe('Salesforce CRM through /webhook', () => {
     expect(sf.received('GET', '/services/data/v59.0/query')).toHaveLength(2);
   });
 
-  it('finds the lead a timed-out create made instead of creating a second one', async () => {
+  it('sends a timed-out upsert again, which Salesforce matches to the lead it made (one lead)', async () => {
     h = await startHarness(tokenEnv(sf), { attemptTimeoutMs: 150 });
-    sf.delay({ ms: 400, match: (r) => r.method === 'POST' && r.path.endsWith('/sobjects/Lead') });
+    sf.delay({ ms: 400, match: (r) => r.method === 'PATCH' && r.path.includes('/sobjects/Lead/ActionBridge_Reference__c/') });
     const out = await h.call('action_create_lead', { slots: LEAD });
-    expect(sf.received('POST', '/services/data/v59.0/sobjects/Lead')).toHaveLength(1);
+    expect(sf.received('PATCH', /\/sobjects\/Lead\/ActionBridge_Reference__c\//)).toHaveLength(2);
     expect(sf.leads.size).toBe(1);
     expect(sf.tasks.size).toBe(1);
     expect(out.texts[0]).toContain('Thanks, Grace!');

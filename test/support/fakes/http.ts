@@ -42,12 +42,18 @@ export interface FakeDelay {
   before?: boolean;
 }
 
+export interface FakeDrop {
+  times?: number;
+  match?(req: RecordedRequest): boolean;
+}
+
 export type FakeRouter = (req: RecordedRequest) => FakeReply | Promise<FakeReply>;
 
 export class FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   private readonly failures: FakeFailure[] = [];
   private readonly delays: FakeDelay[] = [];
+  private readonly cuts: FakeDrop[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly server: http.Server;
   private port = 0;
@@ -82,6 +88,15 @@ export class FakeHttpServer {
   /** The next matching request(s) succeed at the vendor but are answered late (a timeout race). */
   delay(delay: FakeDelay): this {
     this.delays.push({ times: 1, ...delay });
+    return this;
+  }
+
+  /**
+   * The next matching request(s) are acted on, then the connection is cut instead of answered:
+   * the vendor made the record and the caller never learns it.
+   */
+  dropAfterActing(drop: FakeDrop = {}): this {
+    this.cuts.push({ times: 1, ...drop });
     return this;
   }
 
@@ -126,6 +141,11 @@ export class FakeHttpServer {
       } catch (err) {
         reply = { status: 500, body: { error: String(err) } };
       }
+    }
+    const drop = !failure && this.cuts.find((d) => (d.times ?? 1) > 0 && (!d.match || d.match(recorded)));
+    if (drop) {
+      drop.times = (drop.times ?? 1) - 1;
+      reply = { ...reply, drop: true };
     }
     const delay = this.delays.find((d) => !d.before && (d.times ?? 1) > 0 && (!d.match || d.match(recorded)));
     if (delay) {

@@ -1,13 +1,16 @@
 /**
- * A loopback HubSpot for tests: CRM v3 contacts (search, create, update) and notes, with the
- * exact success statuses the SDK insists on (201 create, 200 otherwise) and HubSpot's
- * `{status, message, correlationId, category}` errors.
+ * A loopback HubSpot for tests: CRM v3 contacts (read by id or by `idProperty=email`, search,
+ * create, update) and notes, with the exact success statuses the SDK insists on (201 create, 200
+ * otherwise) and HubSpot's `{status, message, correlationId, category}` errors. Emails are unique
+ * (a second create is a 409 naming the contact). Like HubSpot's, the search index can lag behind
+ * writes (`searchLagMs`); reads by id or email do not.
  */
 import { randomUUID } from 'node:crypto';
 import { FakeHttpServer, type FakeReply, type RecordedRequest } from './http';
 
 interface HsRecord {
   id: string;
+  createdAtMs: number;
   properties: Record<string, string>;
   associations?: unknown;
   createdAt: string;
@@ -25,6 +28,8 @@ export class FakeHubspot extends FakeHttpServer {
   readonly contacts = new Map<string, HsRecord>();
   readonly notes = new Map<string, HsRecord>();
   private seq = 100;
+  /** How long a new contact stays out of search results. */
+  searchLagMs = 0;
 
   constructor(private readonly token = 'hubspot-token') {
     super((req) => this.route(req));
@@ -37,7 +42,7 @@ export class FakeHubspot extends FakeHttpServer {
     const body = (req.body ?? {}) as { properties?: Record<string, string>; filterGroups?: { filters?: { propertyName: string; value?: string }[] }[]; associations?: unknown };
     if (req.method === 'POST' && req.path === '/crm/v3/objects/contacts/search') {
       const filters = body.filterGroups?.[0]?.filters ?? [];
-      const hits = [...this.contacts.values()].filter((c) => filters.every((f) => (c.properties[f.propertyName] ?? '').toLowerCase() === (f.value ?? '').toLowerCase()));
+      const hits = [...this.contacts.values()].filter((c) => Date.now() - c.createdAtMs >= this.searchLagMs && filters.every((f) => (c.properties[f.propertyName] ?? '').toLowerCase() === (f.value ?? '').toLowerCase()));
       return { status: 200, body: { total: hits.length, results: hits.map(view) } };
     }
     if (req.method === 'POST' && req.path === '/crm/v3/objects/contacts') {
@@ -53,6 +58,16 @@ export class FakeHubspot extends FakeHttpServer {
       return { status: 201, body: view(rec) };
     }
     const contact = /^\/crm\/v3\/objects\/contacts\/([^/]+)$/.exec(req.path);
+    if (req.method === 'GET' && contact) {
+      const id = decodeURIComponent(contact[1]!);
+      const idProperty = req.query.idProperty;
+      if (idProperty !== undefined && idProperty !== 'email' && idProperty !== 'hs_object_id') {
+        return error(400, 'VALIDATION_ERROR', `${idProperty} is not a unique identifier property for contacts`);
+      }
+      const rec = idProperty === 'email' ? [...this.contacts.values()].find((c) => c.properties.email?.toLowerCase() === id.toLowerCase()) : this.contacts.get(id);
+      if (!rec) return error(404, 'OBJECT_NOT_FOUND', 'resource not found');
+      return { status: 200, body: view(rec) };
+    }
     if (req.method === 'PATCH' && contact) {
       const rec = this.contacts.get(contact[1]!);
       if (!rec) return error(404, 'OBJECT_NOT_FOUND', 'resource not found');
@@ -76,7 +91,7 @@ export class FakeHubspot extends FakeHttpServer {
 
   private store(into: Map<string, HsRecord>, properties: Record<string, string>, associations: unknown): HsRecord {
     const now = new Date().toISOString();
-    const rec: HsRecord = { id: String(++this.seq), properties: { ...properties }, associations, createdAt: now, updatedAt: now };
+    const rec: HsRecord = { id: String(++this.seq), createdAtMs: Date.now(), properties: { ...properties }, associations, createdAt: now, updatedAt: now };
     into.set(rec.id, rec);
     return rec;
   }

@@ -1,7 +1,9 @@
 /**
  * A loopback Notion API for tests: database retrieval (with its data sources), page creation
  * under a data source, and data source queries, with Notion's `{object:"error", status, code,
- * message}` errors. Requires a Bearer token and a Notion-Version header, as Notion does.
+ * message}` errors. Requires a Bearer token and a Notion-Version header, as Notion does. A page
+ * can be read by id (`GET /v1/pages/:id`, current at once) while data source queries can be told
+ * to lag behind creates (`queryLagMs`).
  */
 import { randomUUID } from 'node:crypto';
 import { FakeHttpServer, type FakeReply, type RecordedRequest } from './http';
@@ -11,6 +13,7 @@ export interface FakeNotionPage {
   parent: unknown;
   properties: Record<string, unknown>;
   children: unknown[];
+  createdAtMs: number;
 }
 
 const error = (status: number, code: string, message: string): FakeReply => ({ status, body: { object: 'error', status, code, message, request_id: randomUUID() } });
@@ -18,6 +21,8 @@ const error = (status: number, code: string, message: string): FakeReply => ({ s
 export class FakeNotion extends FakeHttpServer {
   readonly pages: FakeNotionPage[] = [];
   readonly dataSourceId = randomUUID();
+  /** How long a new page stays out of data source query results. */
+  queryLagMs = 0;
 
   constructor(
     readonly databaseId = 'db0123456789abcdef0123456789abcd',
@@ -36,12 +41,18 @@ export class FakeNotion extends FakeHttpServer {
       if (db[1] !== this.databaseId) return error(404, 'object_not_found', `Could not find database with ID: ${db[1]}.`);
       return { status: 200, body: { object: 'database', id: this.databaseId, title: [], data_sources: [{ id: this.dataSourceId, name: 'Solutions' }] } };
     }
+    const page = /^\/v1\/pages\/([^/]+)$/.exec(req.path);
+    if (req.method === 'GET' && page) {
+      const found = this.pages.find((p) => p.id === page[1] || p.id.replace(/-/g, '') === page[1]);
+      if (!found) return error(404, 'object_not_found', `Could not find page with ID: ${page[1]}. Make sure the relevant pages and databases are shared with your integration.`);
+      return { status: 200, body: this.view(found) };
+    }
     if (req.method === 'POST' && req.path === '/v1/pages') return this.createPage(req.body as Record<string, unknown> | undefined);
     const query = /^\/v1\/data_sources\/([^/]+)\/query$/.exec(req.path);
     if (req.method === 'POST' && query) {
       if (query[1] !== this.dataSourceId) return error(404, 'object_not_found', `Could not find data_source with ID: ${query[1]}.`);
       const filter = (req.body as { filter?: { property?: string; rich_text?: { equals?: string } } } | undefined)?.filter;
-      const hits = this.pages.filter((p) => !filter?.property || textOf(p.properties[filter.property]) === filter.rich_text?.equals);
+      const hits = this.pages.filter((p) => Date.now() - p.createdAtMs >= this.queryLagMs).filter((p) => !filter?.property || textOf(p.properties[filter.property]) === filter.rich_text?.equals);
       return { status: 200, body: { object: 'list', results: hits.map((p) => this.view(p)), next_cursor: null, has_more: false, type: 'page_or_data_source', page_or_data_source: {} } };
     }
     return error(400, 'invalid_request_url', 'Invalid request URL.');
@@ -60,7 +71,7 @@ export class FakeNotion extends FakeHttpServer {
       const items = (value as { title?: { text?: { content?: string } }[]; rich_text?: { text?: { content?: string } }[] }).title ?? (value as { rich_text?: { text?: { content?: string } }[] }).rich_text ?? [];
       if (items.some((i) => (i.text?.content ?? '').length > 2000)) return error(400, 'validation_error', 'body failed validation: text.content.length should be ≤ `2000`.');
     }
-    const page: FakeNotionPage = { id: randomUUID(), parent, properties, children: Array.isArray(body?.children) ? body.children : [] };
+    const page: FakeNotionPage = { id: randomUUID(), parent, properties, children: Array.isArray(body?.children) ? body.children : [], createdAtMs: Date.now() };
     this.pages.push(page);
     return { status: 200, body: this.view(page) };
   }

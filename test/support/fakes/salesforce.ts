@@ -3,6 +3,10 @@
  * grants) and the REST routes jsforce uses for Leads, Tasks and SOQL, answering with
  * Salesforce's status codes and `[{message, errorCode, fields}]` error arrays. Tokens can be
  * expired on command to exercise refresh after a 401.
+ *
+ * Leads can be upserted on an external-id field (`externalIdFields`, as the org defines them),
+ * and SOQL may be told to lag behind creates (`queryLagMs`: real SOQL does not, but a test can
+ * prove the upsert does not depend on it). SOQL refuses fields the Lead does not have.
  */
 import { FakeHttpServer, type FakeReply, type RecordedRequest } from './http';
 
@@ -19,6 +23,11 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 export class FakeSalesforce extends FakeHttpServer {
   readonly leads = new Map<string, Record<string, unknown>>();
   readonly tasks = new Map<string, Record<string, unknown>>();
+  /** Custom fields of the Lead marked External ID (and Unique). */
+  externalIdFields = ['ActionBridge_Reference__c'];
+  /** How long a new lead stays invisible to SOQL. */
+  queryLagMs = 0;
+  private readonly createdAt = new Map<string, number>();
   private readonly validTokens = new Set<string>();
   private tokenSeq = 0;
   private idSeq = 0;
@@ -50,6 +59,8 @@ export class FakeSalesforce extends FakeHttpServer {
     const rest = api[1]!;
     if (req.method === 'GET' && rest === 'query') return this.query(req.query.q ?? '');
     if (req.method === 'POST' && rest === 'sobjects/Lead') return this.createLead(req.body as Record<string, unknown>);
+    const upsert = /^sobjects\/Lead\/([^/]+)\/([^/]+)$/.exec(rest);
+    if (req.method === 'PATCH' && upsert) return this.upsertLead(upsert[1]!, decodeURIComponent(upsert[2]!), req.body as Record<string, unknown>);
     const lead = /^sobjects\/Lead\/([^/]+)$/.exec(rest);
     if (req.method === 'PATCH' && lead) {
       const rec = this.leads.get(lead[1]!);
@@ -101,8 +112,13 @@ export class FakeSalesforce extends FakeHttpServer {
   private query(soql: string): FakeReply {
     const m = /FROM Lead WHERE Email = '((?:[^'\\]|\\.)*)'/i.exec(soql);
     if (!m) return sfError(400, 'MALFORMED_QUERY', `unexpected query: ${soql}`);
+    const known = new Set(['Id', 'Email', 'FirstName', 'LastName', 'Company', 'IsConverted', 'LeadSource', 'Description', 'CreatedDate', ...this.externalIdFields]);
+    const selected = /^SELECT (.+?) FROM/i.exec(soql)?.[1]?.split(',').map((f) => f.trim()) ?? [];
+    const unknown = selected.find((f) => !known.has(f));
+    if (unknown) return sfError(400, 'INVALID_FIELD', `No such column '${unknown}' on entity 'Lead'.`);
     const email = m[1]!.replace(/\\(.)/g, '$1').toLowerCase();
-    const rows = [...this.leads.values()].filter((l) => String(l.Email ?? '').toLowerCase() === email && !l.IsConverted);
+    const visible = (l: Record<string, unknown>) => Date.now() - (this.createdAt.get(String(l.Id)) ?? 0) >= this.queryLagMs;
+    const rows = [...this.leads.values()].filter((l) => visible(l) && String(l.Email ?? '').toLowerCase() === email && !l.IsConverted);
     return {
       status: 200,
       body: {
@@ -113,12 +129,28 @@ export class FakeSalesforce extends FakeHttpServer {
     };
   }
 
+  /** PATCH sobjects/Lead/<field>/<value>: updates the one lead with that value, or creates it. */
+  private upsertLead(field: string, value: string, body: Record<string, unknown>): FakeReply {
+    if (!this.externalIdFields.includes(field)) return sfError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${field}`);
+    const matches = [...this.leads.values()].filter((l) => l[field] === value);
+    if (matches.length > 1) return { status: 300, body: matches.map((l) => `/services/data/v59.0/sobjects/Lead/${String(l.Id)}`) };
+    const existing = matches[0];
+    if (existing) {
+      Object.assign(existing, body);
+      return { status: 200, body: { id: existing.Id, success: true, errors: [], created: false } };
+    }
+    const made = this.createLead({ ...body, [field]: value });
+    if (made.status !== 201) return made;
+    return { status: 201, body: { ...(made.body as Record<string, unknown>), created: true } };
+  }
+
   private createLead(body: Record<string, unknown>): FakeReply {
     if (!body.LastName) return sfError(400, 'REQUIRED_FIELD_MISSING', 'Required fields are missing: [LastName]', ['LastName']);
     if (!body.Company) return sfError(400, 'REQUIRED_FIELD_MISSING', 'Required fields are missing: [Company]', ['Company']);
     if (typeof body.Email === 'string' && !EMAIL.test(body.Email)) return sfError(400, 'INVALID_EMAIL_ADDRESS', `Email: invalid email address: ${body.Email}`, ['Email']);
     const id = this.nextId('00Q');
     this.leads.set(id, { Id: id, ...body });
+    this.createdAt.set(id, Date.now());
     return { status: 201, body: { id, success: true, errors: [] } };
   }
 
