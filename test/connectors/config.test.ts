@@ -48,6 +48,15 @@ describe('connectors configuration', () => {
     expect(problemsOf({ CRM_PROVIDER: 'salesforce', SALESFORCE_CLIENT_ID: 'id' })).toEqual([expect.stringContaining('SALESFORCE_CLIENT_SECRET is required')]);
   });
 
+  it('reads the Lead field that keys creates on the request (default, none, and a name Salesforce could not have)', () => {
+    const sf = { CRM_PROVIDER: 'salesforce', SALESFORCE_ACCESS_TOKEN: 'tok-123', SALESFORCE_INSTANCE_URL: 'https://example.my.salesforce.com' };
+    const fieldOf = (extra: Record<string, string>) => (loadConnectorsConfig({ ...sf, ...extra }).crm as { settings: { referenceField?: string } }).settings.referenceField;
+    expect(fieldOf({})).toBe('ActionBridge_Reference__c');
+    expect(fieldOf({ SALESFORCE_LEAD_REFERENCE_FIELD: 'Chat_Request__c' })).toBe('Chat_Request__c');
+    expect(fieldOf({ SALESFORCE_LEAD_REFERENCE_FIELD: 'none' })).toBeUndefined();
+    expect(problemsOf({ ...sf, SALESFORCE_LEAD_REFERENCE_FIELD: "Ref__c'/../x" })).toEqual([expect.stringContaining('SALESFORCE_LEAD_REFERENCE_FIELD')]);
+  });
+
   it('rejects an unknown provider and a base URL that is not http(s)', () => {
     expect(problemsOf({ CRM_PROVIDER: 'dynamics' })).toEqual(["CRM_PROVIDER: 'dynamics' is not one of local, salesforce, hubspot"]);
     expect(problemsOf({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN: 'pat-1', HUBSPOT_BASE_URL: 'ftp://x' })).toEqual(["HUBSPOT_BASE_URL: 'ftp://x' is not an http(s) URL"]);

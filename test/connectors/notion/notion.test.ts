@@ -1,3 +1,4 @@
+import { eventually } from '../../support/delivery';
 import { FakeNotion } from '../../support/fakes/notion';
 import { startHarness, tokenMetadata, type Harness } from '../../support/connectors';
 
@@ -70,13 +71,17 @@ describe('Notion knowledge base through /webhook', () => {
     expect(out.texts[0]).toBe("Sorry, Notion isn't answering right now, so I couldn't save the solution. Please try again in a few minutes.");
   });
 
-  it('finds the page a timed-out create made instead of creating a second one', async () => {
+  it('does not send a timed-out create again within the call (Notion has no idempotency key); asked again, it finds that page', async () => {
     await h.close();
     h = await startHarness({ KB_PROVIDER: 'notion', NOTION_TOKEN: 'notion-token', NOTION_DATABASE_ID: notion.databaseId, NOTION_BASE_URL: notion.url }, { attemptTimeoutMs: 150 });
     notion.delay({ ms: 400, match: (r) => r.path === '/v1/pages' });
     const out = await h.call('action_document_solution', { metadata: agent, slots: SLOTS });
     expect(notion.received('POST', '/v1/pages')).toHaveLength(1);
+    expect(out.texts[0]).toContain("Notion isn't answering");
+    await eventually('the late create landed', () => notion.pages.length === 1);
+    const again = await h.call('action_document_solution', { metadata: agent, slots: SLOTS });
+    expect(notion.received('POST', '/v1/pages')).toHaveLength(1);
     expect(notion.pages).toHaveLength(1);
-    expect(out.texts[0]).toContain("I've written the solution for SUP-7 to Notion");
+    expect(again.texts[0]).toContain('SUP-7');
   });
 });
