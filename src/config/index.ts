@@ -2,12 +2,26 @@
  * One validated configuration, read from environment variables once at start. An invalid
  * environment stops start-up with a message naming every bad variable at once.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { EnvReader } from './env';
 import { auditKeysSetting, dataKeysSetting } from './keys';
 
-const DEFAULT_ACTIONS_DIR = path.resolve(__dirname, '../../actions');
+/** The package's demo actions (beside the compiled code in dist/, or the sources under ts-jest). */
+export const BUILT_IN_ACTIONS_DIR = path.resolve(__dirname, '../../actions');
+const PACKAGE_ROOT = path.basename(path.resolve(__dirname, '../..')) === 'dist' ? path.resolve(__dirname, '../../..') : path.resolve(__dirname, '../..');
+
+/**
+ * Without ACTIONS_DIR (or --actions): `./actions` of the working folder when there is one, as
+ * `rasa run actions` finds its `actions` package; else the demo. In this repository's own root,
+ * `./actions` is the demo's source, and the demo is served as built.
+ */
+function defaultActionsDir(): string {
+  const found = path.resolve('actions');
+  if (found !== path.join(PACKAGE_ROOT, 'actions') && fs.statSync(found, { throwIfNoEntry: false })?.isDirectory()) return found;
+  return BUILT_IN_ACTIONS_DIR;
+}
 
 const bytes = z
   .string()
@@ -33,6 +47,30 @@ const tokenList = z.string().transform((value, ctx) => {
   return [...new Set(tokens)];
 });
 
+/**
+ * `*`, or origins (`scheme://host[:port]`) separated by commas: who may call from a browser. A
+ * path or a typo is refused, since a near miss would only show as a browser's CORS error.
+ */
+const originList = z.string().transform((value, ctx) => {
+  const origins = value.split(',').map((o) => o.trim().replace(/\/+$/, ''));
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || parsed.origin !== origin) {
+      ctx.addIssue({ code: 'custom', message: `'${origin.slice(0, 100)}' is not * or an origin such as https://app.example.com` });
+      return z.NEVER;
+    }
+  }
+  return [...new Set(origins)];
+});
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
@@ -40,8 +78,22 @@ export const ConfigSchema = z.object({
   PORT: port.default(5055),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
-  /** Folder whose files export the actions to register. */
-  ACTIONS_DIR: z.string().min(1).default(DEFAULT_ACTIONS_DIR),
+  /** Also append every log line to this file (created when missing); stdout keeps them too. */
+  LOG_FILE: z.string().min(1).optional(),
+  /** Folder whose files export the actions to register (relative to the working folder). */
+  ACTIONS_DIR: z.string().min(1).default(defaultActionsDir),
+  /** Watch ACTIONS_DIR and reload the actions when a file changes (development). */
+  AUTO_RELOAD: flag.default(false),
+  /** Browser origins allowed to call (CORS, preflight included), comma-separated, or `*`; unset = no CORS headers. */
+  CORS_ORIGINS: originList.optional(),
+  /** PEM certificate (chain) file: set = the server speaks HTTPS only. */
+  SSL_CERTIFICATE: z.string().min(1).optional(),
+  /** PEM private key file of SSL_CERTIFICATE; unset = the key is in the certificate file. */
+  SSL_KEYFILE: z.string().min(1).optional(),
+  /** Passphrase of an encrypted SSL_KEYFILE. */
+  SSL_PASSWORD: z.string().min(1).optional(),
+  /** PEM CA certificate(s): set = every client must present a certificate they signed (mutual TLS). */
+  SSL_CA_FILE: z.string().min(1).optional(),
   /** Largest accepted /webhook body, after decompression. Long conversations are big. */
   BODY_LIMIT: bytes.pipe(z.number().min(1024, 'at least 1kb')).default(20 * 1024 * 1024),
   /**
@@ -152,6 +204,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems = [...reader.problems];
   const parsed = ConfigSchema.safeParse(input);
   if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
+  // A key or CA without a certificate would leave the server on plain HTTP, which its caller did not ask for.
+  for (const key of ['SSL_KEYFILE', 'SSL_PASSWORD', 'SSL_CA_FILE'] as const) {
+    if (input[key] !== undefined && input.SSL_CERTIFICATE === undefined) problems.push(`${key} needs SSL_CERTIFICATE (the server's certificate)`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data!;
 }

@@ -1,8 +1,10 @@
 /** Starts the server from the environment: config → logger → actions → listen, with graceful shutdown. */
-import type { Config } from '../config';
+import { BUILT_IN_ACTIONS_DIR, type Config } from '../config';
 import { createLogger, type Logger } from '../observability/logger';
 import { registerSecret, registerSecretsFromEnv } from '../observability/redact';
-import { loadActionsDir } from '../sdk/load-actions';
+import { ActionFileError, loadActionsDir } from '../sdk/load-actions';
+import { watchActions, type ActionsWatcher } from '../sdk/watch-actions';
+import { tlsOptions } from './tls';
 import { createActionServer, type ActionServer } from '../server/app';
 import { Metrics } from '../observability/metrics';
 import { createServices } from './services';
@@ -18,9 +20,15 @@ export interface Started {
   config: Config;
   logger: Logger;
   address: { port: number; host: string };
+  protocol: 'http' | 'https';
 }
 
-export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<Started> {
+export interface StartOptions {
+  /** false = SIGTERM/SIGINT are left to the caller (a test, an embedder), who calls server.shutdown(). */
+  exitOnSignal?: boolean;
+}
+
+export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: StartOptions = {}): Promise<Started> {
   const settings = readSettings(env);
   const config = settings.app;
   // Each token of a rotation on its own: the variable's whole value never appears in a line.
@@ -28,25 +36,30 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   registerSecret(config.IDENTITY_JWT_SECRET);
   registerSecret(config.DATABASE_URL);
   registerSecret(config.REDIS_URL);
+  registerSecret(config.SSL_PASSWORD);
   registerSecretsFromEnv(env);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, { file: config.LOG_FILE });
+  const tls = tlsOptions(config);
   const tracesUrl = otlpTracesUrl(config);
   if (tracesUrl) {
     startTracing({ tracesUrl, serviceName: config.OTEL_SERVICE_NAME });
     logger.info('tracing: spans exported over OTLP/HTTP', { tracesUrl });
   }
   const registry = loadActionsDir(config.ACTIONS_DIR);
+  if (config.ACTIONS_DIR === BUILT_IN_ACTIONS_DIR) logger.info('serving the built-in demo actions: no --actions, ACTIONS_DIR or ./actions folder');
   const metrics = new Metrics();
   const built = await createServices(settings, logger, metrics);
   const hooks = new InboundHooks(built.delivery.outbox, built.delivery.config.hooks);
   // The embedded store opens on first use; only a configured database is a readiness dependency.
   // With AMQP_URL, RabbitMQ is one too (checked on the relay's connection).
   const readiness = [...(config.DATABASE_URL ? storeReadiness(built.store) : []), ...built.delivery.readiness()];
-  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit), errors: built.errors });
+  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit), errors: built.errors, cors: config.CORS_ORIGINS, tls });
+  let watcher: ActionsWatcher | null = null;
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
   server.shutdown = () =>
-    closeServer()
+    Promise.resolve(watcher?.close())
+      .then(closeServer)
       .finally(() => built.close())
       .finally(() => stopTracing());
   // The outbox worker (or the RabbitMQ relay) first: an unreachable broker refuses start-up.
@@ -58,7 +71,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     await built.close();
     throw err;
   });
-  logger.info('ActionBridge listening', { ...address, actions: registry.list().map((a) => a.name) });
+  if (config.AUTO_RELOAD) {
+    watcher = watchActions(config.ACTIONS_DIR, registry, {
+      onReloaded: (actions) => logger.info('actions reloaded', { actions }),
+      onError: (err) => logger.error('actions reload failed: the previous actions stay', err instanceof ActionFileError ? { file: err.file, error: err.cause } : { error: err }),
+    });
+  }
+  const protocol = tls ? 'https' : 'http';
+  logger.info('ActionBridge listening', { ...address, protocol, actionsDir: config.ACTIONS_DIR, autoReload: config.AUTO_RELOAD, actions: registry.list().map((a) => a.name) });
   const warning = exposureWarning(config.HOST, config.ACTION_SERVER_TOKEN);
   if (warning) logger.warn(warning);
 
@@ -78,7 +98,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-  return { server, config, logger, address };
+  if (opts.exitOnSignal !== false) {
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  }
+  return { server, config, logger, address, protocol };
 }

@@ -25,7 +25,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env, opts: { ex
   }
   registerSecret(config.DATABASE_URL);
   for (const token of config.METRICS_TOKEN ?? []) registerSecret(token);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, { file: config.LOG_FILE });
   const tracesUrl = otlpTracesUrl(config);
   if (tracesUrl) startTracing({ tracesUrl, serviceName: `${config.OTEL_SERVICE_NAME}-worker` });
   const metrics = new Metrics();

@@ -1,4 +1,5 @@
 /** Structured JSON logs (winston) with personal data and secrets redacted before output. */
+import fs from 'node:fs';
 import os from 'node:os';
 import winston from 'winston';
 import type TransportStream from 'winston-transport';
@@ -80,13 +81,74 @@ class BatchedStdout extends Transport {
   }
 }
 
-export function createLogger(level = 'info', stream?: NodeJS.WritableStream): Logger {
+/**
+ * Lines for LOG_FILE, gathered like stdout's and appended with one synchronous write per turn, so
+ * the last lines before `process.exit` are in the file too.
+ */
+class BatchedFile extends Transport {
+  private pending: string[] = [];
+  private scheduled = false;
+  private failed = false;
+
+  constructor(private readonly fd: number) {
+    super();
+    process.once('exit', this.flush);
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    try {
+      fs.writeSync(this.fd, text);
+    } catch (err) {
+      // A full disk must not stop the server; stdout still has every line.
+      if (!this.failed) process.stderr.write(`log file write failed (${(err as NodeJS.ErrnoException).code ?? 'error'}); lines go to stdout only\n`);
+      this.failed = true;
+    }
+  };
+
+  override log(info: { [MESSAGE]?: unknown }, next: () => void): void {
+    this.pending.push(`${String(info[MESSAGE])}${os.EOL}`);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+    this.emit('logged', info);
+    next();
+  }
+
+  override close(): void {
+    this.flush();
+    process.off('exit', this.flush);
+    fs.closeSync(this.fd);
+  }
+}
+
+/** Opens LOG_FILE for appending now, so a bad path stops start-up with a message naming it. */
+function openLogFile(file: string): number {
+  try {
+    return fs.openSync(file, 'a');
+  } catch (err) {
+    throw new Error(`LOG_FILE: cannot open ${file} for appending (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+export interface LoggerOptions {
+  /** Also append every line to this file (LOG_FILE). */
+  file?: string;
+}
+
+export function createLogger(level = 'info', stream?: NodeJS.WritableStream, opts: LoggerOptions = {}): Logger {
   const transport = stream ? new winston.transports.Stream({ stream }) : new BatchedStdout();
+  const transports: TransportStream[] = [transport];
+  if (opts.file) transports.push(new BatchedFile(openLogFile(opts.file)));
   return winston.createLogger({
     level,
     format: lineFormat(),
     defaultMeta: { service: 'actionbridge' },
-    transports: [transport],
+    transports,
   });
 }
 

@@ -4,6 +4,7 @@
  * decoration cost more than the action). Every other route is an ordinary Express app.
  */
 import http from 'node:http';
+import https from 'node:https';
 import express, { type Express } from 'express';
 import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
@@ -13,6 +14,7 @@ import { Executor } from '../sdk/executor';
 import type { ActionRegistry } from '../sdk/registry';
 import { DomainCache } from '../channels/rasa/domain-cache';
 import { listenOn, requestIdOf, sendError } from '../http/node-http';
+import { corsHandler } from '../http/cors';
 import { AppError } from '../errors';
 import { requireToken, tokenCheck, unauthorized } from '../http/auth';
 import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
@@ -46,6 +48,25 @@ export interface ServerOptions {
   rateLimiters?: RateLimiters;
   /** Where bugs are reported beyond the log (SENTRY_DSN); absent = the log only. */
   errors?: ErrorReporter;
+  /** Browser origins allowed to call (CORS_ORIGINS), `*` for any; absent = no CORS headers. */
+  cors?: readonly string[];
+  /** Certificate and key (SSL_CERTIFICATE...): present = HTTPS instead of HTTP. */
+  tls?: TlsOptions;
+}
+
+/** What the HTTPS server needs; `ca` also makes it require client certificates signed by it. */
+export interface TlsOptions {
+  cert: Buffer;
+  key: Buffer;
+  passphrase?: string;
+  ca?: Buffer;
+}
+
+function serverFor(tls: TlsOptions | undefined, handler: http.RequestListener): http.Server {
+  // Idle connections are kept 120 s, as rasa_sdk keeps them.
+  if (!tls) return http.createServer({ keepAliveTimeout: 120_000 }, handler);
+  const { ca, ...identity } = tls;
+  return https.createServer({ keepAliveTimeout: 120_000, ...identity, ...(ca ? { ca, requestCert: true, rejectUnauthorized: true } : {}) }, handler);
 }
 
 export interface ActionServer {
@@ -102,13 +123,15 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   let inFlight = 0;
   let closing = false;
   let drained: (() => void) | null = null;
-  const server = http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => {
+  const cors = opts.cors?.length ? corsHandler(opts.cors) : null;
+  const server = serverFor(opts.tls, (req, res) => {
     inFlight++;
     res.once('close', () => {
       inFlight--;
       if (closing && inFlight === 0) drained?.();
     });
     if (closing) res.setHeader('Connection', 'close');
+    if (cors?.(req, res)) return;
     // rasa_sdk (Sanic) also answers `/webhook/`; an endpoints.yml URL with a trailing slash must work.
     const url = req.url ?? '';
     const path = url === '/webhook' || url === '/webhook/' || url.startsWith('/webhook?') || url.startsWith('/webhook/?') ? '/webhook' : null;
