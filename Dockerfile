@@ -19,6 +19,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
+# `docker compose exec actions node scripts/seed.js` loads the demo orders into PostgreSQL.
+COPY scripts/seed.js ./scripts/seed.js
 COPY rasa-project/domain.yml ./rasa-project/domain.yml
 # The SQL migrations are read at start; tsc does not copy them into dist/.
 COPY src/store/migrations ./src/store/migrations
