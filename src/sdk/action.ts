@@ -9,6 +9,7 @@ import type { RasaEvent } from '../protocol/events';
 import { ActionExecutionRejection } from '../errors';
 import type { Dispatcher } from './dispatcher';
 import type { Tracker } from './tracker';
+import type { DomainSlots, ResponseName, SlotName, UnknownSlotNames } from './domain-types';
 
 import type { ActionServices } from './services';
 
@@ -64,7 +65,26 @@ export interface SlotProblem {
   description?: string;
 }
 
-export function defineAction<Schema extends SlotSchema | undefined = undefined>(def: ActionDefinition<Schema>): Action {
+/** Slots of the schema whose declared domain type the schema would refuse (none while the domain is untyped). */
+type MistypedSlots<Shape> = {
+  [K in Extract<keyof Shape, keyof DomainSlots>]: NonNullable<DomainSlots[K]> extends z.input<Shape[K]> ? never : K;
+}[Extract<keyof Shape, keyof DomainSlots>];
+
+/**
+ * With generated domain types (`actionbridge types`), a schema key that is not a slot of the domain,
+ * or a schema that refuses its slot's declared type, turns `slots` into a type that names the slot,
+ * so the compiler's message says which one.
+ */
+export type SlotsInDomain<Schema> =
+  Schema extends z.ZodObject<infer Shape>
+    ? [UnknownSlotNames<keyof Shape>] extends [never]
+      ? [MistypedSlots<Shape>] extends [never]
+        ? unknown
+        : { slots: `slot schema does not accept the domain's type of: ${MistypedSlots<Shape> & string}` }
+      : { slots: `not a slot of the domain: ${UnknownSlotNames<keyof Shape>}` }
+    : unknown;
+
+export function defineAction<Schema extends SlotSchema | undefined = undefined>(def: ActionDefinition<Schema> & SlotsInDomain<Schema>): Action {
   const schema = def.slots as SlotSchema | undefined;
   const slotNames = schema ? Object.keys(schema.shape) : [];
   return {
@@ -76,7 +96,7 @@ export function defineAction<Schema extends SlotSchema | undefined = undefined>(
       if (schema) {
         const picked: Record<string, unknown> = {};
         for (const k of slotNames) {
-          const v = call.tracker.getSlot(k);
+          const v = call.tracker.getSlot(k as SlotName);
           // Rasa sends unset slots as null; zod's optional() expects undefined.
           if (v !== null) picked[k] = v;
         }
@@ -136,7 +156,8 @@ function askForSlots(problems: SlotProblem[], call: ActionCall): RasaEvent[] {
   if (!first) return [];
   const ask = `utter_ask_${first.slot}`;
   if (first.missing && hasResponse(call.domain, ask)) {
-    call.dispatcher.utterMessage({ response: ask });
+    // Only sent when the domain has it (checked just above).
+    call.dispatcher.utterMessage({ response: ask as ResponseName });
     return [];
   }
   const what = first.description ?? first.slot.replace(/_/g, ' ');

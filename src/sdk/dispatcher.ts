@@ -4,6 +4,7 @@
  * uses them as template variables of `response`).
  */
 import type { Button, ResponseEntry } from '../protocol/response';
+import type { ResponseName } from './domain-types';
 
 export interface UtterMessage {
   text?: string | null;
@@ -11,9 +12,9 @@ export interface UtterMessage {
   /** A custom payload for the channel (rasa_sdk's `json_message`). */
   custom?: Record<string, unknown> | null;
   /** Name of a domain response to render, e.g. `utter_greet`; other keys become its variables. */
-  response?: string | null;
+  response?: ResponseName | null;
   /** @deprecated legacy name of `response`. */
-  template?: string | null;
+  template?: ResponseName | null;
   attachment?: string | Record<string, unknown> | null;
   buttons?: Button[] | null;
   elements?: unknown[] | null;

@@ -13,6 +13,7 @@ import type { RasaEvent } from '../protocol/events';
 import type { Action, ActionCall } from './action';
 import { SlotSet } from './events';
 import type { SlotValues } from './tracker';
+import type { FormName, SlotName } from './domain-types';
 
 const REQUESTED_SLOT = 'requested_slot';
 
@@ -35,22 +36,22 @@ export type Validator = (value: unknown, ctx: ValidatorContext) => MaybePromise<
 
 interface ValidationDefinition {
   /** Extractors, by slot name: read custom values from the message. */
-  extract?: Record<string, Extractor>;
+  extract?: Partial<Record<SlotName, Extractor>>;
   /** Validators, by slot name. */
-  validate?: Record<string, Validator>;
+  validate?: Partial<Record<SlotName, Validator>>;
   /** Change which slots are required for this turn (default: the domain's). */
   requiredSlots?(domainSlots: string[], ctx: ValidationContext): MaybePromise<string[]>;
 }
 
 export interface FormValidationDefinition extends ValidationDefinition {
   /** The form's name in the domain; the action is named `validate_<form>`. */
-  form: string;
+  form: FormName;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Looks a slot's handler up by its name, or with dashes turned into underscores as rasa_sdk does. */
-function handlerFor<T>(handlers: Record<string, T> | undefined, slot: string): T | undefined {
+function handlerFor<T>(handlers: Partial<Record<string, T>> | undefined, slot: string): T | undefined {
   if (!handlers) return undefined;
   return Object.prototype.hasOwnProperty.call(handlers, slot)
     ? handlers[slot]

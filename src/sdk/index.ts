@@ -1,5 +1,6 @@
 export * from './action';
 export * from './dispatcher';
+export * from './domain-types';
 export * from '../errors';
 export * from './events';
 export * from './executor';

@@ -5,6 +5,7 @@
  */
 import type { ActiveLoopState, LatestMessage, TrackerState } from '../protocol/request';
 import type { TrackerEvent } from '../protocol/events';
+import type { SlotName, SlotValue } from './domain-types';
 
 const NO_LOOP_NAME = 'should_not_be_set';
 const ACTION_LISTEN = 'action_listen';
@@ -38,9 +39,12 @@ export class Tracker {
     this.userId = state.user_id ?? null;
   }
 
-  /** The slot's value, or null when the slot is unknown or unset. */
-  getSlot<T = unknown>(name: string): T | null {
-    return (Object.prototype.hasOwnProperty.call(this.slots, name) ? this.slots[name] : null) as T | null;
+  /**
+   * The slot's value, or null when the slot is unknown or unset. Typed by the domain once its types
+   * are generated (a misspelled name is then a compile error); `getSlot<T>(name)` still names the type.
+   */
+  getSlot<T = never, K extends SlotName = SlotName>(name: K): [T] extends [never] ? SlotValue<K> | null : T | null {
+    return (Object.prototype.hasOwnProperty.call(this.slots, name) ? this.slots[name] : null) as [T] extends [never] ? SlotValue<K> | null : T | null;
   }
 
   currentSlotValues(): SlotValues {

@@ -21,6 +21,7 @@ import type { Io } from './io';
 import { JOBS_USAGE, JobsUsageError, jobsCommand } from './jobs';
 import { AUDIT_USAGE, AuditUsageError, auditCommand } from './audit';
 import { DATA_USAGE, DataUsageError, dataCommand } from './data';
+import { TYPES_USAGE, TypesUsageError, typesCommand } from './types';
 import { readDomain } from '../../protocol/domain-file';
 
 const USAGE = `Usage: actionbridge <command> [options]
@@ -44,6 +45,7 @@ Commands:
 ${JOBS_USAGE}
 ${AUDIT_USAGE}
 ${DATA_USAGE}
+${TYPES_USAGE}
 
 Common option: --actions dir   Folder of actions (default: ACTIONS_DIR or the built-in actions).
 `;
@@ -113,6 +115,8 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return await auditCommand(rest, io, env);
       case 'data':
         return await dataCommand(rest, io, env);
+      case 'types':
+        return typesCommand(rest, io, defaultDomainPath);
       case undefined:
       case 'help':
       case '--help':
@@ -124,7 +128,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return 2;
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || err instanceof DataUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || err instanceof DataUsageError || err instanceof TypesUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
