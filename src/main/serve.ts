@@ -1,4 +1,5 @@
 /** Starts the server from the environment: config → logger → actions → listen, with graceful shutdown. */
+import path from 'node:path';
 import { BUILT_IN_ACTIONS_DIR, type Config } from '../config';
 import { createLogger, type Logger } from '../observability/logger';
 import { registerSecret, registerSecretsFromEnv } from '../observability/redact';
@@ -78,7 +79,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: St
     });
   }
   const protocol = tls ? 'https' : 'http';
-  logger.info('ActionBridge listening', { ...address, protocol, actionsDir: config.ACTIONS_DIR, autoReload: config.AUTO_RELOAD, actions: registry.list().map((a) => a.name) });
+  logger.info('ActionBridge listening', { ...address, protocol, actionsDir: path.resolve(config.ACTIONS_DIR), autoReload: config.AUTO_RELOAD, actions: registry.list().map((a) => a.name) });
   const warning = exposureWarning(config.HOST, config.ACTION_SERVER_TOKEN);
   if (warning) logger.warn(warning);
 

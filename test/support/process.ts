@@ -30,9 +30,10 @@ export interface RunningProcess {
   waitForLog(message: string): Promise<Record<string, unknown>>;
 }
 
-export function runCli(args: string[], env: Record<string, string>): RunningProcess {
+/** `cwd` defaults to the repository: an adopter's project elsewhere is its own working folder. */
+export function runCli(args: string[], env: Record<string, string>, cwd: string = ROOT): RunningProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
+    cwd,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
