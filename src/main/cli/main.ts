@@ -18,16 +18,21 @@ import { createServices } from '../services';
 import { readSettings } from '../settings';
 import { checkDomain } from './check';
 import type { Io } from './io';
+import { asksForHelp } from './help';
+import { SERVE_USAGE, ServeUsageError, WORKER_USAGE, serveEnv, workerEnv } from './serve-args';
+import { packageVersion } from './version';
 import { JOBS_USAGE, JobsUsageError, jobsCommand } from './jobs';
 import { AUDIT_USAGE, AuditUsageError, auditCommand } from './audit';
 import { DATA_USAGE, DataUsageError, dataCommand } from './data';
 import { TYPES_USAGE, TypesUsageError, typesCommand } from './types';
+import { INIT_USAGE, InitUsageError, initCommand } from './init';
 import { readDomain } from '../../protocol/domain-file';
 
 const USAGE = `Usage: actionbridge <command> [options]
 
 Commands:
-  serve                      Start the action server (configured by environment variables).
+  serve                      Start the action server: -p/--port, --actions, --cors, --ssl-*, --auto-reload,
+                               -v/-vv/--quiet, --log-file, or their environment variables (serve --help).
   list                       List the registered actions.
   call <action>              Run an action locally, without Rasa, and print its events and responses.
       --slot name=value        A slot value (a string); repeatable.
@@ -46,9 +51,34 @@ ${JOBS_USAGE}
 ${AUDIT_USAGE}
 ${DATA_USAGE}
 ${TYPES_USAGE}
+${INIT_USAGE}
 
-Common option: --actions dir   Folder of actions (default: ACTIONS_DIR or the built-in actions).
+Common option: --actions dir   Folder of actions (default: ACTIONS_DIR, else ./actions, else the built-in actions).
+Every command takes --help; actionbridge --version prints the version. Flags and variables: docs/cli.md.
 `;
+
+/** The usage `<command> --help` prints, for the commands whose help is answered here. */
+const HELP: Record<string, () => string> = {
+  serve: () => SERVE_USAGE,
+  worker: () => WORKER_USAGE,
+  list: () => USAGE,
+  call: () => USAGE,
+  check: () => USAGE,
+  jobs: () => `Usage: actionbridge jobs <subcommand> [options]\n\n${JOBS_USAGE}`,
+  audit: () => `Usage: actionbridge audit <subcommand> [options]\n\n${AUDIT_USAGE}`,
+  data: () => `Usage: actionbridge data <subcommand> [options]\n\n${DATA_USAGE}`,
+};
+
+/** Parses a command's flags; a mistake is told with that command's usage (exit 2). */
+function flagsOr(io: Io, usage: string, parse: () => NodeJS.ProcessEnv): NodeJS.ProcessEnv | null {
+  try {
+    return parse();
+  } catch (err) {
+    if (!(err instanceof ServeUsageError) && !(err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw err;
+    io.err(`${(err as Error).message}\n\n${usage}`);
+    return null;
+  }
+}
 
 /**
  * The project's own domain, where Rasa looks for it in the folder it runs in: `domain.yml`, else a
@@ -91,11 +121,22 @@ export type { Io };
 
 export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
+  const help = command !== undefined && Object.hasOwn(HELP, command) && asksForHelp(rest) ? HELP[command]!() : null;
+  if (help !== null) {
+    io.out(help);
+    return 0;
+  }
   try {
     switch (command) {
+      case '--version':
+      case '-V':
+        io.out(packageVersion());
+        return 0;
       case 'serve': {
+        const serveVars = flagsOr(io, SERVE_USAGE, () => serveEnv(rest, env));
+        if (!serveVars) return 2;
         const { startServer } = await import('../serve');
-        await startServer(env);
+        await startServer(serveVars);
         return -1; // keeps running; the exit code is set on shutdown
       }
       case 'list':
@@ -105,8 +146,10 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
       case 'check':
         return check(rest, io, env);
       case 'worker': {
+        const workerVars = flagsOr(io, WORKER_USAGE, () => workerEnv(rest, env));
+        if (!workerVars) return 2;
         const { runWorker } = await import('../worker');
-        await runWorker(env);
+        await runWorker(workerVars);
         return -1; // keeps running; the exit code is set on shutdown
       }
       case 'jobs':
@@ -117,6 +160,8 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return await dataCommand(rest, io, env);
       case 'types':
         return typesCommand(rest, io, defaultDomainPath);
+      case 'init':
+        return initCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -128,7 +173,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return 2;
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || err instanceof DataUsageError || err instanceof TypesUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || err instanceof DataUsageError || err instanceof TypesUsageError || err instanceof InitUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
