@@ -30,6 +30,10 @@ export class FakeHubspot extends FakeHttpServer {
   private seq = 100;
   /** How long a new contact stays out of search results. */
   searchLagMs = 0;
+  /** Workflow ids that exist (legacy Workflows API v2: contact-based workflows, integer ids). */
+  readonly workflows = new Set<string>();
+  /** Every enrolment accepted, in order (a contact enrolled twice is listed twice). */
+  readonly enrollments: { workflowId: string; email: string }[] = [];
 
   constructor(private readonly token = 'hubspot-token') {
     super((req) => this.route(req));
@@ -86,7 +90,18 @@ export class FakeHubspot extends FakeHttpServer {
       const rec = this.store(this.notes, props, body.associations);
       return { status: 201, body: view(rec) };
     }
+    const enrol = /^\/automation\/v2\/workflows\/([^/]+)\/enrollments\/contacts\/([^/]+)$/.exec(req.path);
+    if (req.method === 'POST' && enrol) return this.enrol(decodeURIComponent(enrol[1]!), decodeURIComponent(enrol[2]!));
     return error(404, 'OBJECT_NOT_FOUND', `No route ${req.method} ${req.path}`);
+  }
+
+  /** As the legacy API: the id is an integer, the workflow and the contact must exist, success is a 204 without a body. */
+  private enrol(workflowId: string, email: string): FakeReply {
+    if (!/^\d+$/.test(workflowId)) return error(400, 'VALIDATION_ERROR', `Invalid workflow id ${workflowId}`);
+    if (!this.workflows.has(workflowId)) return error(404, 'OBJECT_NOT_FOUND', `Workflow ${workflowId} not found`);
+    if (![...this.contacts.values()].some((c) => c.properties.email?.toLowerCase() === email.toLowerCase())) return error(404, 'OBJECT_NOT_FOUND', 'Contact not found');
+    this.enrollments.push({ workflowId, email });
+    return { status: 204 };
   }
 
   private store(into: Map<string, HsRecord>, properties: Record<string, string>, associations: unknown): HsRecord {
