@@ -163,6 +163,10 @@ export const ConfigSchema = z.object({
   IDENTITY_ROLES_CLAIM: z.string().min(1).default('roles'),
   /** The value in that claim that makes the holder a support agent (reads any ticket, documents solutions). */
   IDENTITY_AGENT_ROLE: z.string().min(1).default('agent'),
+  /** The value in that claim that makes the holder a sales user (reads their own pipeline). */
+  IDENTITY_SALES_ROLE: z.string().min(1).default('sales'),
+  /** The identity token's claim holding the holder's email (matched to the CRM's owners and contacts). */
+  IDENTITY_EMAIL_CLAIM: z.string().min(1).default('email'),
   /** Failed identity verifications per conversation before it is blocked for the window. */
   IDENTITY_MAX_FAILURES: positiveInt.default(5),
   IDENTITY_FAILURE_WINDOW_MS: positiveInt.default(15 * 60_000),

@@ -11,6 +11,8 @@ export interface IdentitySettings {
   IDENTITY_METADATA_KEY?: string;
   IDENTITY_ROLES_CLAIM?: string;
   IDENTITY_AGENT_ROLE?: string;
+  IDENTITY_SALES_ROLE?: string;
+  IDENTITY_EMAIL_CLAIM?: string;
 }
 
 export function identityFromConfig(s: IdentitySettings): IdentityVerifier {
@@ -29,5 +31,7 @@ export function identityFromConfig(s: IdentitySettings): IdentityVerifier {
     metadataKey,
     rolesClaim: s.IDENTITY_ROLES_CLAIM,
     agentRole: s.IDENTITY_AGENT_ROLE,
+    salesRole: s.IDENTITY_SALES_ROLE,
+    emailClaim: s.IDENTITY_EMAIL_CLAIM,
   });
 }

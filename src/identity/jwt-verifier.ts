@@ -19,6 +19,10 @@ function jose(): { createRemoteJWKSet: typeof createRemoteJWKSet; jwtVerify: typ
 export const DEFAULT_METADATA_KEY = 'identity_token';
 export const DEFAULT_ROLES_CLAIM = 'roles';
 export const DEFAULT_AGENT_ROLE = 'agent';
+export const DEFAULT_SALES_ROLE = 'sales';
+export const DEFAULT_EMAIL_CLAIM = 'email';
+/** An address as a login system issues it; anything else in the claim is not used as one. */
+const EMAIL = /^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{1,63}$/;
 /** Real tokens are a few hundred bytes; anything far larger is not worth parsing. */
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -36,6 +40,10 @@ export interface JwtVerifierOptions {
   rolesClaim?: string;
   /** The value in that claim that makes the holder a support agent. */
   agentRole?: string;
+  /** The value in that claim that makes the holder a sales user (who may read their own pipeline). */
+  salesRole?: string;
+  /** The claim holding the holder's email (OpenID Connect's `email`). */
+  emailClaim?: string;
   /** Seconds of clock skew tolerated on exp/nbf. */
   clockToleranceSec?: number;
 }
@@ -69,7 +77,8 @@ export class JwtIdentityVerifier implements IdentityVerifier {
       });
       const sub = payload.sub;
       if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) return { kind: 'invalid', reason: 'token has no usable sub' };
-      return { kind: 'valid', customerId: sub, roles: this.rolesOf(payload[this.opts.rolesClaim ?? DEFAULT_ROLES_CLAIM]) };
+      const email = this.emailOf(payload[this.opts.emailClaim ?? DEFAULT_EMAIL_CLAIM], payload.email_verified);
+      return { kind: 'valid', customerId: sub, roles: this.rolesOf(payload[this.opts.rolesClaim ?? DEFAULT_ROLES_CLAIM]), ...(email ? { email } : {}) };
     } catch (err) {
       return { kind: 'invalid', reason: (err as { code?: string }).code ?? 'token rejected' };
     }
@@ -78,7 +87,16 @@ export class JwtIdentityVerifier implements IdentityVerifier {
   /** The company's role values, as ActionBridge's roles; anything unexpected grants nothing. */
   private rolesOf(claim: unknown): Role[] {
     const values = typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) ? claim : [];
-    return values.includes(this.opts.agentRole ?? DEFAULT_AGENT_ROLE) ? ['agent'] : [];
+    const roles: Role[] = [];
+    if (values.includes(this.opts.agentRole ?? DEFAULT_AGENT_ROLE)) roles.push('agent');
+    if (values.includes(this.opts.salesRole ?? DEFAULT_SALES_ROLE)) roles.push('sales');
+    return roles;
+  }
+
+  /** A login system that says the address is unverified (OpenID Connect's email_verified) vouches for nothing. */
+  private emailOf(claim: unknown, verified: unknown): string | undefined {
+    if (typeof claim !== 'string' || verified === false || !EMAIL.test(claim)) return undefined;
+    return claim;
   }
 
   private keyFor(header: JWTHeaderParameters, input: FlattenedJWSInput) {

@@ -49,6 +49,7 @@ export type ServicesConfig = Partial<Pick<Config, 'SENTRY_DSN'>> &
   | 'IDENTITY_MAX_FAILURES_PER_EMAIL'
   | 'IDENTITY_MAX_FAILURES_GLOBAL'
 > &
+  Partial<Pick<Config, 'IDENTITY_SALES_ROLE' | 'IDENTITY_EMAIL_CLAIM'>> &
   Partial<Pick<Config, 'AUDIT_LOG' | 'AUDIT_HMAC_KEY' | 'AUDIT_CHECKPOINT_EVERY' | 'DATA_ENCRYPTION_KEY' | 'REDIS_URL' | 'RATE_LIMIT_KEY_PREFIX'>>;
 
 /** The one-time code settings; each has a default, so a caller may leave them out. */

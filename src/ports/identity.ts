@@ -4,14 +4,21 @@
  * What a token's holder may do beyond being a customer, in ActionBridge's words: the verifier
  * translates the company's claim values (IDENTITY_ROLES_CLAIM, IDENTITY_AGENT_ROLE) into these.
  * `agent`: a support agent, who may read any ticket and document solutions.
+ * `sales`: a sales user (IDENTITY_SALES_ROLE), who may read their own pipeline.
  */
-export type Role = 'agent';
+export type Role = 'agent' | 'sales';
 
 /** The outcome of checking the identity token attached to the latest user message. */
 export type TokenCheck =
   /** No token was attached: fall back to knowledge-based verification. */
   | { kind: 'none' }
-  | { kind: 'valid'; customerId: string; roles: readonly Role[] }
+  | {
+      kind: 'valid';
+      customerId: string;
+      roles: readonly Role[];
+      /** The holder's email from the token (IDENTITY_EMAIL_CLAIM), unless the token says it is unverified. */
+      email?: string;
+    }
   /** A token was attached but is forged, expired, for another audience, or cannot be checked. */
   | { kind: 'invalid'; reason: string };
 
