@@ -11,6 +11,8 @@ import type { ConnectorPolicy } from './kit/gateway';
 import { POLICIES, vendorsFor, VENDORS, type PortName, type VendorName } from './providers';
 import { readWorkflowConfig, type WorkflowConfig } from './workflow/config';
 import { readMailConfig, type MailConfig } from './email/config';
+import { readNotifyConfig, type NotifyConfig } from './notify/config';
+import { readRasaConfig, type RasaConfig } from './rasa/config';
 
 /** Which system serves a port: the local adapter on the store, or a vendor with its settings. */
 export type PortChoice = { provider: 'local' } | { provider: VendorName; settings: unknown };
@@ -25,6 +27,10 @@ export interface ConnectorsConfig {
   workflow?: WorkflowConfig;
   /** The SMTP server one-time codes are mailed through; absent when SMTP_URL is unset. */
   mail?: MailConfig;
+  /** The team channel notified of critical tickets and qualified leads; absent when NOTIFY_PROVIDER is unset. */
+  notify?: NotifyConfig;
+  /** Rasa's HTTP API for proactive messages; absent when RASA_URL is unset. */
+  rasa?: RasaConfig;
   /** Per-attempt timeout for vendor calls (the gateway's attempt timeout). */
   timeoutMs: number;
   /** Gateway overrides per connector, from `<PREFIX>_TIMEOUT_MS`, `_MAX_ATTEMPTS`, `_MAX_CONCURRENT`, `_RATE_LIMIT`. */
@@ -71,9 +77,11 @@ export function loadConnectorsConfig(envVars: NodeJS.ProcessEnv = process.env): 
   const localTicketPrefix = env.get('LOCAL_TICKET_PREFIX') ?? 'LOCAL';
   const workflow = readWorkflowConfig(env);
   const mail = readMailConfig(env);
+  const notify = readNotifyConfig(env);
+  const rasa = readRasaConfig(env);
   const timeoutMs = env.positiveInt('CONNECTOR_TIMEOUT_MS', 10_000);
   const policies = readPolicies(env);
 
   if (env.problems.length > 0) throw new ConfigError(env.problems);
-  return { crm, ticketing, kb, localTicketPrefix, ...(workflow ? { workflow } : {}), ...(mail ? { mail } : {}), timeoutMs, policies };
+  return { crm, ticketing, kb, localTicketPrefix, ...(workflow ? { workflow } : {}), ...(mail ? { mail } : {}), ...(notify ? { notify } : {}), ...(rasa ? { rasa } : {}), timeoutMs, policies };
 }

@@ -113,6 +113,12 @@ export const POLICIES: Record<string, Policied> = {
   workflow: { envPrefix: 'WORKFLOW_WEBHOOK', policy: {} },
   // Someone is waiting in the chat for the code: one retry, then tell them.
   email: { envPrefix: 'SMTP', policy: { maxAttempts: 2, deadlineMs: 20_000 } },
+  // chat.postMessage: about one message per second per channel, short bursts tolerated.
+  slack: { envPrefix: 'SLACK', policy: { rateLimit: { points: 1, durationSeconds: 1 } } },
+  // Teams throttles a webhook past four requests per second.
+  teams: { envPrefix: 'TEAMS', policy: { rateLimit: { points: 4, durationSeconds: 1 } } },
+  // Each trigger is a message: the gateway repeats only what Rasa surely refused (a 409 while it loads a model, a 429).
+  rasa: { envPrefix: 'RASA', policy: {} },
 };
 
 /** The vendors that can serve `port`. */

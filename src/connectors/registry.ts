@@ -9,7 +9,9 @@ import { requireOptional } from '../errors/optional-package';
 import type { Logger } from '../observability/logger';
 import type { CrmSystem } from '../ports/crm';
 import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
+import type { AssistantSystem } from '../ports/assistant';
 import type { Mailer } from '../ports/mailer';
+import type { Notifier } from '../ports/notifier';
 import type { TicketingSystem } from '../ports/ticketing';
 import type { WorkflowSystem } from '../ports/workflow';
 import type { RateLimiters } from '../ratelimit';
@@ -22,6 +24,10 @@ import { LocalTicketing } from './local/ticketing';
 import { POLICIES, VENDORS, type PortName, type SystemsByPort } from './providers';
 import { WorkflowWebhook } from './workflow/webhook';
 import type { SmtpMailer } from './email/smtp-mailer';
+import type { SlackNotifier } from './slack';
+import { TeamsNotifier } from './teams';
+import type { NotifyConfig } from './notify/config';
+import { RasaAssistant } from './rasa';
 
 export interface Systems {
   crm: CrmSystem;
@@ -30,6 +36,10 @@ export interface Systems {
   workflow?: WorkflowSystem;
   /** Present only when SMTP_URL is configured. */
   mailer?: Mailer;
+  /** Present only when NOTIFY_PROVIDER is set. */
+  notifier?: Notifier;
+  /** Rasa's HTTP API for proactive messages; present only when RASA_URL is configured. */
+  assistant?: AssistantSystem;
   gateway: Gateway;
 }
 
@@ -64,5 +74,14 @@ export function createSystems(config: ConnectorsConfig, opts: SystemsOptions): S
     ? // eslint-disable-next-line @typescript-eslint/no-require-imports
       new (requireOptional('nodemailer', 'SMTP_URL', () => require('./email/smtp-mailer')) as { SmtpMailer: typeof SmtpMailer }).SmtpMailer(config.mail, gateway)
     : undefined;
-  return { crm, ticketing, knowledgeBase, ...(workflow ? { workflow } : {}), ...(mailer ? { mailer } : {}), gateway };
+  const notifier = config.notify ? createNotifier(config.notify, gateway) : undefined;
+  const assistant = config.rasa ? new RasaAssistant(config.rasa, gateway) : undefined;
+  return { crm, ticketing, knowledgeBase, ...(workflow ? { workflow } : {}), ...(mailer ? { mailer } : {}), ...(assistant ? { assistant } : {}), ...(notifier ? { notifier } : {}), gateway };
+}
+
+function createNotifier(notify: NotifyConfig, gateway: Gateway): Notifier {
+  if (notify.provider === 'teams') return new TeamsNotifier(notify.settings, gateway);
+  // @slack/web-api (an optional peer) is required only when Slack is chosen.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return new (requireOptional('@slack/web-api', 'NOTIFY_PROVIDER=slack', () => require('./slack')) as { SlackNotifier: typeof SlackNotifier }).SlackNotifier(notify.settings, gateway);
 }

@@ -1,0 +1,19 @@
+/**
+ * Which conversation a filer mark stands for (migration 0014): written with a ticket or lead job
+ * when proactive messages are on, read when a vendor's webhook says something happened to that
+ * ticket or lead. The sender id is sealed with the outbox's cipher, bound to its mark.
+ */
+import type { FieldCipher, Queryable } from '../store';
+
+const context = (hash: string): string => `conversation_refs.sender_id:${hash}`;
+
+export async function rememberConversation(tx: Queryable, cipher: FieldCipher, hash: string, senderId: string): Promise<void> {
+  // The first writer wins: a mark is a hash of its sender id, so every writer holds the same id.
+  await tx.query(`INSERT INTO conversation_refs (hash, sender_id) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING`, [hash, cipher.encryptField(senderId, context(hash))]);
+}
+
+/** The sender id behind a mark, or null when none was recorded (filed before, or elsewhere). */
+export async function conversationOf(db: Queryable, cipher: FieldCipher, hash: string): Promise<string | null> {
+  const { rows } = await db.query<{ sender_id: string }>('SELECT sender_id FROM conversation_refs WHERE hash = $1', [hash]);
+  return rows[0] ? cipher.decryptField(rows[0].sender_id, context(hash)) : null;
+}
