@@ -295,10 +295,13 @@ async function main() {
   for (let r = 0; r < RUNS; r++) drains.push(await drainRun(r));
   const rabbitmq = await brokerVersion();
   const endedAt = new Date();
-  const section = outboxReport({ startedAt, endedAt, loadavg, accept, drains, rabbitmq, config: { RUNS, DURATION, CONNECTIONS, DRAIN_JOBS, LATENCY_MS, PREFETCH, WORKERS, hasTaskset: stack.hasTaskset } });
+  const loadavgEnd = require('node:os').loadavg();
+  const section = outboxReport({ startedAt, endedAt, loadavg, loadavgEnd, accept, drains, rabbitmq, config: { RUNS, DURATION, CONNECTIONS, DRAIN_JOBS, LATENCY_MS, PREFETCH, WORKERS, hasTaskset: stack.hasTaskset } });
   const previous = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
   fs.writeFileSync(OUT, replaceSection(previous, 'outbox', section));
-  process.stdout.write(`wrote the outbox section of ${path.relative(process.cwd(), OUT)} in ${Math.round((endedAt - startedAt) / 1000)} s\n`);
+  const raw = path.join(require('node:os').tmpdir(), `actionbridge-outbox-bench-${startedAt.getTime()}.json`);
+  fs.writeFileSync(raw, JSON.stringify({ startedAt, endedAt, loadavg, loadavgEnd, accept, drains, rabbitmq }, null, 1));
+  process.stdout.write(`wrote the outbox section of ${path.relative(process.cwd(), OUT)} in ${Math.round((endedAt - startedAt) / 1000)} s (raw runs: ${raw})\n`);
 }
 
 async function brokerVersion() {
