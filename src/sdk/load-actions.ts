@@ -50,7 +50,7 @@ function actionsIn(moduleExports: unknown): Action[] {
 }
 
 interface TsxApi {
-  register(options: { namespace: string }): { require(id: string, fromFile: string): unknown };
+  register(): () => void;
 }
 
 /**
@@ -60,12 +60,20 @@ interface TsxApi {
  */
 const realModule = (process.getBuiltinModule?.('node:module') as typeof nodeModule | undefined) ?? nodeModule;
 const nodeRequire = realModule.createRequire(__filename);
-let tsx: { require(id: string, fromFile: string): unknown } | null = null;
+let tsxRegistered = false;
 
+/**
+ * Loads a file through tsx's hooks on Node's own require. They are registered for the whole
+ * process, not in a tsx namespace: a namespace gives every module it loads a cache key of its
+ * own, so an action's `import ... from 'actionbridge'` would get a second copy of the package,
+ * whose errors (a rejection, an AppError) the server's copy would not recognise.
+ */
 function tsxRequire(file: string): unknown {
-  // A namespace keeps tsx's hooks to the files we hand it: the rest of the process is untouched.
-  tsx ??= (nodeRequire('tsx/cjs/api') as TsxApi).register({ namespace: 'actionbridge-actions' });
-  return tsx.require(file, __filename);
+  if (!tsxRegistered) {
+    (nodeRequire('tsx/cjs/api') as TsxApi).register();
+    tsxRegistered = true;
+  }
+  return nodeRequire(file);
 }
 
 /**
@@ -89,8 +97,8 @@ function requireActionFile(file: string): unknown {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
- * Forgets the modules loaded from `dir` (tsx's entries carry a `?namespace=` suffix), so the next
- * load reads the files again. Modules of a node_modules folder inside it stay.
+ * Forgets the modules loaded from `dir`, so the next load reads the files again. Modules of a
+ * node_modules folder inside it stay.
  */
 export function forgetActionModules(dir: string): void {
   const root = path.resolve(dir) + path.sep;

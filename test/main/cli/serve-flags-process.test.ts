@@ -27,6 +27,10 @@ export const greet: Action = defineAction({
     dispatcher.utterMessage({ text: greeting.text + (slots.user_name ? ', ' + slots.user_name : '') });
   },
 });
+
+// Rejected through the package's own error class: the server recognises it only if the action
+// and the server share one copy of the package.
+export const refuse: Action = defineAction({ name: 'action_typed_refuse', run({ reject }) { reject('not today'); } });
 `;
 
 const esmAction = `export default {
@@ -112,11 +116,13 @@ describe('serve in an adopter project', () => {
     fs.writeFileSync(path.join(project, 'actions', 'hello.mjs'), esmAction);
     const p = cli(['serve', '--actions', './actions', '-p', '0', '--host', '127.0.0.1', '--auto-reload']);
     const listening = await p.waitForLog('ActionBridge listening');
-    expect(listening).toMatchObject({ actions: ['action_typed_greet', 'action_esm_hello'], actionsDir: path.join(fs.realpathSync(project), 'actions'), autoReload: true });
+    expect(listening).toMatchObject({ actions: ['action_typed_greet', 'action_typed_refuse', 'action_esm_hello'], actionsDir: path.join(fs.realpathSync(project), 'actions'), autoReload: true });
     const base = `http://127.0.0.1:${listening.port as number}`;
     const said = async (action: string, slots: Record<string, unknown> = {}) => replyOf((await postWebhook(base, webhookBody(action, { slots }))).json()).texts;
     expect(await said('action_typed_greet', { user_name: 'Ada' })).toEqual(['Hi, Ada']);
     expect(await said('action_esm_hello')).toEqual(['hello from an ES module']);
+    const refused = await postWebhook(base, webhookBody('action_typed_refuse'));
+    expect({ status: refused.status, body: refused.json() }).toEqual({ status: 400, body: { error: 'not today', action_name: 'action_typed_refuse' } });
 
     fs.writeFileSync(path.join(project, 'actions', 'greet.ts'), typedAction('Welcome back'));
     expect(await eventually(async () => (await said('action_typed_greet'))[0] === 'Welcome back')).toBe(true);
