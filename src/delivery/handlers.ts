@@ -11,9 +11,10 @@ import type { ActivityInput, CrmSystem } from '../ports/crm';
 import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
 import { FILER_MARK, SEVERITIES, type TicketingSystem } from '../ports/ticketing';
 import type { WorkflowSystem } from '../ports/workflow';
+import { NOTIFY_EVENTS, type Notifier } from '../ports/notifier';
 import { AppError } from '../errors';
 import { believeMiss, sendRecordedCreate } from './create-once';
-import { JobHandlers, UNGUARDED, type CreateGuard } from './jobs';
+import { JobHandlers, UNGUARDED, type CreateGuard, type JobContext } from './jobs';
 import type { CreateAttempt } from './outbox';
 
 export const JOB_TYPES = {
@@ -21,6 +22,7 @@ export const JOB_TYPES = {
   lead: 'lead.upsert',
   article: 'kb.create',
   workflow: 'workflow.notify',
+  notify: 'notify.send',
 } as const;
 
 export const TicketJob = z.object({
@@ -64,12 +66,24 @@ export type ArticleJob = z.infer<typeof ArticleJob>;
 export const WorkflowJob = z.object({ event: z.string().min(1), data: z.record(z.string(), z.unknown()) });
 export type WorkflowJob = z.infer<typeof WorkflowJob>;
 
+/** A message to the team channel; plain text, escaped by the adapter for its markup. */
+export const NotifyJob = z.object({
+  event: z.enum(NOTIFY_EVENTS),
+  title: z.string().min(1).max(300),
+  text: z.string().max(4_000),
+  facts: z.array(z.object({ name: z.string().min(1).max(100), value: z.string().max(2_000) })).max(10),
+  url: z.string().url().optional(),
+});
+export type NotifyJob = z.infer<typeof NotifyJob>;
+
 /** The company systems the jobs act on; a job for a system that is absent fails as unsupported. */
 export interface DeliveryPorts {
   ticketing?: TicketingSystem;
   crm?: CrmSystem;
   knowledgeBase?: KnowledgeBaseSystem;
   workflow?: WorkflowSystem;
+  /** Critical tickets and qualified leads are announced only when one is configured. */
+  notifier?: Notifier;
 }
 
 function parse<T>(schema: z.ZodType<T>, type: string, payload: unknown): T {
@@ -188,15 +202,98 @@ export async function documentSolutionWork(
   return { id: article.id, title: article.title, url: article.url ?? null, existed: false };
 }
 
+/**
+ * Posts the notification once where the vendor can be read back (Slack: the message carries its
+ * reference), at least once where it cannot (Teams). A post an earlier attempt sent is looked for
+ * first, and a miss is believed only once the vendor's history can have shown it.
+ */
+export async function sendNotificationWork(
+  notifier: Notifier,
+  job: NotifyJob,
+  reference: string,
+  guard: CreateGuard,
+  signal?: AbortSignal,
+): Promise<{ provider: string; id: string | null; found?: true }> {
+  const previous = notifier.findSent ? await guard.previousCreate() : null;
+  if (previous && notifier.findSent) {
+    if (previous.createdId) return { provider: notifier.provider, id: previous.createdId, found: true };
+    const sent = await notifier.findSent(reference, new Date(Date.now() - previous.ageMs), { signal });
+    if (sent) return { provider: notifier.provider, id: sent.id ?? null, found: true };
+    believeMiss(previous, notifier, reference);
+  }
+  const sent = await sendRecordedCreate(guard, signal, () => notifier.send({ reference, ...job }, { signal }), (s) => s.id);
+  return { provider: notifier.provider, id: sent.id ?? null };
+}
+
+/** A critical ticket is a P1: the team hears of it as soon as it exists. */
+export function ticketNotification(job: TicketJob, filed: { key: string; url: string | null }): NotifyJob | null {
+  if (job.severity !== 'critical') return null;
+  return {
+    event: 'ticket.p1',
+    title: `P1 ticket ${filed.key}`,
+    text: codePoints(job.summary, 1_000),
+    facts: [
+      { name: 'Ticket', value: filed.key },
+      { name: 'Severity', value: 'critical' },
+    ],
+    ...(filed.url && /^https?:\/\//.test(filed.url) ? { url: filed.url } : {}),
+  };
+}
+
+/**
+ * A qualified lead is a new one that said who they work for and what they want: enough for sales
+ * to act on. A known email is not new, and its details were not verified (see saveLeadWork).
+ */
+export function leadNotification(job: LeadJob, saved: { id: string; created: boolean }): NotifyJob | null {
+  const { name, company, interest } = job.lead;
+  if (!saved.created || !company?.trim() || !interest?.trim()) return null;
+  const clip = (s: string) => codePoints(s, 500);
+  return {
+    event: 'lead.qualified',
+    title: `New qualified lead: ${codePoints(name, 120)}`,
+    text: `${clip(name)} from ${clip(company)} is interested in ${clip(interest)}.`,
+    // The email stays in the CRM: the channel is wider than the people who need it.
+    facts: [
+      { name: 'Company', value: clip(company) },
+      { name: 'Interest', value: clip(interest) },
+      { name: 'CRM record', value: clip(saved.id) },
+    ],
+  };
+}
+
+/** At most `max` code points: never half of a surrogate pair (the adapters cut to their own limits). */
+function codePoints(s: string, max: number): string {
+  const chars = Array.from(s);
+  return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** Enqueues the notification that follows this job's effect, when there is one to send. */
+async function announce(ctx: JobContext, notification: NotifyJob | null): Promise<void> {
+  if (notification) await ctx.enqueueFollowUp({ type: JOB_TYPES.notify, payload: notification, key: JOB_TYPES.notify });
+}
+
 export function deliveryHandlers(ports: DeliveryPorts): JobHandlers {
   const handlers = new JobHandlers();
+  const notifier = ports.notifier;
 
-  handlers.register(JOB_TYPES.ticket, (payload, ctx) =>
-    fileTicketWork(ports.ticketing ?? failWith(missing('ticketing system')), parse(TicketJob, JOB_TYPES.ticket, payload), ctx, ctx.signal),
-  );
-  handlers.register(JOB_TYPES.lead, (payload, ctx) =>
-    saveLeadWork(ports.crm ?? failWith(missing('CRM')), parse(LeadJob, JOB_TYPES.lead, payload), ctx, { reference: ctx.job.reference, signal: ctx.signal }),
-  );
+  // The notification is enqueued after the ticket or lead exists (filed now, or found from an
+  // earlier attempt), before the job is recorded done: a crash in between re-runs the job, which
+  // finds its ticket and enqueues the same follow-up again, a no-op by its idempotency key.
+  handlers.register(JOB_TYPES.ticket, async (payload, ctx) => {
+    const input = parse(TicketJob, JOB_TYPES.ticket, payload);
+    const filed = await fileTicketWork(ports.ticketing ?? failWith(missing('ticketing system')), input, ctx, ctx.signal);
+    if (notifier) await announce(ctx, ticketNotification(input, filed));
+    return filed;
+  });
+  handlers.register(JOB_TYPES.lead, async (payload, ctx) => {
+    const job = parse(LeadJob, JOB_TYPES.lead, payload);
+    const saved = await saveLeadWork(ports.crm ?? failWith(missing('CRM')), job, ctx, { reference: ctx.job.reference, signal: ctx.signal });
+    if (notifier) await announce(ctx, leadNotification(job, saved));
+    return saved;
+  });
+  if (notifier) {
+    handlers.register(JOB_TYPES.notify, (payload, ctx) => sendNotificationWork(notifier, parse(NotifyJob, JOB_TYPES.notify, payload), ctx.job.reference, ctx, ctx.signal));
+  }
   handlers.register(JOB_TYPES.article, (payload, ctx) =>
     documentSolutionWork(ports.knowledgeBase ?? failWith(missing('knowledge base')), ports.ticketing, parse(ArticleJob, JOB_TYPES.article, payload), ctx, ctx.signal),
   );

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../observability/logger';
 import { AppError } from '../errors';
-import { describeError, retryDelay, type CreateGuard, type JobHandlers, type RetrySchedule } from './jobs';
+import { describeError, retryDelay, type CreateGuard, type FollowUp, type JobHandlers, type RetrySchedule } from './jobs';
 import { LeaseKeeper } from './lease';
 import { DEFAULT_LEASE_MS } from './config';
 import type { Job, Outbox } from './outbox';
@@ -63,7 +63,8 @@ export class JobRunner {
       } else {
         lease.start();
         try {
-          const result = await handler(job.payload, { job, signal: lease.signal, ...this.createGuard(job) });
+          const enqueueFollowUp = (f: FollowUp) => this.enqueueFollowUp(job, f, lease.signal);
+          const result = await handler(job.payload, { job, signal: lease.signal, enqueueFollowUp, ...this.createGuard(job) });
           await lease.stop();
           const mine = await this.outbox.complete(job, result);
           outcome = mine ? { status: 'done', job: { ...job, status: 'done', result }, result } : { status: 'skipped', job };
@@ -91,6 +92,11 @@ export class JobRunner {
     };
   }
 
+  private async enqueueFollowUp(job: Job, f: FollowUp, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    await this.outbox.enqueue(this.outbox.store, { type: f.type, payload: f.payload, idempotencyKey: followUpKey(job.reference, f.key) });
+  }
+
   private async failed(job: Job, err: unknown): Promise<RunOutcome> {
     const retryIn = retryDelay(job.attempts, err, this.opts.schedule);
     const status = await this.outbox.fail(job, describeError(err), retryIn);
@@ -100,4 +106,9 @@ export class JobRunner {
     else this.opts.logger?.warn('job attempt failed; will retry', { ...log, retryInMs: retryIn });
     return status === 'dead' ? { status: 'dead', job: { ...job, status }, error: err } : { status: 'retrying', job: { ...job, status }, error: err };
   }
+}
+
+/** The idempotency key of a job's follow-up: one per job and key, however often the job runs. */
+export function followUpKey(reference: string, key: string): string {
+  return `${reference}:${key}`;
 }

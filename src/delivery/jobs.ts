@@ -41,8 +41,21 @@ export class AwaitingConsistency extends AppError {
   }
 }
 
+/** A job that follows from this one once its effect exists (a notification about the ticket it filed). */
+export interface FollowUp {
+  type: string;
+  payload: unknown;
+  /** Tells this job's follow-ups apart; with the job's reference it is the follow-up's idempotency key. */
+  key: string;
+}
+
 export interface JobContext extends CreateGuard {
   job: Job;
+  /**
+   * Writes the follow-up to the same outbox. Every attempt that gets this far writes the same
+   * one (its key is this job's), so a retried or taken-over job never adds a second.
+   */
+  enqueueFollowUp(followUp: FollowUp): Promise<void>;
   /**
    * Aborts when this attempt lost its lease on the job (taken over, or the store unreachable
    * for too long): no vendor call may start after that, since another holder may be making it.
