@@ -13,6 +13,7 @@ import { AppError } from '../errors';
 import type { Workflow } from '../ports/workflow';
 import type { Delivery, Submitted } from './delivery';
 import { JOB_TYPES, TicketJob, documentSolutionWork, fileTicketWork, saveLeadWork, type ArticleJob, type DeliveryPorts, type LeadJob } from './handlers';
+import { LEAD_PROPERTIES_JOB, recordPropertiesWork, type LeadPropertiesJob } from './contact-properties';
 import { UNGUARDED } from './jobs';
 
 export interface ActionPorts {
@@ -67,6 +68,18 @@ function crmPort(system: CrmSystem, delivery: Delivery | undefined): Crm {
       const submitted = await delivery.submit({ type: JOB_TYPES.lead, payload: job, idempotencyKey: requestKey });
       return handed(submitted, (r) => ({ id: field(r, 'id') ?? '' }));
     },
+    // A read: asked of the CRM at once, never queued (a pipeline from minutes ago is no answer).
+    ...(system.pipeline ? { pipeline: (owner) => system.pipeline!(owner) } : {}),
+    ...(system.updateContactProperties
+      ? {
+          async recordContactProperties(email, properties, requestKey) {
+            const job: LeadPropertiesJob = { email, properties };
+            const asRecorded = (r: unknown) => ({ found: (r as { found?: unknown } | null)?.found === true });
+            if (!delivery) return done(asRecorded(await recordPropertiesWork(system, job)));
+            return handed(await delivery.submit({ type: LEAD_PROPERTIES_JOB, payload: job, idempotencyKey: requestKey }), asRecorded);
+          },
+        }
+      : {}),
   };
 }
 
