@@ -18,7 +18,7 @@
  *   found, so it is assumed to arrive with it (refusing it below 3.16 only costs that event).
  */
 import type { EventName } from './events';
-import { compareRasaVersions, parseRasaVersion, rasaVersion, type RasaVersion } from './rasa-version';
+import { compareRasaVersions, formatRasaVersion, parseRasaVersion, rasaVersion, type RasaVersion } from './rasa-version';
 
 export interface EventSupportRow {
   /** The first Rasa version that accepts these events. */
@@ -74,4 +74,14 @@ export function splitByRasaSupport<E extends { event: string }>(events: readonly
   const refused = events.filter((e) => !rasaAcceptsEvent(v, e.event));
   if (refused.length === 0) return { accepted: events, refused };
   return { accepted: events.filter((e) => rasaAcceptsEvent(v, e.event)), refused };
+}
+
+/** Why these events cannot go to that Rasa, in one sentence for a developer (test kit, `call`). */
+export function describeRefusedEvents(action: string, refused: readonly { event: string }[], version: RasaVersion | null): string {
+  const reasons = [...new Set(refused.map((e) => e.event))].map((name) => {
+    const since = eventSupportedSince(name);
+    return since === null ? `${name} (no Rasa version accepts it)` : `${name} (accepted from Rasa ${formatRasaVersion(since)})`;
+  });
+  const who = version === null ? 'Rasa' : `Rasa ${formatRasaVersion(version)}`;
+  return `action '${action}' returned events ${who} rejects: ${reasons.join(', ')}; Rasa drops all of an action's events when one is rejected, so the server would hold these back`;
 }

@@ -12,6 +12,8 @@ import type { Action, ActionServices } from './action';
 import { Executor } from './executor';
 import { ActionRegistry } from './registry';
 import { SlotSet } from './events';
+import { describeRefusedEvents, splitByRasaSupport } from '../protocol/event-support';
+import { parseRasaVersion } from '../protocol/rasa-version';
 
 export interface TrackerSpec {
   senderId?: string;
@@ -70,6 +72,12 @@ export interface RunOptions extends TrackerSpec {
   tracker?: TrackerState;
   domain?: Domain | null;
   services?: ActionServices;
+  /**
+   * The Rasa version the assistant runs, e.g. '3.6.21'. An event that version's response schema
+   * rejects fails the run (the server would hold it back). Default: the newest Rasa, which still
+   * fails an event type no Rasa knows.
+   */
+  rasaVersion?: string;
 }
 
 export interface RunOutcome {
@@ -83,7 +91,11 @@ export interface RunOutcome {
 
 export async function runAction(action: Action, opts: RunOptions = {}): Promise<RunOutcome> {
   const executor = new Executor(new ActionRegistry().register(action), opts.services ?? {});
+  const rasaVersion = parseRasaVersion(opts.rasaVersion);
+  if (opts.rasaVersion !== undefined && rasaVersion === null) throw new Error(`rasaVersion '${opts.rasaVersion}' is not a Rasa version (like 3.6.21)`);
   const out = await executor.execute(action, { tracker: opts.tracker ?? buildTracker(opts), domain: opts.domain ?? null });
+  const { refused } = splitByRasaSupport(out.events, opts.rasaVersion);
+  if (refused.length > 0) throw new Error(describeRefusedEvents(action.name, refused, rasaVersion));
   const slotsSet: Record<string, unknown> = {};
   for (const e of out.events) if (e.event === 'slot') slotsSet[e.name] = e.value;
   return { events: out.events, responses: out.responses, texts: out.responses.map((r) => r.text), slotsSet };

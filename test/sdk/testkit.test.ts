@@ -1,6 +1,7 @@
 import { TrackerStateSchema } from '../../src/protocol/request';
 import { defineAction } from '../../src/sdk/action';
-import { SlotSet } from '../../src/sdk/events';
+import type { RasaEvent } from '../../src/protocol/events';
+import { SessionEnded, SlotSet } from '../../src/sdk/events';
 import { Tracker } from '../../src/sdk/tracker';
 import { buildTracker, formDomain, runAction } from '../../src/sdk/testkit';
 
@@ -103,5 +104,29 @@ describe('formDomain', () => {
   it('declares one form with its required slots, keeping other domain keys', () => {
     expect(formDomain('trip_form', ['origin', 'destination'])).toEqual({ forms: { trip_form: { required_slots: ['origin', 'destination'] } } });
     expect(formDomain('f', ['a'], { responses: { utter_ask_a: [] } })).toEqual({ responses: { utter_ask_a: [] }, forms: { f: { required_slots: ['a'] } } });
+  });
+});
+
+describe('runAction refuses events the assistant’s Rasa would reject', () => {
+  const ending = defineAction({ name: 'action_end', run: () => [SlotSet('done', true), SessionEnded()] });
+
+  it('session_ended under Rasa 3.6: the run fails, naming the event and the first Rasa that accepts it', async () => {
+    await expect(runAction(ending, { rasaVersion: '3.6.21' })).rejects.toThrow(
+      "action 'action_end' returned events Rasa 3.6.21 rejects: session_ended (accepted from Rasa 3.16.0)",
+    );
+  });
+
+  it('the same action passes for Rasa 3.16, and by default (the newest Rasa)', async () => {
+    expect((await runAction(ending, { rasaVersion: '3.16.0' })).events.map((e) => e.event)).toEqual(['slot', 'session_ended']);
+    expect((await runAction(ending)).events).toHaveLength(2);
+  });
+
+  it('an event type no Rasa knows fails even without a version', async () => {
+    const odd = defineAction({ name: 'action_odd', run: () => [{ event: 'slot_sett', timestamp: null } as unknown as RasaEvent] });
+    await expect(runAction(odd)).rejects.toThrow('slot_sett (no Rasa version accepts it)');
+  });
+
+  it('a version that is not one is a mistake in the test', async () => {
+    await expect(runAction(ending, { rasaVersion: 'three' })).rejects.toThrow("rasaVersion 'three' is not a Rasa version");
   });
 });

@@ -43,6 +43,7 @@ Commands:
       --intent name            The latest message's intent.
       --metadata JSON          Metadata of the latest message (e.g. an identity token).
       --domain path            Domain file or folder (default: ./domain.yml, else ./domain/, else none).
+      --rasa-version x.y.z     Fail when the action returns an event that Rasa version rejects (default: the newest).
   check                      Compare the Rasa domain with the registered actions; non-zero exit on a mismatch.
       --domain path            Domain file or folder (default: ./domain.yml, else ./domain/).
   worker                     Deliver outbox jobs (from RabbitMQ when AMQP_URL is set, else by polling the database).
@@ -67,6 +68,7 @@ const HELP: Record<string, () => string> = {
   jobs: () => `Usage: actionbridge jobs <subcommand> [options]\n\n${JOBS_USAGE}`,
   audit: () => `Usage: actionbridge audit <subcommand> [options]\n\n${AUDIT_USAGE}`,
   data: () => `Usage: actionbridge data <subcommand> [options]\n\n${DATA_USAGE}`,
+  types: () => `Usage: actionbridge types [options]\n\n${TYPES_USAGE}`,
 };
 
 /** Parses a command's flags; a mistake is told with that command's usage (exit 2). */
@@ -209,6 +211,7 @@ async function call(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
       intent: { type: 'string' },
       metadata: { type: 'string' },
       domain: { type: 'string' },
+      'rasa-version': { type: 'string' },
     },
   });
   const name = positionals[0];
@@ -246,6 +249,7 @@ async function call(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
     metadata,
     domain,
     services: built.services,
+    rasaVersion: values['rasa-version'],
   }).finally(() => built.close());
   io.out(JSON.stringify({ events: out.events, responses: out.responses }, null, 2));
   return 0;

@@ -193,6 +193,23 @@ describe('actionbridge CLI', () => {
       expect(await domainActions()).toEqual(['action_latest']);
     });
 
+    it('--rasa-version refuses an event that Rasa rejects, naming it; the newest Rasa takes it', async () => {
+      const ending = path.join(tmp, 'ending');
+      fs.mkdirSync(ending, { recursive: true });
+      fs.writeFileSync(
+        path.join(ending, 'ending.js'),
+        "module.exports = { name: 'action_end_session', kind: 'action', slotNames: [], run: async () => [" +
+          "{ event: 'slot', name: 'done', value: true, timestamp: null }, { event: 'session_ended', metadata: null, timestamp: null }] };\n",
+      );
+      const old = await run(['call', 'action_end_session', '--actions', ending, '--rasa-version', '3.6.21']);
+      expect(old.code).toBe(1);
+      expect(old.err).toContain("action 'action_end_session' returned events Rasa 3.6.21 rejects: session_ended (accepted from Rasa 3.16.0)");
+      expect(old.out).toBe('');
+      const newest = await run(['call', 'action_end_session', '--actions', ending]);
+      expect(newest.code).toBe(0);
+      expect((JSON.parse(newest.out) as { events: { event: string }[] }).events.map((e) => e.event)).toEqual(['slot', 'session_ended']);
+    });
+
     it('an unknown action → exit 1 with the registered names', async () => {
       const r = await run(['call', 'action_nope']);
       expect(r.code).toBe(1);

@@ -129,6 +129,20 @@ describe('actionbridge types', () => {
     expect(compile(files)).toEqual([]);
   }, 120_000);
 
+  it('--help prints its usage and writes nothing', async () => {
+    const cwd = process.cwd();
+    const folder = fs.mkdtempSync(path.join(tmp, 'help-'));
+    process.chdir(folder);
+    try {
+      const r = await run(['types', '--help']);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('--out path');
+      expect(fs.readdirSync(folder)).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('needs a domain: none in the working folder and no --domain → usage error', async () => {
     const cwd = process.cwd();
     process.chdir(fs.mkdtempSync(path.join(tmp, 'empty-')));
