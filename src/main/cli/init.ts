@@ -62,6 +62,8 @@ const TSCONFIG = `${JSON.stringify(
       moduleResolution: 'node16',
       strict: true,
       esModuleInterop: true,
+      // ts-jest compiles file by file under node16 modules; `npx tsc` checks the whole folder.
+      isolatedModules: true,
       skipLibCheck: false,
       noEmit: true,
       types: ['node', 'jest'],
@@ -132,6 +134,7 @@ export function initCommand(args: string[], io: Io, cwd: string = process.cwd())
       '',
       'Next:',
       `  ${DEV_INSTALL}`,
+      '  npx tsc                                        # type-check the actions and their tests',
       '  npx jest                                       # the example test, through actionbridge/testkit',
       '  npx actionbridge serve --actions ./actions     # the action server on http://localhost:5055/webhook',
     ].join('\n'),
