@@ -65,12 +65,19 @@ export interface EventSplit<E> {
   refused: E[];
 }
 
+/** One Rasa deployment sends the same version string on every call: parse it once. */
+let lastVersion: { text: unknown; parsed: RasaVersion | null } = { text: undefined, parsed: null };
+function parsedVersion(text: unknown): RasaVersion | null {
+  if (text !== lastVersion.text) lastVersion = { text, parsed: parseRasaVersion(text) };
+  return lastVersion.parsed;
+}
+
 /**
  * Splits an action's events into those the Rasa that sent `version` accepts and those it would
  * reject. When none is refused, `accepted` is the list passed in (the common case costs no copy).
  */
 export function splitByRasaSupport<E extends { event: string }>(events: readonly E[], version: unknown): EventSplit<E> {
-  const v = parseRasaVersion(version);
+  const v = parsedVersion(version);
   const refused = events.filter((e) => !rasaAcceptsEvent(v, e.event));
   if (refused.length === 0) return { accepted: events, refused };
   return { accepted: events.filter((e) => rasaAcceptsEvent(v, e.event)), refused };
