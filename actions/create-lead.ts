@@ -24,7 +24,8 @@ export const createLead = defineAction({
     const first = slots.lead_name.split(/\s+/)[0];
     const lead = { name: slots.lead_name, email: slots.lead_email, company: slots.lead_company, interest: slots.lead_interest, source: 'Chatbot' };
     const activity = {
-      subject: `Chatbot conversation${slots.lead_interest ? `: ${slots.lead_interest}` : ''}`.slice(0, 255),
+      // Whole: each CRM cuts it to its own limit without breaking a character.
+      subject: `Chatbot conversation${slots.lead_interest ? `: ${slots.lead_interest}` : ''}`,
       body: conversationExcerpt(tracker) || `Lead captured by the chatbot (${slots.lead_email}).`,
     };
     const what = slots.lead_interest ? ` about ${slots.lead_interest}` : '';

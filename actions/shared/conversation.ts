@@ -15,7 +15,13 @@ export function conversationExcerpt(tracker: Tracker, maxTurns = MAX_TURNS): str
   }
   let out = lines.slice(-maxTurns).join('\n');
   // Keep the end: the latest turns say most about the request.
-  if (out.length > MAX_CHARS) out = `…${out.slice(out.length - MAX_CHARS + 1)}`;
+  if (out.length > MAX_CHARS) {
+    let from = out.length - MAX_CHARS + 1;
+    // Never start inside a surrogate pair: a lone half is not text any vendor accepts.
+    const unit = out.charCodeAt(from);
+    if (unit >= 0xdc00 && unit <= 0xdfff) from += 1;
+    out = `…${out.slice(from)}`;
+  }
   return out;
 }
 

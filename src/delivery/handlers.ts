@@ -14,6 +14,7 @@ import type { WorkflowSystem } from '../ports/workflow';
 import { NOTIFY_EVENTS, type Notifier } from '../ports/notifier';
 import { AppError } from '../errors';
 import { believeMiss, sendRecordedCreate } from './create-once';
+import { registerContactPropertyJobs } from './contact-properties';
 import { JobHandlers, UNGUARDED, type CreateGuard, type JobContext } from './jobs';
 import type { CreateAttempt } from './outbox';
 
@@ -161,21 +162,21 @@ function madeByEarlierAttempt(record: { id: string; reference?: string }, previo
   return previous.createdId === null || previous.createdId === record.id;
 }
 
-/** Enough of each detail for the team to act on; a longer one would only make the note fail its CRM's limits. */
-const MAX_DETAIL = 500;
-
+/**
+ * Every detail in full: this note is the only place they live. Each CRM keeps within its own
+ * limits (cutting at character boundaries, splitting a long body over several notes).
+ */
 function detailsNote(job: LeadJob): ActivityInput {
-  const clip = (s: string) => (s.length > MAX_DETAIL ? `${s.slice(0, MAX_DETAIL - 1)}…` : s);
   const { name, email, company, interest } = job.lead;
   const lines = [
     'Someone in a chat gave this email address again, with the details below. They were not verified, so the record was left as it was.',
-    `Name: ${clip(name)}`,
-    `Email: ${clip(email)}`,
-    ...(company ? [`Company: ${clip(company)}`] : []),
-    ...(interest ? [`Interested in: ${clip(interest)}`] : []),
+    `Name: ${name}`,
+    `Email: ${email}`,
+    ...(company ? [`Company: ${company}`] : []),
+    ...(interest ? [`Interested in: ${interest}`] : []),
   ];
   const body = job.activity?.body ? `${lines.join('\n')}\n\n${job.activity.body}` : lines.join('\n');
-  return { subject: `Chatbot: details given for a known email${interest ? ` (${clip(interest)})` : ''}`.slice(0, 255), body };
+  return { subject: `Chatbot: details given for a known email${interest ? ` (${interest})` : ''}`, body };
 }
 
 /**
@@ -294,6 +295,7 @@ export function deliveryHandlers(ports: DeliveryPorts): JobHandlers {
   if (notifier) {
     handlers.register(JOB_TYPES.notify, (payload, ctx) => sendNotificationWork(notifier, parse(NotifyJob, JOB_TYPES.notify, payload), ctx.job.reference, ctx, ctx.signal));
   }
+  registerContactPropertyJobs(handlers, ports.crm);
   handlers.register(JOB_TYPES.article, (payload, ctx) =>
     documentSolutionWork(ports.knowledgeBase ?? failWith(missing('knowledge base')), ports.ticketing, parse(ArticleJob, JOB_TYPES.article, payload), ctx, ctx.signal),
   );

@@ -16,6 +16,7 @@ import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '..
 import type { Gateway } from '../kit/gateway';
 import type { ActivityInput, CreatedLead, CreateLeadOptions, CrmSystem, CrmPerson, LeadInput } from '../../ports/crm';
 import { splitName } from '../names';
+import { clip, normalizeNewlines, splitText } from '../kit/text';
 import type { HubspotConfig } from './config';
 
 export const HUBSPOT = 'hubspot';
@@ -105,24 +106,51 @@ export class HubspotCrm implements CrmSystem {
     }
   }
 
+  /** A note on the contact; a body longer than a note holds becomes several, numbered. */
   async logActivity(personId: string, activity: ActivityInput): Promise<{ id: string }> {
-    const body = `<p><strong>${escapeHtml(activity.subject)}</strong></p>${activity.body
-      .split('\n')
-      .map((line) => `<p>${escapeHtml(line)}</p>`)
-      .join('')}`;
-    const note = await this.gateway.call(
-      HUBSPOT,
-      'createNote',
-      () =>
-        this.client.crm.objects.notes.basicApi.create({
-          properties: { hs_note_body: body, hs_timestamp: (activity.at ?? new Date()).toISOString() },
-          associations: [
-            { to: { id: personId }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: NOTE_TO_CONTACT }] },
-          ],
-        }),
-      { idempotent: false },
-    );
-    return { id: expectShape(HUBSPOT, 'create note', HsObject, note).id };
+    const subject = clip(normalizeNewlines(activity.subject), SUBJECT_MAX);
+    const bodies = noteBodies(subject, normalizeNewlines(activity.body));
+    let first: string | undefined;
+    for (const body of bodies) {
+      const note = await this.gateway.call(
+        HUBSPOT,
+        'createNote',
+        () =>
+          this.client.crm.objects.notes.basicApi.create({
+            properties: { hs_note_body: body, hs_timestamp: (activity.at ?? new Date()).toISOString() },
+            associations: [
+              { to: { id: personId }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: NOTE_TO_CONTACT }] },
+            ],
+          }),
+        { idempotent: false },
+      );
+      first ??= expectShape(HUBSPOT, 'create note', HsObject, note).id;
+    }
+    return { id: first! };
+  }
+}
+
+/** HubSpot keeps a note body (HTML) of at most 65,536 characters. */
+const NOTE_BODY_MAX = 65_536;
+/** A heading, not a paragraph: the rest of a long subject is in the body anyway. */
+const SUBJECT_MAX = 500;
+
+function noteHtml(subject: string, body: string): string {
+  return `<p><strong>${escapeHtml(subject)}</strong></p>${body
+    .split('\n')
+    .map((line) => `<p>${escapeHtml(line)}</p>`)
+    .join('')}`;
+}
+
+/** The note bodies for one activity: one when it fits, else the text over several, each numbered. */
+function noteBodies(subject: string, body: string): string[] {
+  const whole = noteHtml(subject, body);
+  if (whole.length <= NOTE_BODY_MAX) return [whole];
+  // Escaping and paragraph tags grow the text; shrink the pieces until every one fits.
+  for (let size = Math.floor(NOTE_BODY_MAX / 2); ; size = Math.floor(size / 2)) {
+    const pieces = splitText(body, size);
+    const html = pieces.map((p, i) => noteHtml(`${subject} (part ${i + 1} of ${pieces.length})`, p));
+    if (html.every((h) => h.length <= NOTE_BODY_MAX)) return html;
   }
 }
 

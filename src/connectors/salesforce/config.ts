@@ -57,7 +57,8 @@ export function readSalesforceConfig(env: EnvReader): SalesforceConfig {
     accessToken,
     grant,
     apiVersion,
-    leadSource: env.get('SALESFORCE_LEAD_SOURCE') ?? 'Chatbot',
+    // A value of the standard Lead Source picklist; an org that added "Chatbot" can say so.
+    leadSource: env.get('SALESFORCE_LEAD_SOURCE') ?? 'Web',
     referenceField: readReferenceField(env),
   };
 }

@@ -20,6 +20,7 @@ import type { Gateway } from '../kit/gateway';
 import { registerSecret } from '../../observability/redact';
 import type { ActivityInput, CreatedLead, CreateLeadOptions, CrmSystem, CrmPerson, LeadInput } from '../../ports/crm';
 import { splitName } from '../names';
+import { clip, normalizeNewlines, splitText } from '../kit/text';
 import type { SalesforceConfig } from './config';
 
 export const SALESFORCE = 'salesforce';
@@ -73,6 +74,40 @@ export function normalizeSalesforceError(err: unknown): ConnectorError | undefin
   if (code === 'DUPLICATES_DETECTED' || code === 'DUPLICATE_VALUE') return new ConnectorError('conflict', e.message, { ...base, retry: 'never' });
   // Everything else Salesforce names is about the data we sent (REQUIRED_FIELD_MISSING, INVALID_EMAIL_ADDRESS, ...).
   return new ConnectorError('validation', e.message, { ...base, issues, retry: 'never' });
+}
+
+/** Field lengths of the standard Lead and Task (Salesforce's field reference), in UTF-16 units. */
+const LIMITS = { firstName: 40, lastName: 80, company: 255, email: 80, description: 32_000, taskSubject: 255, taskDescription: 32_000 } as const;
+
+/**
+ * The Lead's fields from what the user gave, each within its length; what had to be cut is
+ * returned in full so it can be kept elsewhere on the lead. An email cannot be cut: one longer
+ * than the field is refused, naming the field, before anything is sent.
+ */
+export function leadRecord(lead: LeadInput, leadSource: string): { record: Record<string, string>; clipped: string[] } {
+  if (lead.email.length > LIMITS.email) {
+    throw new ConnectorError('validation', `Salesforce keeps emails of at most ${LIMITS.email} characters.`, {
+      connector: SALESFORCE,
+      issues: [{ path: 'Email', message: `longer than ${LIMITS.email} characters` }],
+      retry: 'never',
+    });
+  }
+  const { first, last } = splitName(normalizeNewlines(lead.name));
+  const company = normalizeNewlines(lead.company || 'Unknown');
+  const description = lead.interest ? `Interested in: ${normalizeNewlines(lead.interest)}` : undefined;
+  const record: Record<string, string> = {
+    FirstName: clip(first, LIMITS.firstName),
+    LastName: clip(last, LIMITS.lastName),
+    Email: lead.email,
+    Company: clip(company, LIMITS.company),
+    LeadSource: leadSource,
+  };
+  if (description) record.Description = clip(description, LIMITS.description);
+  const clipped: string[] = [];
+  if (record.FirstName !== first || record.LastName !== last) clipped.push(`Name: ${normalizeNewlines(lead.name)}`);
+  if (record.Company !== company) clipped.push(`Company: ${company}`);
+  if (description && record.Description !== description) clipped.push(description);
+  return { record, clipped };
 }
 
 /** SOQL string literal: backslash and quote are the characters that need escaping. */
@@ -144,23 +179,34 @@ export class SalesforceCrm implements CrmSystem {
   }
 
   async createLead(lead: LeadInput, opts: CreateLeadOptions = {}): Promise<CreatedLead> {
-    const { first, last } = splitName(lead.name);
-    const record: Record<string, string> = { FirstName: first, LastName: last, Email: lead.email, Company: lead.company || 'Unknown', LeadSource: lead.source ?? this.config.leadSource };
-    if (lead.interest) record.Description = `Interested in: ${lead.interest}`;
+    const { record, clipped } = leadRecord(lead, this.config.leadSource);
     const ref = this.config.referenceField;
+    let id: string;
     if (ref && opts.reference) {
       const res = await this.call('upsertLead', () => this.conn.sobject('Lead').upsert({ ...record, [ref]: opts.reference }, ref), true, opts.signal);
-      return { id: this.checkSaved(res, 'upsert lead'), existed: false };
+      id = this.checkSaved(res, 'upsert lead');
+    } else {
+      const res = await this.call('createLead', () => this.conn.sobject('Lead').create(record), false, opts.signal);
+      id = this.checkSaved(res, 'create lead');
     }
-    const res = await this.call('createLead', () => this.conn.sobject('Lead').create(record), false, opts.signal);
-    return { id: this.checkSaved(res, 'create lead'), existed: false };
+    // What did not fit the Lead's fields is kept on it in full, in a Task.
+    if (clipped.length > 0) await this.logActivity(id, { subject: 'Chatbot: details in full', body: clipped.join('\n') });
+    return { id, existed: false };
   }
 
+  /** A completed Task on the record; a body longer than a Task holds becomes several, numbered. */
   async logActivity(personId: string, activity: ActivityInput): Promise<{ id: string }> {
     const at = activity.at ?? new Date();
-    const task = { Subject: activity.subject.slice(0, 255), WhoId: personId, Status: 'Completed', ActivityDate: at.toISOString().slice(0, 10), Description: activity.body };
-    const res = await this.call('createTask', () => this.conn.sobject('Task').create(task), false);
-    return { id: this.checkSaved(res, 'create task') };
+    const parts = splitText(normalizeNewlines(activity.body), LIMITS.taskDescription);
+    let first: string | undefined;
+    for (const [i, body] of parts.entries()) {
+      const suffix = parts.length > 1 ? ` (part ${i + 1} of ${parts.length})` : '';
+      const subject = `${clip(activity.subject, LIMITS.taskSubject - suffix.length)}${suffix}`;
+      const task = { Subject: subject, WhoId: personId, Status: 'Completed', ActivityDate: at.toISOString().slice(0, 10), Description: body };
+      const res = await this.call('createTask', () => this.conn.sobject('Task').create(task), false);
+      first ??= this.checkSaved(res, 'create task');
+    }
+    return { id: first! };
   }
 
   /** One gateway call, after making sure we hold a token. */

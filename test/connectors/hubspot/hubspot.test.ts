@@ -131,3 +131,42 @@ describe('HubSpot CRM through /webhook', () => {
     expect(hs.received('POST', '/crm/v3/objects/contacts')).toHaveLength(1);
   });
 });
+
+describe('HubSpot limits, with nothing the user wrote lost (#16)', () => {
+  let hs: FakeHubspot;
+  let h: Harness;
+  beforeEach(async () => {
+    hs = await new FakeHubspot().start();
+    h = await startHarness({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN: 'hubspot-token', HUBSPOT_BASE_URL: hs.url });
+  });
+  afterEach(async () => {
+    await h.close();
+    await hs.stop();
+  });
+
+  it('spreads an activity longer than a note holds over numbered notes, emoji whole, and every word kept', async () => {
+    const out = await h.call('action_create_lead', { slots: LEAD });
+    expect(out.texts[0]).toContain('Thanks, Ada!');
+    const contact = [...hs.contacts.keys()][0]!;
+    hs.notes.clear();
+    const said = `${'I need the 🚀 rocket plan & <everything> in it, '.repeat(1_800)}thanks`;
+    await h.ports.crm.logActivity(contact, { subject: 'Chatbot conversation', body: said });
+    const notes = [...hs.notes.values()].map((n) => n.properties.hs_note_body ?? '');
+    expect(notes.length).toBeGreaterThan(1);
+    expect(notes.every((b) => b.length <= 65_536)).toBe(true);
+    // The fake refuses lone surrogates, so every note was accepted whole; together they hold what was said.
+    const text = notes
+      .map((b) =>
+        b
+          .replace(/^<p><strong>.*?<\/strong><\/p>/, '')
+          .replace(/<\/p><p>/g, '\n')
+          .replace(/<\/?p>/g, '')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&'),
+      )
+      .join('');
+    expect(text.includes(said)).toBe(true);
+    expect(notes.map((b) => /<strong>.*\((part \d+ of \d+)\)<\/strong>/.exec(b)?.[1])).toEqual(notes.map((_, i) => `part ${i + 1} of ${notes.length}`));
+  });
+});

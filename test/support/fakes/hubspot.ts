@@ -23,6 +23,19 @@ const error = (status: number, category: string, message: string, extra: Record<
 });
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** HubSpot's limit on a single-line or multi-line text property value. */
+const PROPERTY_MAX = 65_536;
+
+/** What HubSpot refuses in any property value: text over its limit, or not well-formed. */
+function propertyProblem(props: Record<string, string>): FakeReply | undefined {
+  for (const [name, value] of Object.entries(props)) {
+    if (typeof value !== 'string') continue;
+    if (LONE_SURROGATE.test(value)) return error(400, 'VALIDATION_ERROR', `Invalid input JSON on line 1: invalid UTF-16 in ${name}`);
+    if (value.length > PROPERTY_MAX) return error(400, 'VALIDATION_ERROR', `Property values were not valid: ${name} is longer than ${PROPERTY_MAX} characters`);
+  }
+  return undefined;
+}
 
 export class FakeHubspot extends FakeHttpServer {
   readonly contacts = new Map<string, HsRecord>();
@@ -51,6 +64,8 @@ export class FakeHubspot extends FakeHttpServer {
     }
     if (req.method === 'POST' && req.path === '/crm/v3/objects/contacts') {
       const props = body.properties ?? {};
+      const problem = propertyProblem(props);
+      if (problem) return problem;
       if (props.email !== undefined && !EMAIL.test(props.email)) {
         return error(400, 'VALIDATION_ERROR', `Property values were not valid: [{"isValid":false,"message":"Email address ${props.email} is invalid","error":"INVALID_EMAIL","name":"email"}]`, {
           errors: [{ message: `Email address ${props.email} is invalid`, code: 'INVALID_EMAIL', context: { propertyName: ['email'] } }],
@@ -81,6 +96,8 @@ export class FakeHubspot extends FakeHttpServer {
     }
     if (req.method === 'POST' && req.path === '/crm/v3/objects/notes') {
       const props = body.properties ?? {};
+      const problem = propertyProblem(props);
+      if (problem) return problem;
       // As documented: hs_timestamp is required, the body holds at most 65,536 characters, and
       // an association must point at a record that exists.
       if (!props.hs_timestamp) return error(400, 'VALIDATION_ERROR', 'Property values were not valid: hs_timestamp is required');

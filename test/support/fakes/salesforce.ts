@@ -17,6 +17,22 @@ export interface FakeSalesforceApp {
   password?: string;
 }
 
+/** Lengths of the standard Lead fields we write, as Salesforce's field reference gives them. */
+const LEAD_LENGTHS: Record<string, number> = { FirstName: 40, LastName: 80, Company: 255, Email: 80, Title: 128, LeadSource: 40, Description: 32_000 };
+
+/** Salesforce counts characters as JavaScript does, and refuses text that is not well-formed. */
+function leadFieldProblem(body: Record<string, unknown>): FakeReply | undefined {
+  for (const [field, value] of Object.entries(body)) {
+    if (typeof value !== 'string') continue;
+    if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) {
+      return sfError(400, 'JSON_PARSER_ERROR', `Invalid UTF-16 in ${field}`, [field]);
+    }
+    const max = LEAD_LENGTHS[field];
+    if (max !== undefined && value.length > max) return sfError(400, 'STRING_TOO_LONG', `${field}: data value too large: ${value.slice(0, 20)}... (max length=${max})`, [field]);
+  }
+  return undefined;
+}
+
 const sfError = (status: number, errorCode: string, message: string, fields: string[] = []): FakeReply => ({ status, body: [{ message, errorCode, fields }] });
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -25,6 +41,8 @@ export class FakeSalesforce extends FakeHttpServer {
   readonly tasks = new Map<string, Record<string, unknown>>();
   /** Custom fields of the Lead marked External ID (and Unique). */
   externalIdFields = ['ActionBridge_Reference__c'];
+  /** Set: Lead Source is a restricted picklist with these values (by default it is not restricted). */
+  restrictedLeadSources?: string[];
   /** How long a new lead stays invisible to SOQL. */
   queryLagMs = 0;
   private readonly createdAt = new Map<string, number>();
@@ -65,6 +83,8 @@ export class FakeSalesforce extends FakeHttpServer {
     if (req.method === 'PATCH' && lead) {
       const rec = this.leads.get(lead[1]!);
       if (!rec) return sfError(404, 'NOT_FOUND', 'Provided external ID field does not exist or is not accessible');
+      const problem = leadFieldProblem(req.body as Record<string, unknown>);
+      if (problem) return problem;
       Object.assign(rec, req.body as Record<string, unknown>);
       return { status: 204 };
     }
@@ -74,6 +94,8 @@ export class FakeSalesforce extends FakeHttpServer {
         return sfError(400, 'INVALID_CROSS_REFERENCE_KEY', 'Name ID: id value of incorrect type', ['WhoId']);
       }
       // Task.Subject holds 255 characters and Task.Description (Comments) 32,000.
+      const malformed = leadFieldProblem({ Subject: body.Subject, Description: body.Description });
+      if (malformed) return malformed;
       if (typeof body.Subject === 'string' && body.Subject.length > 255) return sfError(400, 'STRING_TOO_LONG', 'Subject: data value too large', ['Subject']);
       if (typeof body.Description === 'string' && body.Description.length > 32_000) return sfError(400, 'STRING_TOO_LONG', 'Comments: data value too large', ['Description']);
       const id = this.nextId('00T');
@@ -136,6 +158,8 @@ export class FakeSalesforce extends FakeHttpServer {
     if (matches.length > 1) return { status: 300, body: matches.map((l) => `/services/data/v59.0/sobjects/Lead/${String(l.Id)}`) };
     const existing = matches[0];
     if (existing) {
+      const problem = leadFieldProblem(body);
+      if (problem) return problem;
       Object.assign(existing, body);
       return { status: 200, body: { id: existing.Id, success: true, errors: [], created: false } };
     }
@@ -147,6 +171,11 @@ export class FakeSalesforce extends FakeHttpServer {
   private createLead(body: Record<string, unknown>): FakeReply {
     if (!body.LastName) return sfError(400, 'REQUIRED_FIELD_MISSING', 'Required fields are missing: [LastName]', ['LastName']);
     if (!body.Company) return sfError(400, 'REQUIRED_FIELD_MISSING', 'Required fields are missing: [Company]', ['Company']);
+    const problem = leadFieldProblem(body);
+    if (problem) return problem;
+    if (this.restrictedLeadSources && typeof body.LeadSource === 'string' && !this.restrictedLeadSources.includes(body.LeadSource)) {
+      return sfError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Lead Source: bad value for restricted picklist field: ${body.LeadSource}`, ['LeadSource']);
+    }
     if (typeof body.Email === 'string' && !EMAIL.test(body.Email)) return sfError(400, 'INVALID_EMAIL_ADDRESS', `Email: invalid email address: ${body.Email}`, ['Email']);
     const id = this.nextId('00Q');
     this.leads.set(id, { Id: id, ...body });
