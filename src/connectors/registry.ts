@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger';
 import type { CrmSystem } from '../ports/crm';
 import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
 import type { AssistantSystem } from '../ports/assistant';
+import type { EnrolmentSystem } from '../ports/enrolment';
 import type { Mailer } from '../ports/mailer';
 import type { Notifier } from '../ports/notifier';
 import type { TicketingSystem } from '../ports/ticketing';
@@ -28,6 +29,8 @@ import type { SlackNotifier } from './slack';
 import { TeamsNotifier } from './teams';
 import type { NotifyConfig } from './notify/config';
 import { RasaAssistant } from './rasa';
+import type { HubspotConfig } from './hubspot/config';
+import type { HubspotWorkflows } from './hubspot/workflows';
 
 export interface Systems {
   crm: CrmSystem;
@@ -40,6 +43,8 @@ export interface Systems {
   notifier?: Notifier;
   /** Rasa's HTTP API for proactive messages; present only when RASA_URL is configured. */
   assistant?: AssistantSystem;
+  /** Workflow enrolment: HubSpot as the CRM with HUBSPOT_WORKFLOW_ID set. */
+  enrolment?: EnrolmentSystem;
   gateway: Gateway;
 }
 
@@ -76,7 +81,19 @@ export function createSystems(config: ConnectorsConfig, opts: SystemsOptions): S
     : undefined;
   const notifier = config.notify ? createNotifier(config.notify, gateway) : undefined;
   const assistant = config.rasa ? new RasaAssistant(config.rasa, gateway) : undefined;
-  return { crm, ticketing, knowledgeBase, ...(workflow ? { workflow } : {}), ...(mailer ? { mailer } : {}), ...(assistant ? { assistant } : {}), ...(notifier ? { notifier } : {}), gateway };
+  const enrolment = enrolmentFor(config, gateway);
+  return { crm, ticketing, knowledgeBase, ...(workflow ? { workflow } : {}), ...(mailer ? { mailer } : {}), ...(assistant ? { assistant } : {}), ...(notifier ? { notifier } : {}), ...(enrolment ? { enrolment } : {}), gateway };
+}
+
+function enrolmentFor(config: ConnectorsConfig, gateway: Gateway): EnrolmentSystem | undefined {
+  if (config.crm.provider !== 'hubspot') return undefined;
+  const settings = config.crm.settings as HubspotConfig;
+  if (!settings.workflowId) return undefined;
+  const { workflowId } = settings;
+  return new (
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    requireOptional('@hubspot/api-client', 'HUBSPOT_WORKFLOW_ID', () => require('./hubspot/workflows')) as { HubspotWorkflows: typeof HubspotWorkflows }
+  ).HubspotWorkflows({ ...settings, workflowId }, gateway);
 }
 
 function createNotifier(notify: NotifyConfig, gateway: Gateway): Notifier {

@@ -13,6 +13,7 @@ import { AmqpProbe, queueReadiness } from './amqp-readiness';
 import type { DeliveryConfig } from './config';
 import { Delivery } from './delivery';
 import { deliveryHandlers, type DeliveryPorts } from './handlers';
+import { registerProactiveHandlers, type ProactivePorts } from './proactive';
 import { JobRunner, type RunOutcome } from './job-runner';
 import { LocalWorker } from './local-worker';
 import { Outbox, type OutboxCounts } from './outbox';
@@ -25,7 +26,7 @@ export interface DeliveryRuntimeOptions {
   /** Seals job payloads and results (DATA_ENCRYPTION_KEY); plaintext without it. */
   cipher?: FieldCipher;
   /** The company systems the jobs act on. */
-  ports: DeliveryPorts;
+  ports: DeliveryPorts & ProactivePorts;
   config: DeliveryConfig;
   logger?: Logger;
   /** False while background work should leave the store alone (embedded store not yet open). */
@@ -53,7 +54,7 @@ export interface DeliveryRuntime {
 export function createDeliveryRuntime(opts: DeliveryRuntimeOptions): DeliveryRuntime {
   const { config, logger } = opts;
   const outbox = new Outbox(opts.store, { maxAttempts: config.maxAttempts, cipher: opts.cipher });
-  const runner = new JobRunner(outbox, deliveryHandlers(opts.ports), {
+  const runner = new JobRunner(outbox, registerProactiveHandlers(deliveryHandlers(opts.ports), opts.ports), {
     leaseMs: config.leaseMs,
     schedule: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
     logger,

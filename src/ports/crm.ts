@@ -7,6 +7,7 @@
  * the team as an activity on that record instead.
  */
 import type { Handed } from './durable';
+import type { ReplyTo } from './ticketing';
 
 export interface LeadInput {
   /** Full name as the user gave it; adapters split it where the vendor wants first/last. */
@@ -84,7 +85,7 @@ export interface Crm extends CrmSales {
    * with the details given and the activity, leaving its fields alone. The outcome is the same
    * either way, so an action cannot tell the user which it was.
    */
-  saveLead(lead: LeadInput, activity: ActivityInput | undefined, requestKey: string): Promise<Handed<SavedLead>>;
+  saveLead(lead: LeadInput, activity: ActivityInput | undefined, requestKey: string, opts?: ReplyTo): Promise<Handed<SavedLead>>;
 }
 
 /**

@@ -100,13 +100,21 @@ export interface TicketingSystem {
   addComment(key: string, text: string): Promise<{ id: string }>;
 }
 
+/**
+ * The conversation to tell when the vendor reports on what was filed (a ticket resolved, a lead
+ * qualified): the sender id itself, kept by ActionBridge only, never sent to the vendor.
+ */
+export interface ReplyTo {
+  conversationId?: string;
+}
+
 export interface Ticketing {
   readonly provider: string;
   /**
    * Files the ticket once per `requestKey`: a re-sent call gets the first call's outcome, and a
    * retried delivery finds a ticket an earlier attempt made by `input.reference`.
    */
-  fileTicket(input: TicketInput & { reference: string }, requestKey: string): Promise<Handed<CreatedTicket>>;
+  fileTicket(input: TicketInput & { reference: string }, requestKey: string, opts?: ReplyTo): Promise<Handed<CreatedTicket>>;
   /**
    * Throws a not_found AppError when there is no such ticket, or when `asker` may not read it:
    * the two are one answer, so a key tells a stranger nothing.

@@ -6,6 +6,7 @@
  * this interface.
  */
 import type { Crm } from '../ports/crm';
+import type { Enrolment } from '../ports/enrolment';
 import type { AttemptBudget, IdentityVerifier } from '../ports/identity';
 import type { KnowledgeBase } from '../ports/knowledge-base';
 import type { Mailer } from '../ports/mailer';
@@ -24,6 +25,8 @@ export interface ActionServices {
   knowledgeBase?: KnowledgeBase;
   /** Present only when a workflow webhook is configured. */
   workflow?: Workflow;
+  /** Present only when the CRM can enrol contacts in a configured workflow (HUBSPOT_WORKFLOW_ID). */
+  enrolment?: Enrolment;
   /** Present only when a mail server (SMTP_URL) is configured. */
   mailer?: Mailer;
   /** One-time codes that approve a change someone proved only by knowing an email. */
