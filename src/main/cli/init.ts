@@ -68,7 +68,8 @@ const TSCONFIG = `${JSON.stringify(
       noEmit: true,
       types: ['node', 'jest'],
     },
-    include: ['actions'],
+    // domain.d.ts: what `actionbridge types` writes by default (slot and response names checked).
+    include: ['actions', 'domain.d.ts'],
   },
   null,
   2,
