@@ -46,6 +46,12 @@ const WINDOWS = {
 type Fault = keyof typeof WINDOWS;
 /** Every how many requests (creates, for the create faults) in its window a fault hits. */
 const SHARE: Record<Fault, number> = { serverErrors: 3, rateLimited: 1, hangs: 3, dropCreates: 2, lateCreates: 2, outage: 1 };
+/**
+ * A window that no request reached (every process's breaker open, or a machine so busy that
+ * nothing was sent) lasts until one does, at most this much longer: each breaker lets a probe
+ * through 30 s after it opened.
+ */
+const OVERTIME_S = 35;
 // rabbitmqctl takes seconds on a busy machine (10 s and more seen): the broker's moment comes early.
 const MOMENTS = { killWorker: 10, replaceWorker: 16, killServer: 18, closeBroker: 20, terminateBackends: 25 } as const;
 
@@ -163,12 +169,15 @@ describe('chaos at scale: 2 servers + 2 workers on PostgreSQL + RabbitMQ, vendor
     const t0 = Date.now();
     const now = () => (Date.now() - t0) / 1000;
     const faults: Record<Fault, number> = { serverErrors: 0, rateLimited: 0, hangs: 0, dropCreates: 0, lateCreates: 0, outage: 0 };
+    const firstHit: Partial<Record<Fault, number>> = {};
     const seen: Record<Fault, number> = { serverErrors: 0, rateLimited: 0, hangs: 0, dropCreates: 0, lateCreates: 0, outage: 0 };
     /** Whether this request (one `also` accepts) gets the fault: inside its window, its share; counted. */
     const hit = (fault: Fault, also = true): boolean => {
-      if (!also || now() < WINDOWS[fault][0] || now() >= WINDOWS[fault][1]) return false;
+      const [from, to] = WINDOWS[fault];
+      const until = faults[fault] > 0 ? to : to + OVERTIME_S;
+      if (!also || now() < from || now() >= until) return false;
       if (++seen[fault] % SHARE[fault] !== 0) return false;
-      faults[fault]++;
+      if (faults[fault]++ === 0) firstHit[fault] = now();
       return true;
     };
     const jiraError = (status: number, message: string) => ({ status, body: { errorMessages: [message], errors: {} } });
@@ -318,7 +327,7 @@ describe('chaos at scale: 2 servers + 2 workers on PostgreSQL + RabbitMQ, vendor
       ` creates=${jira.requests.filter(CREATE).length} requests=${jira.requests.length}` +
       ` retriedJobs=${rows.filter((r) => r.attempts > 1).length} maxAttempts=${Math.max(0, ...rows.map((r) => r.attempts))} foundAtVerification=${rows.filter((r) => r.found).length}` +
       ` failedTries: ${histogram(failures)}` +
-      ` faults: ${Object.entries(faults).map(([k, v]) => `${k}=${v}`).join(' ')}` +
+      ` faults: ${Object.entries(faults).map(([k, v]) => `${k}=${v}(from ${firstHit[k as Fault]?.toFixed(1) ?? '-'}s)`).join(' ')}` +
       ` | ${events.join(', ')} | streamed ${streamedS.toFixed(0)}s, drained ${drainedS.toFixed(0)}s`;
     console.log(summary);
 
