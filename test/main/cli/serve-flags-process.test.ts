@@ -79,15 +79,18 @@ async function eventually(check: () => Promise<boolean>, tries = 300): Promise<b
 }
 
 describe('--help and --version', () => {
-  it.each(['serve', 'worker', 'list', 'call', 'check', 'jobs', 'audit', 'data'])('%s --help prints usage and exits 0 without starting anything', async (command) => {
+  it.each(['serve', 'worker', 'list', 'call', 'check', 'jobs', 'audit', 'data', 'init', 'types'])('%s --help prints usage and exits 0 without starting anything', async (command) => {
     // A database that is down: a command that tried to reach it would hang or fail.
     const port = await closedPort();
-    const p = cli([command, '--help', '-p', '1'], { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/none`, PORT: '0' });
+    const p = cli([command, '--help'], { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/none`, PORT: '0' });
     expect(await p.exited).toBe(0);
     expect(p.stdout()).toMatch(/Usage: actionbridge/);
     expect(p.stdout()).not.toContain('ActionBridge listening');
     expect(p.stderr()).toBe('');
     expect(fs.existsSync(path.join(project, 'data'))).toBe(false);
+    // Nothing written into the working folder either (init scaffolds there, types writes there).
+    expect(fs.readdirSync(project).sort()).toEqual(['actions', 'node_modules']);
+    expect(fs.readdirSync(path.join(project, 'actions'))).toEqual([]);
   });
 
   it('--version prints the package version', async () => {
