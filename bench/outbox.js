@@ -114,8 +114,8 @@ function perTicket(after, before, tickets) {
   return out;
 }
 
-async function statusCounts(schema, table = 'outbox_jobs') {
-  const { rows } = await schema.query(`SELECT status, count(*)::int AS n FROM ${table} GROUP BY status`);
+async function statusCounts(schema) {
+  const { rows } = await schema.query('SELECT status, count(*)::int AS n FROM outbox_jobs GROUP BY status');
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
