@@ -14,10 +14,11 @@ import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/
 import { z } from 'zod';
 import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
-import type { ActivityInput, CreatedLead, CreateLeadOptions, CrmSystem, CrmPerson, LeadInput } from '../../ports/crm';
+import type { ActivityInput, ContactProperties, CreatedLead, CreateLeadOptions, CrmSystem, CrmPerson, LeadInput, PipelineOwner, PipelineSummary } from '../../ports/crm';
 import { splitName } from '../names';
 import { clip, normalizeNewlines, splitText } from '../kit/text';
-import type { HubspotConfig } from './config';
+import { DEFAULT_CONTACT_PROPERTY_NAMES, type HubspotConfig } from './config';
+import { hubspotPipeline, updateHubspotContactProperties } from './sales';
 
 export const HUBSPOT = 'hubspot';
 /** HubSpot-defined association type: note → contact. */
@@ -56,7 +57,7 @@ export class HubspotCrm implements CrmSystem {
   private readonly client: Client;
 
   constructor(
-    config: HubspotConfig,
+    private readonly config: HubspotConfig,
     private readonly gateway: Gateway,
   ) {
     // HubSpot's private-app limit on the smallest plans: 100 requests per 10 seconds.
@@ -104,6 +105,16 @@ export class HubspotCrm implements CrmSystem {
       if (named) return { id: named, existed: true };
       throw err;
     }
+  }
+
+  /** Open deals of the owner with that email, by stage (sales.ts). */
+  async pipeline(owner: PipelineOwner): Promise<PipelineSummary> {
+    return hubspotPipeline({ connector: HUBSPOT, client: this.client, gateway: this.gateway }, owner);
+  }
+
+  async updateContactProperties(email: string, properties: ContactProperties, opts: { signal?: AbortSignal } = {}): Promise<{ id: string } | null> {
+    const names = this.config.contactPropertyNames ?? DEFAULT_CONTACT_PROPERTY_NAMES;
+    return updateHubspotContactProperties({ connector: HUBSPOT, client: this.client, gateway: this.gateway }, email, properties, names, opts.signal);
   }
 
   /** A note on the contact; a body longer than a note holds becomes several, numbered. */

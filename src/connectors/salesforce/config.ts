@@ -5,6 +5,7 @@
  * and the connected app renews it after a 401.
  */
 import type { EnvReader } from '../../config/env';
+import { DEFAULT_LEAD_PROPERTY_FIELDS, type LeadPropertyFields } from './sales';
 
 export interface SalesforceGrant {
   clientId: string;
@@ -27,6 +28,8 @@ export interface SalesforceConfig {
    * lead. `none`: plain creates, verified by email before they are repeated.
    */
   referenceField?: string;
+  /** The Lead's custom fields a user's product interest and preferred contact time are written to. */
+  leadPropertyFields?: LeadPropertyFields;
 }
 
 export function readSalesforceConfig(env: EnvReader): SalesforceConfig {
@@ -60,6 +63,7 @@ export function readSalesforceConfig(env: EnvReader): SalesforceConfig {
     // A value of the standard Lead Source picklist; an org that added "Chatbot" can say so.
     leadSource: env.get('SALESFORCE_LEAD_SOURCE') ?? 'Web',
     referenceField: readReferenceField(env),
+    leadPropertyFields: readLeadPropertyFields(env),
   };
 }
 
@@ -73,4 +77,16 @@ function readReferenceField(env: EnvReader): string | undefined {
   if (raw.toLowerCase() === 'none') return undefined;
   if (!API_NAME.test(raw)) env.problems.push(`SALESFORCE_LEAD_REFERENCE_FIELD: '${raw}' is not a Salesforce field name such as ${DEFAULT_REFERENCE_FIELD} (or none)`);
   return raw;
+}
+
+function readLeadPropertyFields(env: EnvReader): LeadPropertyFields {
+  const field = (name: string, fallback: string) => {
+    const raw = env.get(name) ?? fallback;
+    if (!API_NAME.test(raw)) env.problems.push(`${name}: '${raw}' is not a Salesforce field name such as ${fallback}`);
+    return raw;
+  };
+  return {
+    productInterest: field('SALESFORCE_LEAD_INTEREST_FIELD', DEFAULT_LEAD_PROPERTY_FIELDS.productInterest),
+    preferredContactTime: field('SALESFORCE_LEAD_CONTACT_TIME_FIELD', DEFAULT_LEAD_PROPERTY_FIELDS.preferredContactTime),
+  };
 }

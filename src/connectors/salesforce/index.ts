@@ -18,10 +18,11 @@ import { ConnectorError } from '../kit/connector-error';
 import { expectShape } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
 import { registerSecret } from '../../observability/redact';
-import type { ActivityInput, CreatedLead, CreateLeadOptions, CrmSystem, CrmPerson, LeadInput } from '../../ports/crm';
+import type { ActivityInput, ContactProperties, CreatedLead, CreateLeadOptions, CrmSystem, CrmPerson, LeadInput, PipelineOwner, PipelineSummary } from '../../ports/crm';
 import { splitName } from '../names';
 import { clip, normalizeNewlines, splitText } from '../kit/text';
 import type { SalesforceConfig } from './config';
+import { DEFAULT_LEAD_PROPERTY_FIELDS, salesforcePipeline, updateLeadProperties } from './sales';
 
 export const SALESFORCE = 'salesforce';
 
@@ -207,6 +208,20 @@ export class SalesforceCrm implements CrmSystem {
       first ??= this.checkSaved(res, 'create task');
     }
     return { id: first! };
+  }
+
+  /** Open Opportunities of the Users with the owner's email, by stage (sales.ts). */
+  async pipeline(owner: PipelineOwner): Promise<PipelineSummary> {
+    return salesforcePipeline({ connector: SALESFORCE, literal: soqlString, query: (operation, soql) => this.call(operation, async () => await this.conn.query(soql), true) }, owner);
+  }
+
+  /** Fields of the Lead with the email; the same values written again change nothing, so it is retried like a read. */
+  async updateContactProperties(email: string, properties: ContactProperties, opts: { signal?: AbortSignal } = {}): Promise<{ id: string } | null> {
+    const update = async (record: Record<string, string>) => {
+      const res = await this.call('updateLeadProperties', () => this.conn.sobject('Lead').update(record as { Id: string }), true, opts.signal);
+      this.checkSaved(res, 'update lead');
+    };
+    return updateLeadProperties((e) => this.findByEmail(e), update, email, properties, this.config.leadPropertyFields ?? DEFAULT_LEAD_PROPERTY_FIELDS);
   }
 
   /** One gateway call, after making sure we hold a token. */
