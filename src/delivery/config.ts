@@ -22,6 +22,8 @@ export interface DeliveryConfig {
     /** Secret per inbound source (lower-case name), from HOOK_SECRET_<SOURCE>. */
     secrets: Record<string, string>;
     toleranceSeconds: number;
+    /** HubSpot's webhooks (/hooks/hubspot): HUBSPOT_CLIENT_SECRET, and HUBSPOT_WEBHOOK_URL when a proxy changes the URL HubSpot calls. */
+    hubspot?: { clientSecret: string; webhookUrl?: string };
   };
 }
 
@@ -37,6 +39,8 @@ export const DELIVERY_ENV = [
   'AMQP_QUEUE',
   'AMQP_PREFETCH',
   'HOOK_TOLERANCE_SECONDS',
+  'HUBSPOT_CLIENT_SECRET',
+  'HUBSPOT_WEBHOOK_URL',
 ] as const;
 
 const HOOK_SECRET = /^HOOK_SECRET_([A-Z0-9_]+?)(_FILE)?$/;
@@ -70,6 +74,11 @@ export function loadDeliveryConfig(envVars: NodeJS.ProcessEnv = process.env): De
     const base = `HOOK_SECRET_${m[1]}`;
     const secret = env.get(base, { secret: true });
     if (secret) config.hooks.secrets[m[1]!.toLowerCase()] = secret;
+  }
+  const hubspotSecret = env.get('HUBSPOT_CLIENT_SECRET', { secret: true });
+  if (hubspotSecret) {
+    const webhookUrl = env.get('HUBSPOT_WEBHOOK_URL');
+    config.hooks.hubspot = { clientSecret: hubspotSecret, ...(webhookUrl ? { webhookUrl: env.url('HUBSPOT_WEBHOOK_URL', webhookUrl, '') } : {}) };
   }
   if (env.problems.length > 0) throw new ConfigError(env.problems);
   return config;

@@ -14,6 +14,7 @@ import { exposureWarning } from '../server/exposure';
 import { auditCallHook } from '../observability/audit';
 import { storeReadiness } from '../observability/readiness';
 import { InboundHooks } from '../channels/hooks/inbound-hooks';
+import { PROACTIVE_JOB_TYPES } from '../delivery/proactive';
 import { otlpTracesUrl, startTracing, stopTracing } from '../observability/tracing';
 
 export interface Started {
@@ -50,7 +51,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: St
   if (config.ACTIONS_DIR === BUILT_IN_ACTIONS_DIR) logger.info('serving the built-in demo actions: no --actions, ACTIONS_DIR or ./actions folder');
   const metrics = new Metrics();
   const built = await createServices(settings, logger, metrics);
-  const hooks = new InboundHooks(built.delivery.outbox, built.delivery.config.hooks);
+  const hooks = new InboundHooks(built.delivery.outbox, built.delivery.config.hooks, { triggers: built.delivery.delivery.supports(PROACTIVE_JOB_TYPES.trigger) });
   // The embedded store opens on first use; only a configured database is a readiness dependency.
   // With AMQP_URL, RabbitMQ is one too (checked on the relay's connection).
   const readiness = [...(config.DATABASE_URL ? storeReadiness(built.store) : []), ...built.delivery.readiness()];

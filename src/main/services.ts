@@ -13,6 +13,7 @@ import type { ConnectorsConfig } from '../connectors/config';
 import { StoreOrders, isEmpty, seedDemoData } from '../connectors/orders';
 import { createSystems } from '../connectors/registry';
 import { actionPorts } from '../delivery/action-ports';
+import { proactivePorts } from '../delivery/proactive';
 import type { DeliveryConfig } from '../delivery/config';
 import { createDeliveryRuntime, type DeliveryRuntime } from '../delivery/runtime';
 import { StoreQuotaCounter, VerificationBudget, identityFromConfig, type VerificationLimits } from '../identity';
@@ -152,7 +153,8 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
     logger,
   });
   const services: ActionServices = {
-    ...actionPorts(systems, delivery.delivery),
+    // Filing and lead-saving remember their conversation for proactive messages; enrolment when configured.
+    ...proactivePorts(actionPorts(systems, delivery.delivery), systems, delivery.delivery),
     ...companyDataServices(store, identity, budget),
     ...codeServices,
   };

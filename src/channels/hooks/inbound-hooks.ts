@@ -12,14 +12,22 @@
  * X-Atlassian-Webhook-Identifier. The replay keys are the signature over the content and the
  * delivery id when given: unsigned headers alone never make a request new. What a
  * Jira payload means is Jira's business (src/connectors/jira/webhook.ts).
+ *
+ * Proactive messages (when a Rasa trigger is configured): a Jira issue resolved or commented on
+ * also becomes a `rasa.trigger` job for the conversation that filed it, and HubSpot's webhooks
+ * (`/hooks/hubspot`, v3 signature with HUBSPOT_CLIENT_SECRET) turn a lead's lifecycle change into
+ * one for the conversation that gave the lead (./proactive-hooks.ts). Each trigger is keyed by the
+ * vendor's event id, so an event delivered twice is told once.
  */
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { Queryable } from '../../store';
 import { isStorableText } from '../../store/storable';
 import { ArticleJob, JOB_TYPES, LeadJob, TicketJob } from '../../delivery/handlers';
+import { PROACTIVE_JOB_TYPES } from '../../delivery/proactive';
 import type { JobSpec, Outbox } from '../../delivery/outbox';
-import { solutionFromJiraWebhook } from '../../connectors/jira/webhook';
+import { solutionFromJiraWebhook, textOf } from '../../connectors/jira/webhook';
+import { hubspotTriggerJobs, jiraTrigger, jiraTriggerJob, readHubspotEvents, verifyHubspotV3 } from './proactive-hooks';
 import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../../http/json-depth';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSignature, verifySignature } from '../../http/signature';
 
@@ -27,6 +35,13 @@ export interface HookSettings {
   /** Secret per source name (lower case). */
   secrets: Record<string, string>;
   toleranceSeconds: number;
+  /** HubSpot's webhooks: the app's client secret, and the target URL as configured in the app when this server is behind a proxy that rewrites it. */
+  hubspot?: { clientSecret: string; webhookUrl?: string };
+}
+
+export interface HookOptions {
+  /** Whether `rasa.trigger` jobs would be run (Rasa configured): without, vendor events only do what they did. */
+  triggers?: boolean;
 }
 
 export interface HookRequest {
@@ -36,11 +51,13 @@ export interface HookRequest {
   nowMs?: number;
   /** Deepest array/object nesting accepted (JSON_MAX_DEPTH); default 64. */
   maxJsonDepth?: number;
+  /** The URL as requested (scheme, host, path, query): HubSpot signs it. */
+  uri?: string;
 }
 
 /** What an accepted webhook came to; a refused one throws the AppError that says why. */
 export type HookResult =
-  | { status: 202; body: { reference: string; status: string; duplicate: boolean } }
+  | { status: 202; body: { reference: string; status: string; duplicate: boolean; triggers?: number } }
   | { status: 200; body: { ignored: true; reason: string } };
 
 const SOURCE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -64,10 +81,12 @@ export class InboundHooks {
   constructor(
     private readonly outbox: Outbox,
     private readonly settings: HookSettings,
+    private readonly opts: HookOptions = {},
   ) {}
 
   async handle(req: HookRequest): Promise<HookResult> {
     const source = req.source.toLowerCase();
+    if (source === 'hubspot' && this.settings.hubspot) return this.handleHubspot(req, this.settings.hubspot);
     // Own keys only: a source named `constructor` or `__proto__` must not find Object.prototype's.
     const secret = SOURCE.test(source) && Object.hasOwn(this.settings.secrets, source) ? this.settings.secrets[source] : undefined;
     if (!secret) throw new AppError('not_found', `No webhook source '${req.source}' is configured.`);
@@ -102,22 +121,68 @@ export class InboundHooks {
     if (json === undefined) throw new AppError('validation', 'The webhook body is not JSON.', { code: 'invalid_json' });
     if (json === TOO_DEEP) throw new AppError('validation', tooDeepMessage(maxDepth), { code: 'invalid_json' });
 
-    const spec = source === 'jira' && hubSignature !== undefined ? jiraJob(json) : genericJob(json);
+    const fromJira = source === 'jira' && hubSignature !== undefined;
+    const spec = fromJira ? jiraJob(json) : genericJob(json);
     if ('error' in spec) throw spec.error;
-    if ('ignore' in spec && spec.ignore !== undefined) return { status: 200, body: { ignored: true, reason: spec.ignore } };
-    if (!('job' in spec)) return { status: 200, body: { ignored: true, reason: 'nothing to do' } };
-    if (hasUnstorableText(spec.job.payload)) throw invalid('The webhook body contains text that cannot be stored (a \\u0000 character or an unpaired surrogate).').error;
-    const jobSpec: JobSpec = { ...spec.job, idempotencyKey: `hook:${source}:${receipts[0]}` };
+    const trigger = fromJira && this.opts.triggers ? jiraTrigger(json, textOf) : null;
+    if (trigger && hasUnstorableText(trigger.trigger)) throw unstorable();
+    if (!trigger) {
+      if ('ignore' in spec && spec.ignore !== undefined) return { status: 200, body: { ignored: true, reason: spec.ignore } };
+      if (!('job' in spec)) return { status: 200, body: { ignored: true, reason: 'nothing to do' } };
+    }
+    const job = 'job' in spec ? spec.job : undefined;
+    if (job && hasUnstorableText(job.payload)) throw unstorable();
+    const jobSpec: JobSpec | undefined = job && { ...job, idempotencyKey: `hook:${source}:${receipts[0]}` };
+    // Jira names each event (the same on its retries); without the header the signed content does.
+    const eventId = (fromJira && header(req.headers, 'x-atlassian-webhook-identifier')) || receipts[0]!;
 
+    return this.accept(source, receipts, async (tx) => [
+      ...(jobSpec ? [jobSpec] : []),
+      ...(trigger ? [await jiraTriggerJob(tx, this.outbox.cipher, trigger, eventId)].filter((j): j is JobSpec => j !== null) : []),
+    ]);
+  }
+
+  /**
+   * Records the receipts and enqueues the jobs in one transaction; a replay rolls back and is
+   * refused. The first job's reference is the answer; triggers are counted beside it.
+   */
+  private async accept(source: string, receipts: string[], jobsIn: (tx: Queryable) => Promise<JobSpec[]>): Promise<HookResult> {
     const outcome = await this.outbox.store
       .transaction(async (tx) => {
         for (const receipt of receipts) if (!(await this.remember(tx, source, receipt))) throw REPLAYED;
-        return this.outbox.enqueue(tx, jobSpec);
+        const jobs = await jobsIn(tx);
+        const enqueued = [];
+        for (const spec of jobs) enqueued.push({ spec, outcome: await this.outbox.enqueue(tx, spec) });
+        return enqueued;
       })
       // Thrown to roll the receipts of this attempt back with it.
       .catch((err: unknown) => (err === REPLAYED ? null : Promise.reject(err)));
     if (!outcome) throw unauthorized('replayed');
-    return { status: 202, body: { reference: outcome.job.reference, status: outcome.job.status, duplicate: !outcome.created } };
+    const first = outcome[0]?.outcome;
+    if (!first) return { status: 200, body: { ignored: true, reason: 'no conversation to tell' } };
+    const triggers = outcome.filter((o) => o.spec.type === PROACTIVE_JOB_TYPES.trigger).length;
+    return { status: 202, body: { reference: first.job.reference, status: first.job.status, duplicate: !first.created, ...(triggers > 0 ? { triggers } : {}) } };
+  }
+
+  /** HubSpot's webhooks: a batch of events, signed (v3) over the URL it called. */
+  private async handleHubspot(req: HookRequest, hubspot: NonNullable<HookSettings['hubspot']>): Promise<HookResult> {
+    const signature = header(req.headers, 'x-hubspot-signature-v3');
+    const verdict = verifyHubspotV3(
+      hubspot.clientSecret,
+      { method: 'POST', uri: hubspot.webhookUrl ?? req.uri ?? '', body: req.body, signature, timestamp: header(req.headers, 'x-hubspot-request-timestamp') },
+      { nowMs: req.nowMs ?? Date.now(), toleranceSeconds: this.settings.toleranceSeconds },
+    );
+    if (!verdict.ok) throw unauthorized(verdict.reason);
+    const maxDepth = req.maxJsonDepth ?? DEFAULT_JSON_MAX_DEPTH;
+    const json = parseJson(req.body, maxDepth);
+    if (json === undefined) throw new AppError('validation', 'The webhook body is not JSON.', { code: 'invalid_json' });
+    if (json === TOO_DEEP) throw new AppError('validation', tooDeepMessage(maxDepth), { code: 'invalid_json' });
+    const read = readHubspotEvents(json);
+    if ('invalid' in read) throw invalid(read.invalid).error;
+    if (!this.opts.triggers) return { status: 200, body: { ignored: true, reason: 'proactive messages are off (RASA_URL unset)' } };
+    if (hasUnstorableText(read.events)) throw unstorable();
+    // A re-sent batch carries a new timestamp, so a new signature: its events' ids dedupe it.
+    return this.accept('hubspot', [`sig:${signature!.trim()}`], (tx) => hubspotTriggerJobs(tx, this.outbox.cipher, read.events));
   }
 
   /** Records the delivery; false when it was seen already (a replay). */
@@ -135,6 +200,10 @@ export class InboundHooks {
 }
 
 type Built = { job: Omit<JobSpec, 'idempotencyKey'>; ignore?: undefined } | { ignore: string } | { error: AppError };
+
+function unstorable(): AppError {
+  return invalid('The webhook body contains text that cannot be stored (a \\u0000 character or an unpaired surrogate).').error;
+}
 
 function invalid(message: string): { error: AppError } {
   return { error: new AppError('validation', message, { code: 'validation' }) };

@@ -12,7 +12,8 @@ export function hooksRoutes(hooks: InboundHooks, opts: { limit?: string | number
   router.post('/hooks/:source', express.raw({ type: () => true, limit: opts.limit ?? '1mb' }), (req: Request, res: Response, next: NextFunction) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     hooks
-      .handle({ source: String(req.params.source), headers: req.headers, body, maxJsonDepth: opts.jsonMaxDepth })
+      // The URL as the sender called it (HubSpot signs it); behind a proxy, Express's trust proxy setting decides the scheme.
+      .handle({ source: String(req.params.source), headers: req.headers, body, maxJsonDepth: opts.jsonMaxDepth, uri: `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}` })
       .then((result) => {
         if (result.status === 202) opts.onAccepted?.();
         res.status(result.status).json(result.body);

@@ -52,7 +52,7 @@ export function solutionFromJiraWebhook(json: unknown): JiraWebhookReading {
 }
 
 /** Plain text from a Jira string (wiki markup) or an ADF document. */
-function textOf(value: unknown): string {
+export function textOf(value: unknown): string {
   if (typeof value === 'string') return value.trim();
   const out: string[] = [];
   const walk = (node: unknown) => {
