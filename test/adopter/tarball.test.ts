@@ -33,8 +33,30 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-async function sh(cmd: string, args: string[], cwd: string, timeout = 5 * MINUTE, env = cleanEnv()): Promise<{ stdout: string; stderr: string }> {
-  return run(cmd, args, { cwd, timeout, env, maxBuffer: 64 * 1024 * 1024 });
+/** The temporary folder every command of this test runs in; nothing runs in the repository. */
+let work: string | undefined;
+
+function insideWork(cwd: string | undefined): string {
+  const resolved = cwd && path.resolve(cwd);
+  if (!work || !resolved || (resolved !== work && !resolved.startsWith(work + path.sep))) throw new Error(`not running outside the test's temporary folder (asked for ${String(cwd)})`);
+  return cwd;
+}
+
+/** A path in the test's temporary folder; throws before that folder exists. */
+function inWork(...parts: string[]): string {
+  if (!work) throw new Error('the temporary folder was not made');
+  return path.join(work, ...parts);
+}
+
+async function sh(cmd: string, args: string[], cwd: string | undefined, timeout = 5 * MINUTE, env = cleanEnv()): Promise<{ stdout: string; stderr: string }> {
+  try {
+    return await run(cmd, args, { cwd: insideWork(cwd), timeout, env, maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    // tsc and jest say what failed on stdout; execFile's message carries only stderr.
+    const e = err as Error & { stdout?: string };
+    if (e.stdout) e.message += `\n--- stdout ---\n${e.stdout.slice(-4000)}`;
+    throw e;
+  }
 }
 
 const freePort = (): Promise<number> =>
@@ -68,9 +90,9 @@ interface Served {
   stop(): Promise<void>;
 }
 
-function serve(cwd: string, args: string[], env: Record<string, string>): Served {
+function serve(cwd: string | undefined, args: string[], env: Record<string, string>): Served {
   // Its own process group: npx runs the server as a child of its own, and both must end.
-  const child = spawn('npx', ['actionbridge', 'serve', ...args], { cwd, env: cleanEnv({ HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npx', ['actionbridge', 'serve', ...args], { cwd: insideWork(cwd), env: cleanEnv({ HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const signal = (sig: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, sig);
@@ -144,27 +166,28 @@ test('says where the order is', async () => {
 `;
 
 describe('an adopter installs the packed tarball into their own project', () => {
-  let work: string;
-  let project: string;
+  let project: string | undefined;
+  /** A path in the adopter's project; throws when the project was never made (no write lands elsewhere). */
+  const inProject = (...parts: string[]): string => path.join(insideWork(project), ...parts);
   let packed: { filename: string; files: { path: string }[] };
 
   beforeAll(async () => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-adopter-'));
+    work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ab-adopter-')));
     // Packed from a copy: prepack rebuilds dist/, which other tests read in the repository.
-    const source = path.join(work, 'source');
+    const source = inWork('source');
     fs.mkdirSync(source);
     for (const entry of ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'actions']) {
       fs.cpSync(path.join(ROOT, entry), path.join(source, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(source, 'node_modules'), 'dir');
-    const tarballs = path.join(work, 'tarballs');
+    const tarballs = inWork('tarballs');
     fs.mkdirSync(tarballs);
     const { stdout } = await sh('npm', ['pack', '--json', '--pack-destination', tarballs], source, 5 * MINUTE);
     packed = (JSON.parse(stdout.slice(stdout.indexOf('['))) as (typeof packed)[])[0]!;
 
-    project = path.join(work, 'my-bot');
+    project = inWork('my-bot');
     fs.mkdirSync(project);
-    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'my-bot', version: '1.0.0', private: true }, null, 2));
+    fs.writeFileSync(inProject('package.json'), JSON.stringify({ name: 'my-bot', version: '1.0.0', private: true }, null, 2));
     await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(tarballs, packed.filename)], project, 5 * MINUTE);
   }, 12 * MINUTE);
 
@@ -186,14 +209,14 @@ describe('an adopter installs the packed tarball into their own project', () => 
     expect(bytes).toBeGreaterThan(0);
     expect(bytes).toBeLessThanOrEqual(CORE_INSTALL_LIMIT_BYTES);
     for (const optional of ['jsforce', '@hubspot/api-client', '@notionhq/client', 'jira.js', '@sentry/node', 'amqplib', 'ioredis', 'nodemailer', '@opentelemetry/sdk-trace-node']) {
-      expect(fs.existsSync(path.join(project, 'node_modules', optional))).toBe(false);
+      expect(fs.existsSync(inProject('node_modules', optional))).toBe(false);
     }
-    expect(fs.existsSync(path.join(project, 'node_modules', 'zod', 'package.json'))).toBe(true);
+    expect(fs.existsSync(inProject('node_modules', 'zod', 'package.json'))).toBe(true);
   });
 
   it('a configured vendor whose SDK is not installed stops start-up, naming the package to install', async () => {
     const port = await freePort();
-    const p = serve(project, ['-p', String(port)], { CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN: 'not-used', DATA_DIR: path.join(work, 'data-vendor') });
+    const p = serve(project, ['-p', String(port)], { CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN: 'not-used', DATA_DIR: inWork('data-vendor') });
     await new Promise<void>((resolve) => p.child.once('exit', () => resolve()));
     expect(p.child.exitCode).not.toBe(0);
     expect(p.output()).toContain('CRM_PROVIDER=hubspot is configured but the package @hubspot/api-client is not installed: npm install @hubspot/api-client@^');
@@ -202,19 +225,19 @@ describe('an adopter installs the packed tarball into their own project', () => 
   describe('with a typed action and its test written there', () => {
     beforeAll(async () => {
       await sh('npx', ['actionbridge', 'init'], project);
-      fs.writeFileSync(path.join(project, 'actions', 'order-status.ts'), ACTION_V1);
-      fs.writeFileSync(path.join(project, 'actions', 'order-status.test.ts'), ACTION_TEST);
+      fs.writeFileSync(inProject('actions', 'order-status.ts'), ACTION_V1);
+      fs.writeFileSync(inProject('actions', 'order-status.test.ts'), ACTION_TEST);
       await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', ...DEV_TOOLS], project, 5 * MINUTE);
     }, 8 * MINUTE);
 
     it('type-checks against the installed declarations with skipLibCheck false', async () => {
-      const tsconfig = JSON.parse(fs.readFileSync(path.join(project, 'tsconfig.json'), 'utf8')) as { compilerOptions: { skipLibCheck: boolean } };
+      const tsconfig = JSON.parse(fs.readFileSync(inProject('tsconfig.json'), 'utf8')) as { compilerOptions: { skipLibCheck: boolean } };
       expect(tsconfig.compilerOptions.skipLibCheck).toBe(false);
       await expect(sh('npx', ['tsc', '-p', '.'], project, 3 * MINUTE)).resolves.toBeDefined();
     }, 4 * MINUTE);
 
     it('a misspelled property in an action is a type error there', async () => {
-      const broken = path.join(project, 'actions', 'broken.ts');
+      const broken = inProject('actions', 'broken.ts');
       fs.writeFileSync(broken, ACTION_V1.replace('dispatcher.utterMessage({ text:', 'dispatcher.utterMesage({ text:').replace('action_order_status', 'action_broken'));
       try {
         await expect(sh('npx', ['tsc', '-p', '.'], project, 3 * MINUTE)).rejects.toMatchObject({ stdout: expect.stringContaining("Property 'utterMesage' does not exist") });
@@ -230,13 +253,13 @@ describe('an adopter installs the packed tarball into their own project', () => 
 
     it('serves the action over HTTP with serve --actions ./actions -p, and --auto-reload serves an edit', async () => {
       const port = await freePort();
-      const p = serve(project, ['--actions', './actions', '-p', String(port), '--auto-reload'], { DATA_DIR: path.join(work, 'data-http') });
+      const p = serve(project, ['--actions', './actions', '-p', String(port), '--auto-reload'], { DATA_DIR: inWork('data-http') });
       try {
         const url = `http://127.0.0.1:${port}/webhook`;
         expect(await eventually('the first answer', () => textOver(url, 'action_order_status', { order_id: 'A-7' }))).toEqual(['Order A-7 is shipped.']);
         // The scaffolded example is served too: the whole folder is the user's.
         expect(await textOver(url, 'action_greet', { user_name: 'Ada' })).toEqual(['Hello, Ada!']);
-        fs.writeFileSync(path.join(project, 'actions', 'order-status.ts'), ACTION_V1.replace("status: 'shipped'", "status: 'pending'"));
+        fs.writeFileSync(inProject('actions', 'order-status.ts'), ACTION_V1.replace("status: 'shipped'", "status: 'pending'"));
         const edited = await eventually('the edited answer', async () => {
           const texts = await textOver(url, 'action_order_status', { order_id: 'A-7' });
           return texts[0] === 'Order A-7 is pending.' ? texts : undefined;
@@ -246,17 +269,17 @@ describe('an adopter installs the packed tarball into their own project', () => 
         throw new Error(`${(err as Error).message}\n--- serve output ---\n${p.output().slice(-4000)}`);
       } finally {
         await p.stop();
-        fs.writeFileSync(path.join(project, 'actions', 'order-status.ts'), ACTION_V1);
+        fs.writeFileSync(inProject('actions', 'order-status.ts'), ACTION_V1);
       }
     }, 4 * MINUTE);
 
     it('serves HTTPS with a self-signed certificate', async () => {
-      const cert = path.join(work, 'cert.pem');
-      const key = path.join(work, 'key.pem');
+      const cert = inWork('cert.pem');
+      const key = inWork('key.pem');
       await sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], work, MINUTE);
       const ca = fs.readFileSync(cert);
       const port = await freePort();
-      const p = serve(project, ['--actions', './actions', '-p', String(port), '--ssl-certificate', cert, '--ssl-keyfile', key], { DATA_DIR: path.join(work, 'data-https') });
+      const p = serve(project, ['--actions', './actions', '-p', String(port), '--ssl-certificate', cert, '--ssl-keyfile', key], { DATA_DIR: inWork('data-https') });
       const postTls = (url: string, body: string) =>
         new Promise<{ status: number; json: unknown }>((resolve, reject) => {
           const req = https.request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json' } }, (res) => {
