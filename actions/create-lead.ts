@@ -14,7 +14,7 @@ const NAME = 'action_create_lead';
 export const createLead = defineAction({
   name: NAME,
   slots: leadSlots,
-  async run({ slots, services, dispatcher, tracker }) {
+  async run({ slots, services, dispatcher, tracker, senderId }) {
     const crm = services.crm;
     if (!crm) {
       dispatcher.utterMessage({ text: "Sorry, I can't pass your details on right now: no CRM is connected to this assistant." });
@@ -31,7 +31,10 @@ export const createLead = defineAction({
     const what = slots.lead_interest ? ` about ${slots.lead_interest}` : '';
     let outcome;
     try {
-      outcome = await crm.saveLead(lead, activity, `${NAME}:${requestReference(tracker, NAME, lead)}`);
+      const requestKey = `${NAME}:${requestReference(tracker, NAME, lead)}`;
+      outcome = await crm.saveLead(lead, activity, requestKey, { conversationId: senderId });
+      // Into the configured workflow too; it waits for the lead, and its failure is the team's, not the user's.
+      await services.enrolment?.enrollContact(slots.lead_email, `${requestKey}:enrol`).catch(() => undefined);
     } catch (err) {
       dispatcher.utterMessage({ text: explainFailure(err, system, 'save your details') });
       return [];

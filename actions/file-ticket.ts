@@ -45,7 +45,8 @@ export const fileTicket = defineAction({
     const system = systemName(ticketing.provider, 'our ticket system');
     let outcome;
     try {
-      outcome = await ticketing.fileTicket(input, `${NAME}:${reference}`);
+      // This conversation is told when the ticket is resolved or commented on (if proactive messages are on).
+      outcome = await ticketing.fileTicket(input, `${NAME}:${reference}`, { conversationId: ctx.senderId });
     } catch (err) {
       dispatcher.utterMessage({ text: explainFailure(err, system, 'file your ticket') });
       return [];
