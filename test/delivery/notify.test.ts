@@ -42,7 +42,8 @@ async function startStack(env: Record<string, string>, config: Partial<DeliveryC
   const schema: PgSchema = await createPgSchema();
   const store = schema.store(6);
   await migrate(store);
-  const gateway = new Gateway({ defaults: TEST_POLICY });
+  // The first fetch of the process loads undici, slower than TEST_POLICY's 400 ms attempt on a busy machine.
+  const gateway = new Gateway({ defaults: { ...TEST_POLICY, attemptTimeoutMs: 3_000 } });
   const systems = createSystems(loadConnectorsConfig(env), { store, gateway });
   const runtime = createDeliveryRuntime({ store, ports: systems, config: testDeliveryConfig({ budgetMs: 2_000, ...config }), logger: silentLogger() });
   const server: ActionServer = createActionServer({
