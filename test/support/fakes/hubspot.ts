@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { FakeHttpServer, type FakeReply, type RecordedRequest } from './http';
+import { FakeHubspotSales } from './hubspot-sales';
 
 interface HsRecord {
   id: string;
@@ -40,6 +41,8 @@ function propertyProblem(props: Record<string, string>): FakeReply | undefined {
 export class FakeHubspot extends FakeHttpServer {
   readonly contacts = new Map<string, HsRecord>();
   readonly notes = new Map<string, HsRecord>();
+  /** Owners, deal pipelines, the deals search and contact-property checks (hubspot-sales.ts). */
+  readonly sales = new FakeHubspotSales();
   private seq = 100;
   /** How long a new contact stays out of search results. */
   searchLagMs = 0;
@@ -56,6 +59,8 @@ export class FakeHubspot extends FakeHttpServer {
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       return error(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found.');
     }
+    const sales = this.sales.route(req, this.contacts);
+    if (sales) return sales;
     const body = (req.body ?? {}) as { properties?: Record<string, string>; filterGroups?: { filters?: { propertyName: string; value?: string }[] }[]; associations?: unknown };
     if (req.method === 'POST' && req.path === '/crm/v3/objects/contacts/search') {
       const filters = body.filterGroups?.[0]?.filters ?? [];

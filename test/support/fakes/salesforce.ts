@@ -9,6 +9,7 @@
  * prove the upsert does not depend on it). SOQL refuses fields the Lead does not have.
  */
 import { FakeHttpServer, type FakeReply, type RecordedRequest } from './http';
+import { FakeSalesforceSales } from './salesforce-sales';
 
 export interface FakeSalesforceApp {
   clientId: string;
@@ -39,6 +40,8 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 export class FakeSalesforce extends FakeHttpServer {
   readonly leads = new Map<string, Record<string, unknown>>();
   readonly tasks = new Map<string, Record<string, unknown>>();
+  /** Users, Opportunities (SOQL, aggregates included) and the Lead's custom fields (salesforce-sales.ts). */
+  readonly sales = new FakeSalesforceSales();
   /** Custom fields of the Lead marked External ID (and Unique). */
   externalIdFields = ['ActionBridge_Reference__c'];
   /** Set: Lead Source is a restricted picklist with these values (by default it is not restricted). */
@@ -75,6 +78,8 @@ export class FakeSalesforce extends FakeHttpServer {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token || !this.validTokens.has(token)) return sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     const rest = api[1]!;
+    const sales = this.sales.route(req, rest, this.externalIdFields);
+    if (sales) return sales;
     if (req.method === 'GET' && rest === 'query') return this.query(req.query.q ?? '');
     if (req.method === 'POST' && rest === 'sobjects/Lead') return this.createLead(req.body as Record<string, unknown>);
     const upsert = /^sobjects\/Lead\/([^/]+)\/([^/]+)$/.exec(rest);
