@@ -7,6 +7,8 @@ import { createLead } from '../../actions/create-lead';
 import { documentSolution } from '../../actions/document-solution';
 import { fileTicket } from '../../actions/file-ticket';
 import { leadForm } from '../../actions/lead-form';
+import { pipelineSummary } from '../../actions/pipeline-summary';
+import { recordInterest } from '../../actions/record-interest';
 import { ticketForm } from '../../actions/ticket-form';
 import { ticketStatus } from '../../actions/ticket-status';
 import { loadConnectorsConfig } from '../../src/connectors/config';
@@ -27,7 +29,7 @@ import { openMemoryPglite } from './pglite-template';
 
 export function companyActionsRegistry(): ActionRegistry {
   const r = new ActionRegistry();
-  for (const a of [createLead, fileTicket, ticketStatus, documentSolution, leadForm, ticketForm]) r.register(a);
+  for (const a of [createLead, fileTicket, ticketStatus, documentSolution, leadForm, ticketForm, pipelineSummary, recordInterest]) r.register(a);
   return r;
 }
 
