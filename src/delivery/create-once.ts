@@ -35,7 +35,15 @@ export function believeMiss(previous: CreateAttempt | null, system: LaggingLooku
 export async function sendRecordedCreate<T>(guard: CreateGuard, signal: AbortSignal | undefined, create: () => Promise<T>, idOf: (made: T) => string | undefined): Promise<T> {
   signal?.throwIfAborted();
   await guard.markCreateAttempted();
-  const made = await create();
+  let made: T;
+  try {
+    made = await create();
+  } catch (err) {
+    // The vendor may have applied the create any time until its call ended, not only when it was
+    // sent: a slow machine or network can hold it for a while. The window counts from now.
+    await guard.markCreateAttempted().catch(() => undefined);
+    throw err;
+  }
   const id = idOf(made);
   if (id) await guard.noteCreated(id);
   return made;

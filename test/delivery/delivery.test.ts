@@ -118,7 +118,8 @@ describe('durable delivery of tickets to the Jira fake (PostgreSQL)', () => {
 
   it('dead-letters a request the vendor refuses for good and tells the caller', async () => {
     h = await startJiraDelivery();
-    const out = await h.runtime.delivery.submit({ ...ticketJob(7), payload: { ...ticketJob(7).payload, summary: 'two\nlines' } });
+    h.jira.fail({ status: 400, body: { errorMessages: [], errors: { customfield_10010: 'Team is required.' } }, match: CREATE });
+    const out = await h.runtime.delivery.submit(ticketJob(7));
     expect(out.state).toBe('failed');
     if (out.state === 'failed') expect(out.error.kind).toBe('validation');
     expect(await h.runtime.outbox.get(out.reference)).toMatchObject({ status: 'dead', attempts: 1 });

@@ -5,10 +5,11 @@
  */
 import { HttpException, Version3Client } from 'jira.js';
 import { z } from 'zod';
+import { clip, normalizeNewlines, splitText } from '../kit/text';
 import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
 import { FILER_MARK, type CreatedTicket, type Severity, type TicketFiler, type TicketInput, type TicketStatus, type TicketingSystem } from '../../ports/ticketing';
-import { doc, heading, paragraphs, quote, type AdfDoc } from './adf';
+import { doc, heading, paragraphs, quote, type AdfDoc, type AdfNode } from './adf';
 import type { JiraConfig } from './config';
 
 export const JIRA = 'jira';
@@ -114,6 +115,7 @@ export class JiraTicketing implements TicketingSystem {
   }
 
   private async create(input: TicketInput, signal?: AbortSignal): Promise<CreatedTicket> {
+    const { description, continued } = describe(input);
     const labels = [
       ...new Set([...this.config.labels, ...(input.labels ?? []), ...(input.reference ? [referenceLabel(input.reference)] : []), ...filerLabels(input.filedBy)]),
     ];
@@ -125,8 +127,8 @@ export class JiraTicketing implements TicketingSystem {
           fields: {
             project: { key: this.config.projectKey },
             issuetype: { name: this.config.issueType },
-            summary: input.summary,
-            description: describe(input),
+            summary: clip(normalizeNewlines(input.summary).replace(/\n+/g, ' '), SUMMARY_MAX),
+            description,
             priority: { name: PRIORITY[input.severity] },
             labels,
           },
@@ -134,6 +136,11 @@ export class JiraTicketing implements TicketingSystem {
       { idempotent: false, signal },
     );
     const { id, key } = expectShape(JIRA, 'create issue', Created, created);
+    // The rest of a description longer than the field holds follows as comments, in order. A
+    // comment sent twice (a retry after a lost answer) beats a part of the description lost.
+    for (const comment of continued) {
+      await this.gateway.call(JIRA, 'addComment', () => this.client.issueComments.addComment({ issueIdOrKey: key, comment }), { idempotent: true });
+    }
     return { key, id, url: this.browseUrl(key) };
   }
 
@@ -150,7 +157,7 @@ export class JiraTicketing implements TicketingSystem {
     const comment = await this.gateway.call(
       JIRA,
       'addComment',
-      () => this.client.issueComments.addComment({ issueIdOrKey: key, comment: doc(paragraphs(text)) }),
+      () => this.client.issueComments.addComment({ issueIdOrKey: key, comment: doc(paragraphs(normalizeNewlines(text))) }),
       { idempotent: false },
     );
     return { id: expectShape(JIRA, 'add comment', Comment, comment).id };
@@ -183,12 +190,34 @@ function filerFromLabels(labels: string[]): TicketFiler | undefined {
   return { conversation, ...(customer ? { customer } : {}) };
 }
 
-function describe(input: TicketInput): AdfDoc {
-  const content = [...paragraphs(input.description)];
+/** Jira Cloud's limit on a text field (summary aside), which the stored description must keep to. */
+const TEXT_FIELD_MAX = 32_767;
+const SUMMARY_MAX = 255;
+
+function fits(adf: AdfDoc): boolean {
+  return JSON.stringify(adf).length <= TEXT_FIELD_MAX;
+}
+
+/**
+ * The issue's description, and the comments that carry on with it when the user wrote more than
+ * the field holds: the description keeps the start, the excerpt and the severity; the rest
+ * follows, cut between words and never inside a character.
+ */
+export function describe(input: TicketInput): { description: AdfDoc; continued: AdfDoc[] } {
+  const text = normalizeNewlines(input.description);
+  const tail: AdfNode[] = [];
   if (input.conversationExcerpt?.trim()) {
-    content.push(heading('Conversation excerpt'));
-    content.push(quote(input.conversationExcerpt.split('\n')));
+    tail.push(heading('Conversation excerpt'));
+    tail.push(quote(normalizeNewlines(input.conversationExcerpt).split('\n')));
   }
-  content.push(...paragraphs(`Severity: ${input.severity}. Filed by the chatbot.`));
-  return doc(content);
+  tail.push(...paragraphs(`Severity: ${input.severity}. Filed by the chatbot.`));
+  const whole = doc([...paragraphs(text), ...tail]);
+  if (fits(whole)) return { description: whole, continued: [] };
+  // JSON escaping and the document's structure grow the text: shrink the pieces until each fits.
+  for (let size = Math.floor(TEXT_FIELD_MAX / 2); ; size = Math.floor(size / 2)) {
+    const [first = '', ...rest] = splitText(text, size);
+    const description = doc([...paragraphs(first), ...paragraphs(`(The description continues in the next ${rest.length} comment${rest.length === 1 ? '' : 's'}.)`), ...tail]);
+    const continued = rest.map((piece, i) => doc([...paragraphs(`Description, continued (${i + 1} of ${rest.length}):`), ...paragraphs(piece)]));
+    if (fits(description) && continued.every(fits)) return { description, continued };
+  }
 }

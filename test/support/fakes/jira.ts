@@ -5,7 +5,11 @@
  * Like Jira Cloud, its JQL search can be told to lag behind creates (`searchLagMs`: a new issue
  * is invisible to /search/jql for that long unless `reconcileIssues` names its id), and to create
  * an issue and then cut the connection instead of answering (`dropCreates`).
+ *
+ * As strict as Jira Cloud about what it stores: descriptions and comments must be valid ADF
+ * (Atlassian's JSON schema) within the 32,767-character limit of a text field, summaries within 255.
  */
+import { adfProblem, warmAdfSchema } from './adf-schema';
 import { FakeHttpServer, type FakeReply, type RecordedRequest } from './http';
 
 export interface FakeJiraIssue {
@@ -15,6 +19,16 @@ export interface FakeJiraIssue {
   comments: unknown[];
   /** When it was created (ms), for the search lag. */
   createdAtMs: number;
+}
+
+/** Jira's limit on a text field, checked on the document as stored. */
+const TEXT_FIELD_MAX = 32_767;
+
+function richTextProblem(adf: unknown): string | null {
+  const problem = adfProblem(adf);
+  if (problem) return `Operation value must be an Atlassian Document (see the Atlassian Document Format): ${problem}`;
+  if (JSON.stringify(adf).length > TEXT_FIELD_MAX) return `The entered text is too long. It exceeds the allowed limit of ${TEXT_FIELD_MAX.toLocaleString('en-US')} characters.`;
+  return null;
 }
 
 const notFound: FakeReply = {
@@ -31,6 +45,7 @@ export class FakeJira extends FakeHttpServer {
 
   constructor(private readonly auth: { email: string; apiToken: string } = { email: 'bot@example.com', apiToken: 'jira-token' }) {
     super((req) => this.route(req));
+    warmAdfSchema();
   }
 
   private route(req: RecordedRequest): FakeReply {
@@ -50,6 +65,8 @@ export class FakeJira extends FakeHttpServer {
       const issue = this.issues.get(decodeURIComponent(commentPath[1]!));
       if (!issue) return notFound;
       const body = (req.body as { body?: unknown } | undefined)?.body;
+      const problem = richTextProblem(body);
+      if (problem) return { status: 400, body: { errorMessages: [], errors: { comment: problem } } };
       issue.comments.push(body);
       const id = String(10100 + issue.comments.length);
       return { status: 201, body: { id, self: `${this.url}/rest/api/3/issue/${issue.id}/comment/${id}`, body, created: new Date().toISOString() } };
@@ -80,7 +97,11 @@ export class FakeJira extends FakeHttpServer {
     const errors: Record<string, string> = {};
     if (typeof fields.summary !== 'string' || fields.summary.trim() === '') errors.summary = 'You must specify a summary of the issue.';
     else if (fields.summary.length > 255) errors.summary = 'Summary must be less than 255 characters.';
-    if (typeof fields.summary === 'string' && fields.summary.includes('\n')) errors.summary = 'The summary is invalid because it contains newline characters.';
+    if (typeof fields.summary === 'string' && /[\r\n]/.test(fields.summary)) errors.summary = 'The summary is invalid because it contains newline characters.';
+    if (fields.description !== undefined) {
+      const problem = richTextProblem(fields.description);
+      if (problem) errors.description = problem;
+    }
     const project = (fields.project as { key?: string } | undefined)?.key;
     if (!project) errors.project = 'Specify a valid project ID or key';
     const labels: unknown[] = Array.isArray(fields.labels) ? fields.labels : [];
