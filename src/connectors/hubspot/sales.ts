@@ -72,7 +72,7 @@ export async function hubspotPipeline(hs: HubspotSalesAccess, owner: PipelineOwn
   let seen = 0;
   let total = 0;
   do {
-    const request = { filterGroups: [{ filters }], properties: ['dealstage', 'amount', 'closedate', 'deal_currency_code'], sorts: ['closedate'], limit: PAGE, ...(after ? { after } : {}) };
+    const request = { filterGroups: [{ filters }], properties: ['dealstage', 'amount', 'closedate', 'deal_currency_code'], limit: PAGE, ...(after ? { after } : {}) };
     const page = expectShape(hs.connector, 'deal search', Deals, await read(hs, 'searchDeals', () => hs.client.crm.deals.searchApi.doSearch(request)));
     total = page.total;
     for (const deal of page.results) {
