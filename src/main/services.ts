@@ -129,7 +129,7 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
       if (o.status === 'retrying' || o.status === 'dead') errors.reportBug(o.error, { job: { reference: o.job.reference, type: o.job.type, attempts: o.job.attempts } });
     },
   });
-  logger.info('connectors', { crm: systems.crm.provider, ticketing: systems.ticketing.provider, knowledgeBase: systems.knowledgeBase.provider, workflow: systems.workflow ? 'webhook' : 'none' });
+  logger.info('connectors', { crm: systems.crm.provider, ticketing: systems.ticketing.provider, knowledgeBase: systems.knowledgeBase.provider, workflow: systems.workflow ? 'webhook' : 'none', notify: systems.notifier?.provider ?? 'none' });
   // Knowing an order's email still reads it; changing it then needs a code mailed there, or a token.
   if (!systems.mailer) logger.info('email one-time codes are off (SMTP_URL unset): changing an order needs an identity token');
   const codeServices: Pick<ActionServices, 'mailer' | 'oneTimeCodes'> = systems.mailer
