@@ -41,6 +41,12 @@ export class PgStore implements Store {
     this.pool = new PgPool(config);
     // An idle client losing its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+    // Nor a checked-out one. The pool listens only on idle clients, and no listener added after
+    // checkout can be in time: the session's end may come in the same network read as the answer
+    // that let the previous user give the client back, and it is handed on and errors before its
+    // new user resumes. Its statements reject anyway, and a client that is not queryable is not
+    // given back to the pool.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -51,11 +57,6 @@ export class PgStore implements Store {
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch(rethrowStoreError);
     let broken: Error | undefined;
-    // The pool listens for errors only on idle clients: a session that ends while checked out
-    // (pg_terminate_backend, a failover) would emit an unhandled 'error' and end the process.
-    // Its statements reject on their own; the client is just not given back.
-    const onLost = (err: Error) => (broken = err);
-    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const result = await fn(txOf(client));
@@ -70,7 +71,6 @@ export class PgStore implements Store {
       }
       rethrowStoreError(err);
     } finally {
-      client.off('error', onLost);
       client.release(broken);
     }
   }

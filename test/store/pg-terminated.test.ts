@@ -22,12 +22,14 @@ async function terminate(applicationName: string): Promise<number> {
 }
 
 describe('PgStore when PostgreSQL terminates its sessions', () => {
-  const applicationName = `ab-terminated-${randomBytes(4).toString('hex')}`;
+  let applicationName: string;
   let store: PgStore;
   beforeEach(() => {
+    // Each test's own: the sessions of the previous test's closed pool may still be ending.
+    applicationName = `ab-terminated-${randomBytes(4).toString('hex')}`;
     const url = new URL(databaseUrl());
     url.searchParams.set('application_name', applicationName);
-    store = new PgStore({ connectionString: url.toString(), max: 2 });
+    store = new PgStore({ connectionString: url.toString(), max: 5 });
   });
   afterEach(() => store.close());
 
@@ -50,6 +52,43 @@ describe('PgStore when PostgreSQL terminates its sessions', () => {
     } finally {
       process.off('uncaughtException', onUncaught);
     }
+  });
+
+  it('lives through sessions ended again and again under queries and transactions that hand clients on', async () => {
+    // The race: a session's end arriving in the same read as the answer that released its client,
+    // which the pool has just handed to a waiting transaction that has not resumed yet.
+    let stop = false;
+    let done = 0;
+    let failed = 0;
+    const churn = async (transaction: boolean) => {
+      while (!stop) {
+        try {
+          if (!transaction) await store.query('SELECT pg_sleep(0.01)');
+          else
+            await store.transaction(async (tx) => {
+              await tx.query('SELECT 1');
+              await new Promise((r) => setTimeout(r, Math.random() * 20));
+              await tx.query('SELECT pg_sleep(0.005)');
+            });
+          done++;
+        } catch (err) {
+          expect(err).toMatchObject({ kind: 'upstream_unavailable' });
+          failed++;
+        }
+      }
+    };
+    const loops = Array.from({ length: 12 }, (_, i) => churn(i % 2 === 1));
+    let terminated = 0;
+    for (let round = 0; round < 15; round++) {
+      await new Promise((r) => setTimeout(r, 250));
+      terminated += await terminate(applicationName);
+    }
+    stop = true;
+    await Promise.all(loops);
+    expect(terminated).toBeGreaterThan(15);
+    expect(failed).toBeGreaterThan(0);
+    expect(done).toBeGreaterThan(failed);
+    expect((await store.query<{ n: number }>('SELECT 4 AS n')).rows).toEqual([{ n: 4 }]);
   });
 
   it('lets idle pooled sessions end without a trace, and serves the next query', async () => {
