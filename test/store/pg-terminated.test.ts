@@ -1,8 +1,9 @@
 /**
  * PostgreSQL ending a session under a live process (an operator's pg_terminate_backend, a
  * failover, a restart): the work on that session fails as a store error, the process lives on,
- * and the next call gets a new connection. Found by the chaos test of issue #14, where every
- * process that was inside a transaction then died of an unhandled 'error' event.
+ * and the next call gets a new connection. Found by the chaos test of issue #14, where servers
+ * and workers died of an unhandled 'error' event on a checked-out client: first inside a
+ * transaction, then on a client the pool had just handed on to one.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
