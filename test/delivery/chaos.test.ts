@@ -280,15 +280,18 @@ describe('chaos at scale: 2 servers + 2 workers on PostgreSQL + RabbitMQ, vendor
     const streamedS = now();
 
     const outbox = new Outbox(store);
-    await eventually(
+    // Bounded; on a timeout the counts are still printed, and the open jobs fail the test below.
+    const drained = await eventually(
       'every job finished',
       async () => {
         const c = await outbox.counts();
         return c.pending + c.queued + c.running === 0;
       },
       150_000,
+    ).then(
+      () => `drained ${now().toFixed(0)}s`,
+      () => 'NOT drained in 150 s',
     );
-    const drainedS = now();
     const counts = await outbox.counts();
 
     // What Jira holds, by summary (one per ticket) and by reference label.
@@ -328,17 +331,18 @@ describe('chaos at scale: 2 servers + 2 workers on PostgreSQL + RabbitMQ, vendor
       ` retriedJobs=${rows.filter((r) => r.attempts > 1).length} maxAttempts=${Math.max(0, ...rows.map((r) => r.attempts))} foundAtVerification=${rows.filter((r) => r.found).length}` +
       ` failedTries: ${histogram(failures)}` +
       ` faults: ${Object.entries(faults).map(([k, v]) => `${k}=${v}(from ${firstHit[k as Fault]?.toFixed(1) ?? '-'}s)`).join(' ')}` +
-      ` | ${events.join(', ')} | streamed ${streamedS.toFixed(0)}s, drained ${drainedS.toFixed(0)}s`;
+      ` | ${events.join(', ')} | streamed ${streamedS.toFixed(0)}s, ${drained}`;
     console.log(summary);
 
-    // Every fault and every kill happened while tickets were coming in.
-    expect(Object.values(faults).every((n) => n > 0)).toBe(true);
+    // Every fault met requests, and every kill and cut happened.
+    expect(Object.entries(faults).filter(([, n]) => n === 0)).toEqual([]);
     expect(events).toHaveLength(5);
     expect(events.join(', ')).toMatch(/worker killed \(SIGKILL\).*server killed \(SIGKILL\)/);
     expect(events.join(', ')).toMatch(/(^|, )[1-9]\d* backends terminated/);
     expect(events.join(', ')).toMatch(/(^|, )[1-9]\d* broker connections closed/);
     // The processes that were not killed survived all of it.
-    expect([...servers, ...workers].filter((c) => !killed.has(c.process) && (c.process.child.exitCode !== null || c.process.child.signalCode !== null)).length).toBe(0);
+    const died = [...servers, ...workers].filter((c) => !killed.has(c.process) && (c.process.child.exitCode !== null || c.process.child.signalCode !== null));
+    expect(died.map((c) => c.process.stderr().slice(-2_000))).toEqual([]);
 
     expect(unanswered).toEqual([]);
     expect(duplicates).toEqual([]);
