@@ -151,9 +151,9 @@ describe('Slack notifications through actions, the outbox and the Slack fake', (
     await s.call('action_file_ticket', ticket('critical'));
     await s.runtime.start('server');
     await eventually('the Slack message', () => slack.messages.length === 1);
-    const posts = slack.postsReceived();
-    expect(posts).toHaveLength(2);
     const [job] = await notifyJobs(s.store);
+    await eventually('the notify job done', async () => (await s.runtime.outbox.get(job!.reference))?.status === 'done');
+    expect(slack.postsReceived()).toHaveLength(2);
     expect(await s.runtime.outbox.get(job!.reference)).toMatchObject({ status: 'done', result: { provider: 'slack', id: slack.messages[0]!.ts } });
   });
 });
