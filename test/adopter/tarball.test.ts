@@ -259,7 +259,9 @@ describe('an adopter installs the packed tarball into their own project', () => 
         expect(await eventually('the first answer', () => textOver(url, 'action_order_status', { order_id: 'A-7' }))).toEqual(['Order A-7 is shipped.']);
         // The scaffolded example is served too: the whole folder is the user's.
         expect(await textOver(url, 'action_greet', { user_name: 'Ada' })).toEqual(['Hello, Ada!']);
-        fs.writeFileSync(inProject('actions', 'order-status.ts'), ACTION_V1.replace("status: 'shipped'", "status: 'pending'"));
+        const v2 = ACTION_V1.replace("status: 'shipped' };", "status: 'pending' };");
+        expect(v2).not.toBe(ACTION_V1);
+        fs.writeFileSync(inProject('actions', 'order-status.ts'), v2);
         const edited = await eventually('the edited answer', async () => {
           const texts = await textOver(url, 'action_order_status', { order_id: 'A-7' });
           return texts[0] === 'Order A-7 is pending.' ? texts : undefined;
