@@ -10,6 +10,7 @@
  */
 import { APIResponseError, Client, LogLevel, RequestTimeoutError, UnknownHTTPResponseError } from '@notionhq/client';
 import { z } from 'zod';
+import { clip, normalizeNewlines, splitText } from '../kit/text';
 import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
 import type { Article, ArticleInput, KnowledgeBaseSystem } from '../../ports/knowledge-base';
@@ -52,21 +53,66 @@ function headerOf(headers: unknown, name: string): string | undefined {
 
 type RichText = { type: 'text'; text: { content: string } }[];
 
+/** Notion's request limits: characters per text object, items per array, blocks per request. */
+const ITEMS_MAX = 100;
+const CHILDREN_MAX = 100;
+/**
+ * Text one block's rich text can carry: pieces are cut between words, so each holds at least 80%
+ * of MAX_TEXT, and ITEMS_MAX of them always fit.
+ */
+const BLOCK_TEXT_MAX = ITEMS_MAX * MAX_TEXT * 0.8;
+
+/** Text objects of at most MAX_TEXT units each, never cutting a character in two. */
 function richText(s: string): RichText {
-  const out: RichText = [];
-  for (let i = 0; i < s.length; i += MAX_TEXT) out.push({ type: 'text', text: { content: s.slice(i, i + MAX_TEXT) } });
-  return out.length > 0 ? out : [{ type: 'text', text: { content: '' } }];
+  return splitText(s, MAX_TEXT).map((content) => ({ type: 'text', text: { content } }));
 }
 
-function blocks(title: string, body: string) {
-  return [
+/**
+ * A section's paragraphs as at most `budget` texts: one over BLOCK_TEXT_MAX is split, and when
+ * there are more than the budget, neighbours share a block (separated by a blank line), so the
+ * whole article goes in one request (a page created in one call is created once).
+ */
+function packParagraphs(body: string, budget: number): string[] {
+  const items = normalizeNewlines(body)
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .flatMap((p) => (p.length > BLOCK_TEXT_MAX ? splitText(p, BLOCK_TEXT_MAX) : [p]));
+  if (items.length <= budget) return items;
+  const perBlock = Math.ceil(items.length / budget);
+  const packed: string[] = [];
+  let group: string[] = [];
+  let size = 0;
+  for (const item of items) {
+    if (group.length > 0 && (group.length >= perBlock || size + 2 + item.length > BLOCK_TEXT_MAX)) {
+      packed.push(group.join('\n\n'));
+      group = [];
+      size = 0;
+    }
+    group.push(item);
+    size += item.length + (group.length > 1 ? 2 : 0);
+  }
+  if (group.length > 0) packed.push(group.join('\n\n'));
+  if (packed.length > budget) {
+    throw new ConnectorError('validation', 'The article is longer than Notion takes in one page.', { connector: NOTION, retry: 'never' });
+  }
+  return packed;
+}
+
+/** The page's children: a heading and the paragraphs of each section, within Notion's 100 per request. */
+function articleBlocks(sections: [title: string, body: string][]) {
+  const paragraphs = sections.map(([, body]) => normalizeNewlines(body).split(/\n\s*\n/).filter((p) => p.trim()).length || 1);
+  const total = paragraphs.reduce((a, b) => a + b, 0);
+  const room = CHILDREN_MAX - sections.length;
+  return sections.flatMap(([title, body], i) => [
     { object: 'block' as const, type: 'heading_2' as const, heading_2: { rich_text: richText(title) } },
-    ...body
-      .split(/\n\s*\n/)
-      .map((p) => p.trim())
-      .filter(Boolean)
-      .map((p) => ({ object: 'block' as const, type: 'paragraph' as const, paragraph: { rich_text: richText(p) } })),
-  ];
+    // Each section gets room in proportion to its paragraphs, and at least one block.
+    ...packParagraphs(body, Math.max(1, Math.floor((room * paragraphs[i]!) / total))).map((p) => ({
+      object: 'block' as const,
+      type: 'paragraph' as const,
+      paragraph: { rich_text: richText(p) },
+    })),
+  ]);
 }
 
 export class NotionKnowledgeBase implements KnowledgeBaseSystem {
@@ -107,11 +153,14 @@ export class NotionKnowledgeBase implements KnowledgeBaseSystem {
         this.client.pages.create({
           parent: { type: 'data_source_id', data_source_id: dataSourceId },
           properties: {
-            [p.title]: { title: richText(input.title) },
+            [p.title]: { title: richText(clip(normalizeNewlines(input.title), ITEMS_MAX * MAX_TEXT * 0.8)) },
             [p.reference]: { rich_text: richText(input.reference) },
             [p.tags]: { multi_select: (input.tags ?? []).map((name) => ({ name: name.replace(/,/g, ' ') })) },
           },
-          children: [...blocks('Problem', input.problem), ...blocks('Solution', input.solution)],
+          children: articleBlocks([
+            ['Problem', input.problem],
+            ['Solution', input.solution],
+          ]),
         }),
       { idempotent: false, signal },
     );

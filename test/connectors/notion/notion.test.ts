@@ -85,3 +85,73 @@ describe('Notion knowledge base through /webhook', () => {
     expect(again.texts[0]).toContain('SUP-7');
   });
 });
+
+describe('Notion limits, with nothing the user wrote lost (#16)', () => {
+  let notion: FakeNotion;
+  let h: Harness;
+  let agent: Record<string, unknown>;
+  beforeAll(async () => {
+    agent = await tokenMetadata();
+  });
+  beforeEach(async () => {
+    notion = await new FakeNotion().start();
+    h = await startHarness({ KB_PROVIDER: 'notion', NOTION_TOKEN: 'notion-token', NOTION_DATABASE_ID: notion.databaseId, NOTION_BASE_URL: notion.url });
+  });
+  afterEach(async () => {
+    await h.close();
+    await notion.stop();
+  });
+
+  /** A page's paragraphs as text, in order. */
+  const pageText = (page: { children: unknown[] }) =>
+    page.children
+      .map((b) => b as { type: string; paragraph?: { rich_text: { text: { content: string } }[] } })
+      .filter((b) => b.type === 'paragraph')
+      .map((b) => b.paragraph!.rich_text.map((r) => r.text.content).join(''))
+      .join('\n\n');
+
+  it('fits a 150-paragraph solution with emoji into one request of at most 100 blocks, every paragraph kept in order', async () => {
+    const paragraphs = Array.from({ length: 150 }, (_, i) => `Step ${i + 1}: restart the 🚀 service and check the 👩‍👩‍👧 logs.`);
+    const out = await h.call('action_document_solution', { metadata: agent, slots: { ...SLOTS, solution_text: paragraphs.join('\r\n\r\n') } });
+    expect(out.texts[0]).toContain("I've written the solution for SUP-7 to Notion");
+    expect(notion.received('POST', '/v1/pages')).toHaveLength(1);
+    const page = notion.pages[0]!;
+    expect(page.children.length).toBeLessThanOrEqual(100);
+    const text = pageText(page);
+    expect(text.includes('\r')).toBe(false);
+    let at = 0;
+    for (const p of paragraphs) {
+      const found = text.indexOf(p, at);
+      expect(found).toBeGreaterThanOrEqual(at);
+      at = found + p.length;
+    }
+  });
+
+  it('splits a 250,000-character paragraph over text objects of at most 2,000 and arrays of at most 100, never inside an emoji', async () => {
+    const huge = `${'the cache 🚀 must be cleared '.repeat(8_700)}end`;
+    expect(huge.length).toBeGreaterThan(250_000);
+    const out = await h.call('action_document_solution', { metadata: agent, slots: { ...SLOTS, solution_text: huge } });
+    expect(out.texts[0]).toContain("I've written the solution for SUP-7 to Notion");
+    const page = notion.pages[0]!;
+    const blocks = page.children as { type: string; paragraph?: { rich_text: { text: { content: string } }[] } }[];
+    expect(blocks.every((b) => !b.paragraph || b.paragraph.rich_text.length <= 100)).toBe(true);
+    // Accepted by the fake, which refuses lone surrogates and texts over 2,000: the words are all there.
+    const solution = blocks.slice(blocks.findIndex((b) => b.type === 'heading_2' && JSON.stringify(b).includes('Solution')) + 1);
+    expect(solution.map((b) => b.paragraph!.rich_text.map((r) => r.text.content).join('')).join('') === huge).toBe(true);
+  });
+
+  it('the fake refuses what Notion refuses: more than 100 children, a text over 2,000, a lone surrogate', async () => {
+    const post = (body: unknown) =>
+      fetch(`${notion.url}/v1/pages`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer notion-token', 'notion-version': '2025-09-03', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const parent = { data_source_id: notion.dataSourceId };
+    const para = (content: string) => ({ object: 'block', type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content } }] } });
+    expect((await post({ parent, properties: {}, children: Array.from({ length: 101 }, () => para('x')) })).status).toBe(400);
+    expect((await post({ parent, properties: {}, children: [para('x'.repeat(2_001))] })).status).toBe(400);
+    expect((await post({ parent, properties: {}, children: [para('\uD83D')] })).status).toBe(400);
+    expect((await post({ parent, properties: {}, children: [para('fine 🚀')] })).status).toBe(200);
+  });
+});

@@ -67,10 +67,10 @@ export class FakeNotion extends FakeHttpServer {
     for (const name of Object.keys(properties)) {
       if (!this.schema.includes(name)) return error(400, 'validation_error', `${name} is not a property that exists.`);
     }
-    for (const value of Object.values(properties)) {
-      const items = (value as { title?: { text?: { content?: string } }[]; rich_text?: { text?: { content?: string } }[] }).title ?? (value as { rich_text?: { text?: { content?: string } }[] }).rich_text ?? [];
-      if (items.some((i) => (i.text?.content ?? '').length > 2000)) return error(400, 'validation_error', 'body failed validation: text.content.length should be ≤ `2000`.');
-    }
+    const children = Array.isArray(body?.children) ? (body.children as unknown[]) : [];
+    if (children.length > 100) return error(400, 'validation_error', `body failed validation: body.children.length should be ≤ \`100\`, instead was \`${children.length}\`.`);
+    const problem = [...Object.values(properties), ...children].map(textProblem).find(Boolean);
+    if (problem) return error(400, 'validation_error', `body failed validation: ${problem}`);
     const page: FakeNotionPage = { id: randomUUID(), parent, properties, children: Array.isArray(body?.children) ? body.children : [], createdAtMs: Date.now() };
     this.pages.push(page);
     return { status: 200, body: this.view(page) };
@@ -95,6 +95,31 @@ export class FakeNotion extends FakeHttpServer {
       last_edited_by: { object: 'user', id: 'bot' },
     };
   }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Notion's limits on rich text, wherever it appears (a property, a block): what it would refuse. */
+function textProblem(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    if (value.every((v) => typeof v === 'object' && v !== null && 'text' in v) && value.length > 100) return `rich_text.length should be ≤ \`100\`, instead was \`${value.length}\`.`;
+    for (const v of value) {
+      const p = textProblem(v);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const content = (value as { text?: { content?: unknown } }).text?.content;
+  if (typeof content === 'string') {
+    if (content.length > 2000) return 'text.content.length should be ≤ `2000`.';
+    if (LONE_SURROGATE.test(content)) return 'text.content is not valid UTF-16.';
+  }
+  for (const v of Object.values(value)) {
+    const p = textProblem(v);
+    if (p) return p;
+  }
+  return undefined;
 }
 
 function textOf(prop: unknown): string {
