@@ -24,13 +24,14 @@ import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/
 import { silentLogger } from '../../src/observability/logger';
 import type { Enrolment } from '../../src/ports/enrolment';
 import { ticketFiler } from '../../src/ports/ticketing';
-import { ActionRegistry } from '../../src/sdk/registry';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { FieldCipher, migrate, parseDataKeys, type PgStore } from '../../src/store';
+import { companyActionsRegistry } from '../support/connectors';
 import { testDeliveryConfig, TEST_POLICY } from '../support/delivery';
 import { FakeHubspot } from '../support/fakes/hubspot';
 import { FakeRasa } from '../support/fakes/rasa';
 import { createPgSchema, type PgSchema } from '../support/stores';
+import { replyOf, webhookBody } from '../support/webhook-body';
 
 const JIRA_SECRET = 'jira-webhook-secret-proactive';
 const HUBSPOT_SECRET = 'hubspot-client-secret-0123';
@@ -69,7 +70,7 @@ describe('proactive messages through the outbox', () => {
     ports = proactivePorts(actionPorts(systems, runtime.delivery), systems, runtime.delivery);
     await runtime.start('server');
     const hooks = new InboundHooks(runtime.outbox, { secrets: { jira: JIRA_SECRET }, toleranceSeconds: 300, hubspot: { clientSecret: HUBSPOT_SECRET } }, { triggers: true });
-    server = createActionServer({ config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2_000 }, registry: new ActionRegistry(), logger: silentLogger(), hooks });
+    server = createActionServer({ config: { BODY_LIMIT: 1024 * 1024, SHUTDOWN_TIMEOUT_MS: 2_000 }, registry: companyActionsRegistry(), logger: silentLogger(), hooks, services: ports });
     const { port } = await server.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${port}`;
   });
@@ -128,6 +129,24 @@ describe('proactive messages through the outbox', () => {
     expect(rasa.triggersFor(sender)).toEqual([
       { conversationId: sender, intent: 'EXTERNAL_ticket_resolved', entities: { ticket_key: key, ticket_resolution: 'Fixed' }, outputChannel: 'latest' },
     ]);
+  });
+
+  it('action_file_ticket names its conversation: the ticket it files is reported back there', async () => {
+    const sender = 'conv-through-action';
+    const res = await request(url)
+      .post('/webhook')
+      .send(webhookBody('action_file_ticket', { senderId: sender, text: 'file it', intent: 'report_problem', slots: { ticket_summary: 'Fax jammed', ticket_description: 'It beeps all day.' } }));
+    expect(replyOf(res.body).slots.ticket_key).toMatch(/^REF-/);
+    const mark = ticketFiler(sender).conversation;
+    const job = await until(async () =>
+      (await runtime.outbox.list({ limit: 1000 })).find((j) => j.type === 'ticket.create' && j.status === 'done' && (j.payload as { filedBy?: { conversation?: string } }).filedBy?.conversation === mark),
+    );
+    const key = (job.result as { key: string }).key;
+    const body = jiraIssueEvent(key, mark, { webhookEvent: 'jira:issue_updated', changelog: { items: [{ field: 'resolution' }] } });
+    expect((await postJira(body, 'wh-action-1')).body.triggers).toBe(1);
+    await until(() => rasa.triggersFor(sender).length > 0 || undefined);
+    await settled();
+    expect(rasa.triggersFor(sender).map((t) => [t.intent, t.entities])).toEqual([['EXTERNAL_ticket_resolved', { ticket_key: key, ticket_resolution: 'Fixed' }]]);
   });
 
   it('keeps trying while Rasa is down (refusing, no model loaded) and delivers the message exactly once when it is back', async () => {
