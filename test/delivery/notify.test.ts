@@ -146,6 +146,21 @@ describe('Slack notifications through actions, the outbox and the Slack fake', (
     expect(JSON.stringify(slack.messages[0])).not.toContain('ada@example.com');
   });
 
+  it('a ticket job that dies after enqueuing its notification but before recording done runs again without a second notification', async () => {
+    await s.call('action_file_ticket', ticket('critical'));
+    const ticketJob = (await s.runtime.outbox.list()).find((j) => j.type === JOB_TYPES.ticket)!;
+    expect(await notifyJobs(s.store)).toHaveLength(1);
+    // As the row of a holder that crashed after enqueuing the follow-up: still running, its lease over.
+    await s.store.query(`UPDATE outbox_jobs SET status = 'running', result = NULL, completed_at = NULL, locked_until = now() - interval '1 second' WHERE reference = $1`, [ticketJob.reference]);
+    expect((await s.runtime.runner.runNow(ticketJob.reference)).status).toBe('done');
+    // The same ticket (the local system keeps one per reference), announced by the same follow-up.
+    expect((await s.runtime.outbox.get(ticketJob.reference))!.result).toMatchObject({ key: 'LOCAL-1' });
+    const [job, ...others] = await notifyJobs(s.store);
+    expect(others).toEqual([]);
+    expect((await s.runtime.runner.runNow(job!.reference)).status).toBe('done');
+    expect(slack.messages).toHaveLength(1);
+  });
+
   it('a rate limit is waited out (Retry-After) and the message posted once', async () => {
     slack.rateLimit(1, 1);
     await s.call('action_file_ticket', ticket('critical'));
