@@ -6,6 +6,7 @@
  */
 import { HubspotCrm } from '../../src/connectors/hubspot';
 import { actionPorts } from '../../src/delivery/action-ports';
+import type { Queryable } from '../../src/store';
 import { startHarness, type Harness } from '../support/connectors';
 import { FakeHubspot } from '../support/fakes/hubspot';
 import { FakeSalesforce } from '../support/fakes/salesforce';
@@ -20,6 +21,26 @@ async function said(email: string | undefined, slots: Record<string, unknown> = 
 }
 
 const CONTACT_PATCH = (r: { method: string; path: string }) => r.method === 'PATCH' && r.path.startsWith('/crm/v3/objects/contacts/');
+
+describe('action_record_interest on the local CRM', () => {
+  let h: Harness;
+  // The harness keeps its store inside the local CRM.
+  const store = () => (h.ports.crm as unknown as { db: Queryable }).db;
+  beforeAll(async () => {
+    h = await startHarness({});
+    // Opening and migrating the embedded store is slow on a busy machine; done before the test.
+    await store().query('SELECT 1');
+  }, 120_000);
+  afterAll(() => h.close());
+
+  it("merges the properties into the token email's own lead, and a repeat leaves them as they are", async () => {
+    const lead = { lead_name: 'Erin Example', lead_email: 'erin@corp.example', lead_company: 'Corp' };
+    expect((await h.call('action_create_lead', { slots: lead, text: 'done' })).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await h.call('action_record_interest', await said('Erin@Corp.example'))).texts[0]).toMatch(/^Thanks! I've noted your interest/);
+    const { rows } = await store().query<{ properties: unknown }>('SELECT properties FROM local_leads WHERE email = $1', ['erin@corp.example']);
+    expect(rows).toEqual([{ properties: { productInterest: 'the reporting API', preferredContactTime: 'weekday mornings' } }]);
+  });
+});
 
 describe('action_record_interest on HubSpot through /webhook', () => {
   let hs: FakeHubspot;

@@ -5,6 +5,7 @@
  * not asked. A hostile email in a valid token stays a quoted SOQL literal.
  */
 import { REFUSAL } from '../../actions/pipeline-summary';
+import type { Queryable } from '../../src/store';
 import { startHarness, type Harness } from '../support/connectors';
 import { FakeHubspot } from '../support/fakes/hubspot';
 import { FakeSalesforce } from '../support/fakes/salesforce';
@@ -21,7 +22,9 @@ describe('action_pipeline_summary on the local CRM (demo deals, migration 0015)'
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({});
-  });
+    // Opening and migrating the embedded store is slow on a busy machine; done before the tests.
+    await (h.ports.crm as unknown as { db: Queryable }).db.query('SELECT 1');
+  }, 120_000);
   afterAll(() => h.close());
 
   it("tells a sales user their open deals by stage, soonest close first, closed ones left out", async () => {
@@ -160,5 +163,28 @@ describe('action_pipeline_summary on HubSpot (owners, pipelines, deals search)',
   it('sends nothing to HubSpot for someone who may not see a pipeline', async () => {
     expect((await h.call('action_pipeline_summary', ASK)).texts).toEqual([REFUSAL]);
     expect(hs.requests).toHaveLength(0);
+  });
+});
+
+describe("action_pipeline_summary on HubSpot beyond the search's 10,000", () => {
+  let hs: FakeHubspot;
+  let h: Harness;
+  beforeAll(async () => {
+    hs = await new FakeHubspot().start();
+    const owner = hs.sales.addOwner('big@corp.example');
+    for (let i = 0; i < 10_050; i++) hs.sales.addDeal({ ownerId: owner, name: `D${i}`, stage: 'qualifiedtobuy', amount: '1', closeDate: '2027-05-01T00:00:00Z' });
+    h = await startHarness({ CRM_PROVIDER: 'hubspot', HUBSPOT_ACCESS_TOKEN: 'hubspot-token', HUBSPOT_BASE_URL: hs.url });
+  });
+  afterAll(async () => {
+    await h.close();
+    await hs.stop();
+  });
+
+  it('stops at the 10,000th deal (the search refuses to page further) and says the list is partial', async () => {
+    const out = await h.call('action_pipeline_summary', await sales('big@corp.example'));
+    expect(out.texts[0]).toBe('Your open pipeline: 10000 deals worth 10,000.00 (HubSpot listed only the first 10,000; there are more).\n- Qualified To Buy: 10000 deals, 10,000.00, next close 2027-05-01');
+    // A page may be asked twice (a slow answer is retried: a search is a read); the pages are these.
+    const pages = new Set(hs.received('POST', '/crm/v3/objects/deals/search').map((r) => (r.body as { after?: string }).after ?? '0'));
+    expect([...pages]).toEqual(Array.from({ length: 50 }, (_, i) => String(i * 200)));
   });
 });
