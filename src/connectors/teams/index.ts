@@ -21,9 +21,15 @@ const FACT_NAME_MAX = 50;
 const FACT_VALUE_MAX = 300;
 const FACTS_MAX = 10;
 
-/** Markdown in a card's text: escaped, a user's `[link](…)` or `**` stays as typed. */
+/**
+ * The Markdown Teams renders in a card (bold, italic, links, lists), escaped: a user's
+ * `[link](…)`, `**` or a line starting `- ` stays as typed. Nothing else is escaped, since Teams
+ * renders no other Markdown and a needless backslash may show.
+ */
 export function escapeCardMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!<>~|]/g, (c) => `\\${c}`);
+  return text.replace(/[\\`*_[\]()]/g, (c) => `\\${c}`).replace(/^(\s*)([-+]|\d+\.)(?=\s)/gm, (_m, space: string, marker: string) =>
+    marker.endsWith('.') ? `${space}${marker.slice(0, -1)}\\.` : `${space}\\${marker}`,
+  );
 }
 
 export class TeamsNotifier implements Notifier {

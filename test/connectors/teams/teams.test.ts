@@ -28,10 +28,15 @@ describe('Teams notifier (Workflows webhook fake)', () => {
   it('posts one Adaptive Card (202) whose text cannot link or format, with the reference and an Open button', async () => {
     await notifier().send(note({ url: 'https://crm.example/lead/1' }));
     const card = teams.cards[0]!;
-    expect(card.body[1]!.text).toBe('Ada from Analytical Engines is interested in \\[free stuff\\]\\(https://evil\\.example\\) \\*\\*now\\*\\*');
+    expect(card.body[1]!.text).toBe('Ada from Analytical Engines is interested in \\[free stuff\\]\\(https://evil.example\\) \\*\\*now\\*\\*');
     expect(card.body[2]).toEqual({ type: 'FactSet', facts: [{ title: 'Company', value: 'Analytical Engines' }] });
     expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open', url: 'https://crm.example/lead/1' }]);
     expect(teams.postsReceived()[0]!.headers['content-type']).toBe('application/json');
+  });
+
+  it('escapes list markers at the start of a line only, and leaves other punctuation alone', async () => {
+    await notifier().send(note({ text: '- one\n  2. two\nA-1. v2.0 + #tag > quote' }));
+    expect(teams.cards[0]!.body[1]!.text).toBe('\\- one\n  2\\. two\nA-1. v2.0 + #tag > quote');
   });
 
   it('stays under 28 KB however long the text, without splitting an emoji', async () => {
