@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
+import { reencryptConversationRefs } from '../../delivery/conversation-refs';
 import { reencryptOutbox } from '../../delivery/reencrypt';
 import { reencryptAuditSenders } from '../../observability/audit';
 import { FieldCipher, openStore } from '../../store';
@@ -32,10 +33,11 @@ export async function dataCommand(args: string[], io: Io, env: NodeJS.ProcessEnv
   try {
     const outbox = await reencryptOutbox(store, cipher, { batchSize });
     const audit = await reencryptAuditSenders(store, cipher, { batchSize });
-    io.out(`Re-encrypted under key '${cipher.currentKeyId}': ${outbox.rewritten} outbox jobs, ${audit.rewritten} audit senders.`);
-    const unreadable = outbox.unreadable + audit.unreadable;
+    const refs = await reencryptConversationRefs(store, cipher, { batchSize });
+    io.out(`Re-encrypted under key '${cipher.currentKeyId}': ${outbox.rewritten} outbox jobs, ${audit.rewritten} audit senders, ${refs.rewritten} conversation refs.`);
+    const unreadable = outbox.unreadable + audit.unreadable + refs.unreadable;
     if (unreadable === 0) return 0;
-    io.err(`${unreadable} values would not open (${outbox.unreadable} outbox jobs, ${audit.unreadable} audit senders): their key is not in DATA_ENCRYPTION_KEY, or they were altered. They are left as they are.`);
+    io.err(`${unreadable} values would not open (${outbox.unreadable} outbox jobs, ${audit.unreadable} audit senders, ${refs.unreadable} conversation refs): their key is not in DATA_ENCRYPTION_KEY, or they were altered. They are left as they are.`);
     return 1;
   } finally {
     await store.close();
