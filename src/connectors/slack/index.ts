@@ -10,7 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { LogLevel, WebClient, type FetchFunction } from '@slack/web-api';
 import type { Notification, Notifier, SentNotification } from '../../ports/notifier';
-import { clipText as clip } from '../notify/clip';
+import { clip } from '../kit/text';
 import type { Gateway } from '../kit/gateway';
 import type { SlackConfig } from './config';
 import { normalizeSlackError, SLACK } from './errors';

@@ -9,7 +9,7 @@
 import type { Notification, Notifier, SentNotification } from '../../ports/notifier';
 import { ConnectorError, fromHttpStatus, fromNetworkError, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
-import { clipText as clip } from '../notify/clip';
+import { clip } from '../kit/text';
 import type { TeamsConfig } from './config';
 
 export const TEAMS = 'teams';
