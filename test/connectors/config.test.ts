@@ -2,22 +2,13 @@ import { servicesFrom } from '../support/services';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../../src/config';
 import { loadConnectorsConfig } from '../../src/connectors/config';
 import { DEFAULT_POLICY, Gateway } from '../../src/connectors/kit/gateway';
 import { createSystems } from '../../src/connectors/registry';
 import { memoryStore } from '../support/connectors';
 import { redactString } from '../../src/observability/redact';
+import { problemsOf } from '../support/config-problems';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConnectorsConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 describe('connectors configuration', () => {
   it('defaults to the local adapters', () => {

@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../../src/config';
 import { loadConnectorsConfig } from '../../src/connectors/config';
 import { Gateway } from '../../src/connectors/kit/gateway';
 import { createSystems } from '../../src/connectors/registry';
@@ -10,16 +9,8 @@ import { SlackNotifier } from '../../src/connectors/slack';
 import { TeamsNotifier } from '../../src/connectors/teams';
 import { redactString } from '../../src/observability/redact';
 import { memoryStore } from '../support/connectors';
+import { problemsOf } from '../support/config-problems';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConnectorsConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 describe('notification settings', () => {
   it('are off by default: no notifier, and the jobs would announce nothing', () => {

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../../../src/config';
 import { loadConnectorsConfig } from '../../../src/connectors/config';
 import { ConnectorError } from '../../../src/connectors/kit/connector-error';
 import { Gateway } from '../../../src/connectors/kit/gateway';
@@ -12,19 +11,11 @@ import type { Mailer } from '../../../src/ports/mailer';
 import { memoryStore } from '../../support/connectors';
 import { captureLogs } from '../../support/log-capture';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
+import { problemsOf } from '../../support/config-problems';
 
 const FROM = 'Shop <codes@shop.example>';
 const message = { to: 'grace@example.com', subject: 'Your code', text: 'Type this code into the chat to confirm: 123456' };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConnectorsConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 async function failureOf(p: Promise<unknown>): Promise<ConnectorError> {
   const err = await p.then(

@@ -1,20 +1,11 @@
 /** The settings of proactive messages and enrolment: RASA_URL/RASA_TOKEN, HUBSPOT_WORKFLOW_ID, HUBSPOT_CLIENT_SECRET. */
-import { ConfigError } from '../../../src/config';
 import { loadConnectorsConfig } from '../../../src/connectors/config';
 import { createSystems } from '../../../src/connectors/registry';
 import { loadDeliveryConfig } from '../../../src/delivery/config';
 import { redactString } from '../../../src/observability/redact';
 import { memoryStore } from '../../support/connectors';
+import { problemsOf } from '../../support/config-problems';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConnectorsConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 describe('proactive settings', () => {
   it('builds the Rasa connector only with RASA_URL, and keeps its token out of logs', async () => {
