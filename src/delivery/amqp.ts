@@ -172,7 +172,11 @@ export class AmqpRelay {
     // Lost with the connection: open again (a failure here is logged and retried next tick).
     const channel = this.channel ?? (await this.open());
     const batch = this.opts.batch ?? 100;
-    const jobs = await this.outbox.claimForPublish(batch, this.opts.queueLeaseMs);
+    // A job whose queue lease ran out is published again in case its message was lost. With no
+    // worker consuming, its message is most likely still waiting in the queue: publishing it
+    // again every lease would only pile up copies while the workers are away.
+    const { consumerCount } = await channel.checkQueue(this.queue);
+    const jobs = await this.outbox.claimForPublish(batch, this.opts.queueLeaseMs, { expired: consumerCount > 0 });
     if (jobs.length === 0) return false;
     try {
       for (const job of jobs) {

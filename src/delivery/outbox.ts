@@ -130,7 +130,8 @@ function toJob(r: JobRow, cipher: FieldCipher): Job {
 }
 
 /** Claimable: due and waiting, or claimed by someone whose lease ran out (a crashed process). */
-const CLAIMABLE = `((status = 'pending' AND next_attempt_at <= now()) OR (status IN ('queued', 'running') AND locked_until < now()))`;
+const PENDING_DUE = `(status = 'pending' AND next_attempt_at <= now())`;
+const CLAIMABLE = `(${PENDING_DUE} OR (status IN ('queued', 'running') AND locked_until < now()))`;
 
 export class Outbox {
   readonly maxAttempts: number;
@@ -214,19 +215,20 @@ export class Outbox {
 
   /**
    * Marks up to `limit` due jobs as handed to RabbitMQ (the relay). Not counted as an attempt;
-   * if the message is lost, the lease runs out and the job is published again.
+   * if the message is lost, the lease runs out and the job is published again. `expired: false`
+   * takes only jobs never handed over since they became due.
    */
-  async claimForPublish(limit: number, leaseMs: number): Promise<Job[]> {
-    return this.claimBatch('queued', limit, leaseMs, false);
+  async claimForPublish(limit: number, leaseMs: number, opts: { expired?: boolean } = {}): Promise<Job[]> {
+    return this.claimBatch('queued', limit, leaseMs, false, opts.expired === false ? PENDING_DUE : CLAIMABLE);
   }
 
-  private async claimBatch(status: 'running' | 'queued', limit: number, leaseMs: number, countAttempt: boolean): Promise<Job[]> {
+  private async claimBatch(status: 'running' | 'queued', limit: number, leaseMs: number, countAttempt: boolean, which = CLAIMABLE): Promise<Job[]> {
     const { rows } = await this.store.query<JobRow>(
       `UPDATE outbox_jobs
           SET status = $1, claim_token = md5(random()::text || reference), attempts = attempts + $4::integer,
               locked_until = now() + ($3::integer * interval '1 millisecond'), updated_at = now()
         WHERE reference IN (
-          SELECT reference FROM outbox_jobs WHERE ${CLAIMABLE}
+          SELECT reference FROM outbox_jobs WHERE ${which}
            ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING *`,
       [status, limit, Math.round(leaseMs), countAttempt ? 1 : 0],

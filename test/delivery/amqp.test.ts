@@ -46,6 +46,35 @@ describe('outbox over RabbitMQ (relay, quorum queue, workers, dead letters)', ()
     await eventually('queue drained (all acked)', async () => (await queueDepth(queue)) === 0);
   });
 
+  it('does not publish a job again while no worker consumes the queue (its message is still there), and does once one does', async () => {
+    h = await startJiraDelivery();
+    const link = new AmqpLink(amqpUrl());
+    const relay = new AmqpRelay(link, h.runtime.outbox, queue, { pollMs: 25, queueLeaseMs: 150 });
+    try {
+      await relay.start();
+      await h.runtime.outbox.enqueue(h.store, ticketJob('waiting'));
+      await eventually('published once', async () => (await queueDepth(queue)) === 1);
+      // Many queue leases pass with nobody consuming: the relay keeps looking, and publishes nothing more.
+      const rounds = relay.published;
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(relay.published).toBe(rounds);
+      expect(await queueDepth(queue)).toBe(1);
+
+      // A worker arrives: the job is delivered once.
+      const consumer = new AmqpWorker(link, h.runtime.runner, { url: amqpUrl(), queue, prefetch: 4 });
+      await consumer.start();
+      try {
+        await eventually('delivered', async () => (await h.runtime.outbox.counts()).done === 1);
+        expect(h.jira.requests.filter(CREATE)).toHaveLength(1);
+      } finally {
+        await consumer.stop();
+      }
+    } finally {
+      await relay.stop();
+      await link.close();
+    }
+  });
+
   it('reconnects the relay and the worker after the connection to the broker was lost', async () => {
     h = await startJiraDelivery();
     const link = new AmqpLink(amqpUrl());
