@@ -16,7 +16,7 @@ import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '..
 import type { Gateway } from '../kit/gateway';
 import type { ActivityInput, ContactProperties, CreatedLead, CreateLeadOptions, CrmSystem, CrmPerson, LeadInput, PipelineOwner, PipelineSummary } from '../../ports/crm';
 import { splitName } from '../names';
-import { clip, normalizeNewlines, splitText } from '../kit/text';
+import { clip, normalizeNewlines, renderInPieces } from '../kit/text';
 import { DEFAULT_CONTACT_PROPERTY_NAMES, type HubspotConfig } from './config';
 import { hubspotPipeline, updateHubspotContactProperties } from './sales';
 
@@ -157,12 +157,10 @@ function noteHtml(subject: string, body: string): string {
 function noteBodies(subject: string, body: string): string[] {
   const whole = noteHtml(subject, body);
   if (whole.length <= NOTE_BODY_MAX) return [whole];
-  // Escaping and paragraph tags grow the text; shrink the pieces until every one fits.
-  for (let size = Math.floor(NOTE_BODY_MAX / 2); ; size = Math.floor(size / 2)) {
-    const pieces = splitText(body, size);
+  return renderInPieces(body, NOTE_BODY_MAX, (pieces) => {
     const html = pieces.map((p, i) => noteHtml(`${subject} (part ${i + 1} of ${pieces.length})`, p));
-    if (html.every((h) => h.length <= NOTE_BODY_MAX)) return html;
-  }
+    return html.every((h) => h.length <= NOTE_BODY_MAX) ? html : null;
+  });
 }
 
 function escapeHtml(s: string): string {

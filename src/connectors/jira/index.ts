@@ -5,7 +5,7 @@
  */
 import { HttpException, Version3Client } from 'jira.js';
 import { z } from 'zod';
-import { clip, normalizeNewlines, splitText } from '../kit/text';
+import { clip, normalizeNewlines, renderInPieces } from '../kit/text';
 import { ConnectorError, expectShape, fromHttpStatus, parseRetryAfter } from '../kit/connector-error';
 import type { Gateway } from '../kit/gateway';
 import { FILER_MARK, type CreatedTicket, type Severity, type TicketFiler, type TicketInput, type TicketStatus, type TicketingSystem } from '../../ports/ticketing';
@@ -213,11 +213,9 @@ export function describe(input: TicketInput): { description: AdfDoc; continued: 
   tail.push(...paragraphs(`Severity: ${input.severity}. Filed by the chatbot.`));
   const whole = doc([...paragraphs(text), ...tail]);
   if (fits(whole)) return { description: whole, continued: [] };
-  // JSON escaping and the document's structure grow the text: shrink the pieces until each fits.
-  for (let size = Math.floor(TEXT_FIELD_MAX / 2); ; size = Math.floor(size / 2)) {
-    const [first = '', ...rest] = splitText(text, size);
+  return renderInPieces(text, TEXT_FIELD_MAX, ([first = '', ...rest]) => {
     const description = doc([...paragraphs(first), ...paragraphs(`(The description continues in the next ${rest.length} comment${rest.length === 1 ? '' : 's'}.)`), ...tail]);
     const continued = rest.map((piece, i) => doc([...paragraphs(`Description, continued (${i + 1} of ${rest.length}):`), ...paragraphs(piece)]));
-    if (fits(description) && continued.every(fits)) return { description, continued };
-  }
+    return fits(description) && continued.every(fits) ? { description, continued } : null;
+  });
 }

@@ -58,3 +58,15 @@ export function splitText(text: string, max: number): string[] {
 export function normalizeNewlines(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
+
+/**
+ * `text` split into pieces each of which, once rendered by the vendor's format, fits its limit:
+ * escaping and markup grow the text by an amount only the rendering knows, so the pieces start at
+ * half the limit and halve until `render` accepts them all (it answers null while one is too big).
+ */
+export function renderInPieces<T>(text: string, limit: number, render: (pieces: string[]) => T | null): T {
+  for (let size = Math.floor(limit / 2); ; size = Math.max(1, Math.floor(size / 2))) {
+    const rendered = render(splitText(text, size));
+    if (rendered !== null) return rendered;
+  }
+}

@@ -72,12 +72,8 @@ function richText(s: string): RichText {
  * there are more than the budget, neighbours share a block (separated by a blank line), so the
  * whole article goes in one request (a page created in one call is created once).
  */
-function packParagraphs(body: string, budget: number): string[] {
-  const items = normalizeNewlines(body)
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .flatMap((p) => (p.length > BLOCK_TEXT_MAX ? splitText(p, BLOCK_TEXT_MAX) : [p]));
+function packParagraphs(paragraphs: string[], budget: number): string[] {
+  const items = paragraphs.flatMap((p) => (p.length > BLOCK_TEXT_MAX ? splitText(p, BLOCK_TEXT_MAX) : [p]));
   if (items.length <= budget) return items;
   const perBlock = Math.ceil(items.length / budget);
   const packed: string[] = [];
@@ -101,13 +97,18 @@ function packParagraphs(body: string, budget: number): string[] {
 
 /** The page's children: a heading and the paragraphs of each section, within Notion's 100 per request. */
 function articleBlocks(sections: [title: string, body: string][]) {
-  const paragraphs = sections.map(([, body]) => normalizeNewlines(body).split(/\n\s*\n/).filter((p) => p.trim()).length || 1);
-  const total = paragraphs.reduce((a, b) => a + b, 0);
+  const paragraphs = sections.map(([, body]) =>
+    normalizeNewlines(body)
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean),
+  );
+  const total = paragraphs.reduce((sum, p) => sum + Math.max(1, p.length), 0);
   const room = CHILDREN_MAX - sections.length;
-  return sections.flatMap(([title, body], i) => [
+  return sections.flatMap(([title], i) => [
     { object: 'block' as const, type: 'heading_2' as const, heading_2: { rich_text: richText(title) } },
     // Each section gets room in proportion to its paragraphs, and at least one block.
-    ...packParagraphs(body, Math.max(1, Math.floor((room * paragraphs[i]!) / total))).map((p) => ({
+    ...packParagraphs(paragraphs[i]!, Math.max(1, Math.floor((room * Math.max(1, paragraphs[i]!.length)) / total))).map((p) => ({
       object: 'block' as const,
       type: 'paragraph' as const,
       paragraph: { rich_text: richText(p) },

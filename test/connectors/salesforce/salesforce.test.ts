@@ -144,68 +144,57 @@ describe('Salesforce CRM through /webhook', () => {
     expect(sf.tasks.size).toBe(1);
     expect(out.texts[0]).toContain('Thanks, Grace!');
   });
-});
 
-describe('Salesforce field limits, with nothing the user wrote lost (#16)', () => {
-  let sf: FakeSalesforce;
-  let h: Harness | undefined;
-  beforeEach(async () => {
-    sf = await new FakeSalesforce(APP, ['AT-static']).start();
-  });
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-    await sf.stop();
-  });
+  describe('Salesforce field limits, with nothing the user wrote lost (#16)', () => {
+    it('cuts a long name, company and interest to the Lead\'s fields at character boundaries and keeps them in full in a Task', async () => {
+      h = await startHarness(tokenEnv(sf));
+      const name = `${'Anne-Marie '.repeat(5)}🚀 Zoë Ångström-Lovelace`;
+      const company = `Emoji 🚀 Holdings ${'International '.repeat(23)}Ltd`;
+      const interest = `${'the enterprise plan with 🚀 rockets '.repeat(1_150)}and more`;
+      const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_name: name, lead_company: company, lead_interest: interest } });
+      expect(out.texts[0]).toContain('Thanks,');
+      expect(sf.leads.size).toBe(1);
+      const lead = [...sf.leads.values()][0]!;
+      expect(String(lead.FirstName).length).toBeLessThanOrEqual(40);
+      expect(String(lead.Company).length).toBeLessThanOrEqual(255);
+      expect(String(lead.Description).length).toBeLessThanOrEqual(32_000);
+      expect(String(lead.Description).endsWith('…')).toBe(true);
+      // The fake refuses lone surrogates: every cut fell between characters.
+      const full = [...sf.tasks.values()].filter((t) => String(t.Subject).startsWith('Chatbot: details in full'));
+      const kept = full.map((t) => String(t.Description)).join('');
+      // Booleans: a failure must not print 40 KB.
+      expect(kept.includes(`Name: ${name}`)).toBe(true);
+      expect(kept.includes(`Company: ${company}`)).toBe(true);
+      expect(kept.includes(`Interested in: ${interest}`)).toBe(true);
+      expect(full.length).toBeGreaterThan(1);
+      expect(full.every((t) => String(t.Subject).length <= 255 && String(t.Description).length <= 32_000)).toBe(true);
+      expect(full.map((t) => t.Subject)).toEqual(full.map((_, i) => `Chatbot: details in full (part ${i + 1} of ${full.length})`));
+    });
 
-  it('cuts a long name, company and interest to the Lead\'s fields at character boundaries and keeps them in full in a Task', async () => {
-    h = await startHarness(tokenEnv(sf));
-    const name = `${'Anne-Marie '.repeat(5)}🚀 Zoë Ångström-Lovelace`;
-    const company = `Emoji 🚀 Holdings ${'International '.repeat(23)}Ltd`;
-    const interest = `${'the enterprise plan with 🚀 rockets '.repeat(1_150)}and more`;
-    const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_name: name, lead_company: company, lead_interest: interest } });
-    expect(out.texts[0]).toContain('Thanks,');
-    expect(sf.leads.size).toBe(1);
-    const lead = [...sf.leads.values()][0]!;
-    expect(String(lead.FirstName).length).toBeLessThanOrEqual(40);
-    expect(String(lead.Company).length).toBeLessThanOrEqual(255);
-    expect(String(lead.Description).length).toBeLessThanOrEqual(32_000);
-    expect(String(lead.Description).endsWith('…')).toBe(true);
-    // The fake refuses lone surrogates: every cut fell between characters.
-    const full = [...sf.tasks.values()].filter((t) => String(t.Subject).startsWith('Chatbot: details in full'));
-    const kept = full.map((t) => String(t.Description)).join('');
-    // Booleans: a failure must not print 40 KB.
-    expect(kept.includes(`Name: ${name}`)).toBe(true);
-    expect(kept.includes(`Company: ${company}`)).toBe(true);
-    expect(kept.includes(`Interested in: ${interest}`)).toBe(true);
-    expect(full.length).toBeGreaterThan(1);
-    expect(full.every((t) => String(t.Subject).length <= 255 && String(t.Description).length <= 32_000)).toBe(true);
-    expect(full.map((t) => t.Subject)).toEqual(full.map((_, i) => `Chatbot: details in full (part ${i + 1} of ${full.length})`));
-  });
+    it('keeps an emoji whole in a Task subject cut at 255, and sends a standard Lead Source unless told otherwise', async () => {
+      h = await startHarness(tokenEnv(sf));
+      sf.restrictedLeadSources = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
+      const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_interest: `${'x'.repeat(230)}🚀🚀🚀🚀🚀🚀` } });
+      expect(out.texts[0]).toContain('Thanks,');
+      expect([...sf.leads.values()][0]!.LeadSource).toBe('Web');
+      const subject = String([...sf.tasks.values()][0]!.Subject);
+      expect(subject.length).toBeLessThanOrEqual(255);
+      expect(subject).not.toContain('\uFFFD');
+      expect(subject.endsWith('🚀…')).toBe(true);
+    });
 
-  it('keeps an emoji whole in a Task subject cut at 255, and sends a standard Lead Source unless told otherwise', async () => {
-    h = await startHarness(tokenEnv(sf));
-    sf.restrictedLeadSources = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
-    const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_interest: `${'x'.repeat(230)}🚀🚀🚀🚀🚀🚀` } });
-    expect(out.texts[0]).toContain('Thanks,');
-    expect([...sf.leads.values()][0]!.LeadSource).toBe('Web');
-    const subject = String([...sf.tasks.values()][0]!.Subject);
-    expect(subject.length).toBeLessThanOrEqual(255);
-    expect(subject).not.toContain('\uFFFD');
-    expect(subject.endsWith('🚀…')).toBe(true);
-  });
+    it('refuses an email longer than the Lead keeps before sending anything, naming the field', async () => {
+      h = await startHarness(tokenEnv(sf));
+      const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_email: `${'a'.repeat(72)}@example.com` } });
+      expect(out.texts[0]).toContain('It had a problem with: Email');
+      expect(sf.received('PATCH', /sobjects\/Lead/)).toHaveLength(0);
+    });
 
-  it('refuses an email longer than the Lead keeps before sending anything, naming the field', async () => {
-    h = await startHarness(tokenEnv(sf));
-    const out = await h.call('action_create_lead', { slots: { ...LEAD, lead_email: `${'a'.repeat(72)}@example.com` } });
-    expect(out.texts[0]).toContain('It had a problem with: Email');
-    expect(sf.received('PATCH', /sobjects\/Lead/)).toHaveLength(0);
-  });
-
-  it('the fake answers as Salesforce does for a value over a field\'s length', async () => {
-    h = await startHarness(tokenEnv(sf));
-    sf.fail({ status: 400, body: [{ message: 'First Name: data value too large', errorCode: 'STRING_TOO_LONG', fields: ['FirstName'] }], match: (r) => r.method === 'PATCH' });
-    const out = await h.call('action_create_lead', { slots: LEAD });
-    expect(out.texts[0]).toContain('It had a problem with: FirstName');
+    it('the fake answers as Salesforce does for a value over a field\'s length', async () => {
+      h = await startHarness(tokenEnv(sf));
+      sf.fail({ status: 400, body: [{ message: 'First Name: data value too large', errorCode: 'STRING_TOO_LONG', fields: ['FirstName'] }], match: (r) => r.method === 'PATCH' });
+      const out = await h.call('action_create_lead', { slots: LEAD });
+      expect(out.texts[0]).toContain('It had a problem with: FirstName');
+    });
   });
 });
