@@ -104,6 +104,11 @@ export const ConfigSchema = z.object({
   /** How long SIGTERM waits for in-flight calls before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   /**
+   * Server processes sharing PORT (node's cluster; `serve --workers`): one per core uses every
+   * core. More than one needs DATABASE_URL, since the embedded database is one process's.
+   */
+  WEB_CONCURRENCY: positiveInt.max(64, 'at most 64').default(1),
+  /**
    * Shared secret callers must present (Bearer, basic auth, X-Action-Token or ?token=); unset = no
    * auth. Comma-separated, any one of them is accepted (rotation: docs/operations.md).
    */
