@@ -33,8 +33,22 @@ export interface Action {
   readonly kind: ActionKind;
   /** Slots the action reads or validates; `check` compares them with domain.yml. */
   readonly slotNames: readonly string[];
+  /** What the action does, in a sentence for an LLM choosing among tools (MCP, OpenAPI). */
+  readonly description?: string;
+  /** The slot schema, for channels that describe the action's inputs (tools); absent = no slots. */
+  readonly slotSchema?: SlotSchema;
+  /** How the action is offered as a tool to LLM agents; `false` = not offered. Default: offered. */
+  readonly tools?: ToolExposure;
   run(call: ActionCall): Promise<RasaEvent[]>;
 }
+
+/**
+ * How an action is offered as a tool (MCP, `POST /tools/{action}`): `false` hides it (a step that
+ * only makes sense inside a Rasa story, say). `identity` adds an `identity_token` argument, which
+ * travels where a chat channel puts it (the message metadata): `optional` for actions that do
+ * more for a signed-in caller, `required` for actions that refuse without one.
+ */
+export type ToolExposure = false | { identity?: 'optional' | 'required' };
 
 export type SlotSchema = z.ZodObject<z.ZodRawShape>;
 
@@ -48,6 +62,10 @@ export interface ActionContext<S> extends ActionCall {
 
 export interface ActionDefinition<Schema extends SlotSchema | undefined> {
   name: string;
+  /** One or two sentences on what the action does; tools (MCP, OpenAPI) show it to an LLM. */
+  description?: string;
+  /** Offered as a tool to LLM agents (default), with an identity token argument, or not at all (`false`). */
+  tools?: ToolExposure;
   /** Slots this action reads, as a zod object; keys are slot names. */
   slots?: Schema;
   run(ctx: ActionContext<Schema extends SlotSchema ? z.output<Schema> : Record<string, never>>): Promise<RasaEvent[] | void> | RasaEvent[] | void;
@@ -91,6 +109,9 @@ export function defineAction<Schema extends SlotSchema | undefined = undefined>(
     name: def.name,
     kind: 'action',
     slotNames,
+    description: def.description,
+    slotSchema: schema,
+    tools: def.tools,
     async run(call) {
       let slots: Record<string, unknown> = {};
       if (schema) {
