@@ -2,16 +2,15 @@
  * Express routes `POST /dialogflow/es` and `POST /dialogflow/cx`. JSON parsing and the token
  * check are mounted on these routes only, so the rest of the server is unaffected.
  */
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { readDomain } from '../../protocol/domain-file';
 import type { Config } from '../../config';
 import type { Logger } from '../../observability/logger';
 import { AppError } from '../../errors';
 import type { Executor } from '../../sdk/executor';
 import { requestIdOf, sendError } from '../../http/node-http';
-import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from '../../http/json-depth';
-import { malformedJson } from '../../http/malformed-json';
-import { isJsonRequest, notJson } from '../../http/json-content-type';
+import { notJson } from '../../http/json-content-type';
+import { jsonBody, jsonBodyErrors } from '../../http/json-body';
 import { requireToken, type TokenSources } from '../../http/auth';
 import { handleCx } from './cx';
 import { handleEs } from './es';
@@ -41,32 +40,6 @@ const DEFAULT_DEADLINE_MS = 4500;
 
 type Handler = (body: unknown, deps: AdapterDeps, requestId: string) => Promise<AdapterResult>;
 
-/** Body-parser failures carry a `type`; they become our usual 4xx JSON bodies. */
-function bodyError(err: unknown): AppError | null {
-  // Thrown by our own `verify` (too deep); body-parser only decorated it.
-  if (err instanceof AppError) return err;
-  const type = (err as { type?: unknown } | null)?.type;
-  if (type === 'entity.parse.failed') return malformedJson(err);
-  if (type === 'entity.too.large') return new AppError('too_large', 'Request body is too large for a Dialogflow webhook call.');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported', (err as Error).message);
-  if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') return new AppError('validation', (err as Error).message);
-  // A corrupt gzip/deflate/br body fails in zlib: body-parser passes that on as a 400 without a `type`.
-  const e = err as { status?: unknown; expose?: unknown } | null;
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) return new AppError('validation', 'The request body could not be decompressed or read.');
-  return null;
-}
-
-/**
- * body-parser's `verify` sees the raw bytes before JSON.parse does; what it throws reaches the
- * error handler below. Only UTF-8 bodies get this far (`isJsonRequest`), so the byte scan reads
- * ASCII brackets and quotes as they are.
- */
-function depthGuard(maxDepth: number) {
-  return (_req: unknown, _res: unknown, buf: Buffer): void => {
-    if (exceedsJsonDepth(buf, maxDepth)) throw new AppError('validation', tooDeepMessage(maxDepth));
-  };
-}
-
 export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
   const mapping = opts.mapping ?? loadMapping(opts.config.DIALOGFLOW_MAPPING_FILE);
   const deps: AdapterDeps = {
@@ -77,7 +50,7 @@ export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
     pending: new PendingRuns(),
     domain: mapping.domainFile ? readDomain(mapping.domainFile) : null,
   };
-  const json = express.json({ type: isJsonRequest, limit: opts.bodyLimit ?? '1mb', verify: depthGuard(opts.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH) });
+  const json = jsonBody({ limit: opts.bodyLimit ?? '1mb', maxDepth: opts.jsonMaxDepth, what: 'a Dialogflow webhook call' });
   const auth = requireToken(opts.config.ACTION_SERVER_TOKEN, opts.tokenSources);
 
   const route = (edition: string, handle: Handler) => async (req: Request, res: Response) => {
@@ -102,13 +75,6 @@ export function dialogflowRoutes(opts: DialogflowRouteOptions): Router {
   router.all(['/dialogflow/es', '/dialogflow/cx'], (_req, _res, next) => {
     next(new AppError('method_not_allowed', 'Dialogflow calls its webhook with POST.', { headers: { Allow: 'POST' } }));
   });
-  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    const known = bodyError(err);
-    if (!known) {
-      next(err);
-      return;
-    }
-    sendError(res, known, { requestId: requestIdOf(req.headers['x-request-id']) });
-  });
+  router.use(jsonBodyErrors('a Dialogflow webhook call'));
   return router;
 }
