@@ -10,6 +10,7 @@ import { createActionServer, type ActionServer } from '../server/app';
 import { Metrics } from '../observability/metrics';
 import { createServices } from './services';
 import { readSettings } from './settings';
+import { onStopRequest } from './cluster';
 import { exposureWarning } from '../server/exposure';
 import { auditCallHook } from '../observability/audit';
 import { storeReadiness } from '../observability/readiness';
@@ -103,6 +104,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: St
   if (opts.exitOnSignal !== false) {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    // One of several processes (WEB_CONCURRENCY): the primary asks by message.
+    onStopRequest(() => stop('SIGTERM'));
   }
   return { server, config, logger, address, protocol };
 }

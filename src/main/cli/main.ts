@@ -32,7 +32,7 @@ const USAGE = `Usage: actionbridge <command> [options]
 
 Commands:
   serve                      Start the action server: -p/--port, --actions, --cors, --ssl-*, --auto-reload,
-                               -v/-vv/--quiet, --log-file, or their environment variables (serve --help).
+                               --workers, -v/-vv/--quiet, --log-file, or their environment variables (serve --help).
   list                       List the registered actions.
   call <action>              Run an action locally, without Rasa, and print its events and responses.
       --slot name=value        A slot value (a string); repeatable.
@@ -137,9 +137,9 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
       case 'serve': {
         const serveVars = flagsOr(io, SERVE_USAGE, () => serveEnv(rest, env));
         if (!serveVars) return 2;
-        const { startServer } = await import('../serve');
-        await startServer(serveVars);
-        return -1; // keeps running; the exit code is set on shutdown
+        // One server, or with WEB_CONCURRENCY > 1 the primary of that many (src/main/cluster.ts).
+        const { serve } = await import('../cluster');
+        return await serve(serveVars); // -1: keeps running; the exit code is set on shutdown
       }
       case 'list':
         return list(rest, io, env);

@@ -24,6 +24,8 @@ Options:
       --ssl-password <p>      Passphrase of the key (SSL_PASSWORD; SSL_PASSWORD_FILE keeps it off the command line).
       --ssl-ca-file <f>       CA certificate: clients must present a certificate it signed (SSL_CA_FILE).
       --auto-reload           Reload the actions when a file in the folder changes (AUTO_RELOAD=true).
+      --workers <n>           Server processes sharing the port, e.g. one per core (WEB_CONCURRENCY,
+                              default 1); more than one needs DATABASE_URL.
 ${logUsage()}
   -h, --help                  Print this help.`;
 
@@ -60,6 +62,7 @@ const SERVE_OPTIONS = {
   'ssl-password': { type: 'string' },
   'ssl-ca-file': { type: 'string' },
   'auto-reload': { type: 'boolean' },
+  workers: { type: 'string' },
   ...LOG_OPTIONS,
 } as const;
 
@@ -73,6 +76,7 @@ const VARIABLE: Record<string, string> = {
   'ssl-password': 'SSL_PASSWORD',
   'ssl-ca-file': 'SSL_CA_FILE',
   'log-file': 'LOG_FILE',
+  workers: 'WEB_CONCURRENCY',
 };
 
 type Options = typeof SERVE_OPTIONS | typeof LOG_OPTIONS;
@@ -125,6 +129,8 @@ function toEnv(args: string[], options: Options, env: NodeJS.ProcessEnv): NodeJS
   }
   const port = (values as { port?: string }).port;
   if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new ServeUsageError(`-p/--port: '${port.slice(0, 20)}' is not a port number`);
+  const workers = (values as { workers?: string }).workers;
+  if (workers !== undefined && !/^[1-9]\d{0,2}$/.test(workers)) throw new ServeUsageError(`--workers: '${workers.slice(0, 20)}' is not a number of processes (1 or more)`);
   if (cors.length > 0) {
     if (cors.some((o) => o.trim() === '')) throw new ServeUsageError('--cors needs an origin, or * for any');
     out.CORS_ORIGINS = cors.join(',');
