@@ -88,7 +88,7 @@ function failureOf(err: unknown, input: RunTurnInput): TurnOutcome {
   }
   if (err instanceof AppError) {
     input.logger.warn('dialogflow: action failed', { ...input.log, kind: err.kind, error: err.message });
-    return { kind: 'failed', reason: 'error', userText: userMessage(err.kind) };
+    return { kind: 'failed', reason: 'error', userText: userMessage(err.kind), errorKind: err.kind };
   }
   input.logger.error('dialogflow: action crashed', { ...input.log, error: err });
   return { kind: 'failed', reason: 'error', userText: null };

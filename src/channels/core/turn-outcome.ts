@@ -1,6 +1,7 @@
 /** What running one turn came to, whatever the channel. */
 import type { RasaEvent } from '../../protocol/events';
 import type { ResponseEntry } from '../../protocol/response';
+import type { ErrorKind } from '../../errors';
 
 export type TurnOutcome =
   | {
@@ -12,4 +13,5 @@ export type TurnOutcome =
       ran: string[];
     }
   | { kind: 'pending' }
-  | { kind: 'failed'; reason: 'rejected' | 'error'; userText: string | null };
+  /** `errorKind`: the AppError the action threw, if it was one (a channel with status codes maps it). */
+  | { kind: 'failed'; reason: 'rejected' | 'error'; userText: string | null; errorKind?: ErrorKind };
