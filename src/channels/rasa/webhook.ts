@@ -57,6 +57,8 @@ export interface WebhookOutcome {
   headers?: Record<string, string>;
   action: string | null;
   senderId: string | null;
+  /** What failed, for a transport that answers in its own terms (the gRPC channel); absent on success. */
+  error?: unknown;
 }
 
 function issuesOf(error: z.ZodError, prefix: string[] = []): { path: string; message: string }[] {
@@ -117,7 +119,7 @@ export async function processWebhook(parsed: unknown, deps: WebhookDeps, request
     const mapped = toHttpError(err, { requestId, actionName: action ?? undefined });
     if (mapped.status >= 500) deps.logger.error('action failed', { requestId, action, senderId, error: err });
     deps.errors?.reportBug(err, { requestId, action, route: '/webhook' });
-    return { status: mapped.status, body: mapped.body, headers: mapped.headers, action, senderId };
+    return { status: mapped.status, body: mapped.body, headers: mapped.headers, action, senderId, error: err };
   }
 }
 
