@@ -121,6 +121,11 @@ export const ConfigSchema = z.object({
   WORKER_PORT: port.optional(),
   /** Token protecting /metrics and /status; unset = open (scrapers on a private network). Comma-separated like ACTION_SERVER_TOKEN. */
   METRICS_TOKEN: tokenList.optional(),
+  /**
+   * Token an administrator pastes into the ops console (/status/login) to retry dead jobs; unset =
+   * the console is read-only. Comma-separated like ACTION_SERVER_TOKEN; use tokens other than METRICS_TOKEN's.
+   */
+  ADMIN_TOKEN: tokenList.optional(),
   /** Hash-chained audit log of action executions and outbound calls: auto = on with DATABASE_URL. */
   AUDIT_LOG: z.enum(['auto', 'on', 'off']).default('auto'),
   /** `id:secret[,id:secret]`: the audit chain's links and checkpoints are HMACs under the first; every one verifies. Unset = unkeyed chain. */

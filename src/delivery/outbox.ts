@@ -177,11 +177,18 @@ export class Outbox {
     return rows[0] ? this.toJob(rows[0]) : null;
   }
 
-  async list(filter: { status?: JobStatus; limit?: number } = {}): Promise<Job[]> {
+  /** Newest first; `type` and `olderThanSeconds` (created at least that long ago) narrow it further (the ops console's filters). */
+  async list(filter: { status?: JobStatus; type?: string; olderThanSeconds?: number; limit?: number } = {}): Promise<Job[]> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 1000);
-    const { rows } = filter.status
-      ? await this.store.query<JobRow>('SELECT * FROM outbox_jobs WHERE status = $1 ORDER BY created_at DESC LIMIT $2', [filter.status, limit])
-      : await this.store.query<JobRow>('SELECT * FROM outbox_jobs ORDER BY created_at DESC LIMIT $1', [limit]);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.type) where.push(`type = $${params.push(filter.type)}`);
+    if (filter.olderThanSeconds !== undefined) where.push(`created_at <= now() - ($${params.push(Math.round(filter.olderThanSeconds))}::integer * interval '1 second')`);
+    const { rows } = await this.store.query<JobRow>(
+      `SELECT * FROM outbox_jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT $${params.push(limit)}`,
+      params,
+    );
     return rows.map(this.toJob);
   }
 

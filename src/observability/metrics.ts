@@ -5,6 +5,7 @@
 import type { BreakerState, CallRecord, GatewayObserver, OutboxCounts } from './events';
 import type { VerificationLimit } from '../ports/identity';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { BacklogSeries, SeriesFamily } from './minute-series';
 
 /** The label value of every action name the server does not know. */
 export const UNKNOWN_ACTION = 'unknown';
@@ -44,18 +45,22 @@ export interface Failure {
   source: string;
   name: string;
   kind: string;
+  /** The X-Request-Id of the failed call; null for outbound calls (they run in jobs, not requests). */
+  requestId: string | null;
 }
 
 interface ConnectorStatus {
   calls: number;
   errors: number;
   breaker: CircuitState;
+  /** Calls that waited for the connector's quota. */
+  throttled: number;
   /** Recent latencies (ms) for the status page's p95; a small ring, not the histogram. */
   recent: number[];
 }
 
 export interface StatusSnapshot {
-  connectors: { name: string; breaker: CircuitState; calls: number; errors: number; errorRate: number; p95Ms: number | null }[];
+  connectors: { name: string; breaker: CircuitState; calls: number; errors: number; errorRate: number; p95Ms: number | null; throttled: number }[];
   outbox: OutboxStatsSample | null;
   failures: Failure[];
 }
@@ -74,6 +79,11 @@ export class Metrics {
   private readonly connectors = new Map<string, ConnectorStatus>();
   private readonly failures: Failure[] = [];
   private lastOutbox: OutboxStatsSample | null = null;
+  /** The ops console's per-minute series (last hour): per action, per connector, the outbox backlog. */
+  readonly actionSeries: SeriesFamily;
+  readonly connectorSeries: SeriesFamily;
+  readonly backlog = new BacklogSeries();
+  readonly now: () => number;
   private readonly actionRequests = new Counter({ name: 'actionbridge_action_requests_total', help: 'Action calls by action and outcome.', labelNames: ['action', 'outcome'], registers: [this.registry] });
   private readonly actionDuration = new Histogram({
     name: 'actionbridge_action_duration_seconds',
@@ -112,7 +122,10 @@ export class Metrics {
    */
   private isKnownAction: (name: string) => boolean = () => false;
 
-  constructor(opts: { defaultMetrics?: boolean } = {}) {
+  constructor(opts: { defaultMetrics?: boolean; now?: () => number } = {}) {
+    this.now = opts.now ?? Date.now;
+    this.actionSeries = new SeriesFamily(this.now);
+    this.connectorSeries = new SeriesFamily(this.now);
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -129,7 +142,10 @@ export class Metrics {
     this.actionRequests.inc(labels);
     this.actionDuration.observe(labels, call.durationMs / 1000);
     if (labels.outcome === 'rate_limited') this.rateLimited.inc({ scope: 'sender' });
-    if (labels.outcome === 'error') this.failed('action', labels.action, `http_${call.status}`);
+    // For the console any answer but a 2xx failed the call (Rasa sees it so); the kind says which.
+    const failedKind = labels.outcome === 'success' ? undefined : labels.outcome === 'error' ? `http_${call.status}` : labels.outcome;
+    this.actionSeries.record(labels.action || '(none)', call.durationMs, failedKind === undefined ? undefined : { kind: failedKind, requestId: call.requestId });
+    if (labels.outcome === 'error' || labels.outcome === 'unknown_action') this.failed('action', labels.action, failedKind!, call.requestId);
   };
 
   /** A verification attempt refused by a spent limit (the label is one of four fixed names). */
@@ -137,14 +153,14 @@ export class Metrics {
     this.verificationsRefused.inc({ limit });
   }
 
-  private failed(source: string, name: string, kind: string): void {
-    this.failures.push({ at: new Date().toISOString(), source, name, kind });
+  private failed(source: string, name: string, kind: string, requestId: string | null = null): void {
+    this.failures.push({ at: new Date(this.now()).toISOString(), source, name, kind, requestId });
     if (this.failures.length > FAILURES) this.failures.shift();
   }
 
   private connector(name: string): ConnectorStatus {
     let c = this.connectors.get(name);
-    if (!c) this.connectors.set(name, (c = { calls: 0, errors: 0, breaker: 'closed', recent: [] }));
+    if (!c) this.connectors.set(name, (c = { calls: 0, errors: 0, breaker: 'closed', throttled: 0, recent: [] }));
     return c;
   }
 
@@ -158,6 +174,7 @@ export class Metrics {
         errors: c.errors,
         errorRate: c.calls === 0 ? 0 : c.errors / c.calls,
         p95Ms: p95(c.recent),
+        throttled: c.throttled,
       })),
       outbox: this.lastOutbox,
       failures: [...this.failures].reverse(),
@@ -168,6 +185,7 @@ export class Metrics {
     this.connectorCalls.inc({ connector, operation, outcome });
     this.connectorDuration.observe({ connector, operation }, durationMs / 1000);
     if (outcome === 'failure') this.connectorErrors.inc({ connector, kind: errorKind ?? 'unknown' });
+    this.connectorSeries.record(connector, durationMs, outcome === 'failure' ? { kind: errorKind ?? 'unknown' } : undefined);
     const c = this.connector(connector);
     c.calls++;
     c.recent.push(durationMs);
@@ -197,6 +215,7 @@ export class Metrics {
     this.outboxOldest.set(stats.oldestAgeSeconds ?? 0);
     this.deadLetters.set(stats.deadLetters);
     this.lastOutbox = stats;
+    this.backlog.record(this.now(), stats.depth, stats.deadLetters);
   }
 
   /** Pass as `GatewayOptions.observer`. */
@@ -205,7 +224,10 @@ export class Metrics {
       callFinished: (e) => this.connectorCall(e.connector, e.operation, e.errorKind ? 'failure' : 'success', e.durationMs, e.errorKind),
       retried: (connector) => this.connectorRetry(connector),
       breakerChanged: (connector, state) => this.circuit(connector, FROM_BREAKER[state]),
-      throttled: (connector) => this.connectorThrottled.inc({ connector }),
+      throttled: (connector) => {
+        this.connectorThrottled.inc({ connector });
+        this.connector(connector).throttled++;
+      },
     };
   }
 

@@ -27,10 +27,11 @@ import { readyRoutes } from './routes/ready';
 import type { ReadinessCheck } from '../observability/readiness';
 import { hooksRoutes } from '../channels/hooks/router';
 import { metricsRoutes } from './routes/metrics';
-import { statusRoutes } from './routes/status';
+import { statusRoutes, type StatusConsoleOptions } from './routes/status';
 import type { Metrics } from '../observability/metrics';
 import type { InboundHooks } from '../channels/hooks/inbound-hooks';
-import { webhookHandler, type CallRecord } from '../channels/rasa/webhook';
+import { webhookHandler, type CallRecord, type WebhookDeps } from '../channels/rasa/webhook';
+import type { RateLimiter } from '../ratelimit';
 
 export interface ServerOptions {
   config: Pick<Config, 'BODY_LIMIT' | 'SHUTDOWN_TIMEOUT_MS'> & Partial<Pick<Config, 'METRICS_TOKEN' | 'ACTION_SERVER_TOKEN_NAME' | 'ACTION_SERVER_TOKEN_HEADER' | 'JSON_MAX_DEPTH' | 'RATE_LIMIT_IP_PER_MINUTE' | 'RATE_LIMIT_SENDER_PER_MINUTE'>> & DialogflowConfig;
@@ -52,6 +53,8 @@ export interface ServerOptions {
   cors?: readonly string[];
   /** Certificate and key (SSL_CERTIFICATE...): present = HTTPS instead of HTTP. */
   tls?: TlsOptions;
+  /** The ops console's outbox, audit log and ADMIN_TOKEN (`/status`, served with `metrics`). */
+  statusConsole?: Pick<StatusConsoleOptions, 'outbox' | 'audit' | 'adminToken'>;
 }
 
 /** What the HTTPS server needs; `ca` also makes it require client certificates signed by it. */
@@ -73,6 +76,8 @@ export interface ActionServer {
   app: Express;
   server: http.Server;
   executor: Executor;
+  /** What /webhook runs with (executor, domain cache, limits, call hook) and its per-IP limit: the gRPC channel shares them. */
+  rasa: { webhook: WebhookDeps; ipLimiter?: RateLimiter; onIpRefused(): void };
   listen(port: number, host: string): Promise<{ port: number; host: string }>;
   /** Stops accepting, lets in-flight calls finish (up to the shutdown timeout), then closes. */
   shutdown(): Promise<void>;
@@ -97,14 +102,15 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   const authorized = tokenCheck(opts.config.ACTION_SERVER_TOKEN, tokenSources);
   const onCall = callHook(opts);
   const jsonMaxDepth = opts.config.JSON_MAX_DEPTH;
-  const webhook = webhookHandler({ executor, domainCache: new DomainCache(logger), logger, bodyLimit: opts.config.BODY_LIMIT, jsonMaxDepth, onCall, senderLimiter: limits.sender, errors: opts.errors });
+  const webhookDeps: WebhookDeps = { executor, domainCache: new DomainCache(logger), logger, bodyLimit: opts.config.BODY_LIMIT, jsonMaxDepth, onCall, senderLimiter: limits.sender, errors: opts.errors };
+  const webhook = webhookHandler(webhookDeps);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(healthRoutes());
   app.use(readyRoutes(opts.readiness ?? [], logger));
-  if (opts.metrics) app.use(metricsRoutes(opts.metrics, opts.config.METRICS_TOKEN), statusRoutes(opts.metrics, opts.config.METRICS_TOKEN));
+  if (opts.metrics) app.use(metricsRoutes(opts.metrics, opts.config.METRICS_TOKEN), statusRoutes({ metrics: opts.metrics, metricsToken: opts.config.METRICS_TOKEN, ...opts.statusConsole, logger, role: 'server' }));
   // The list of actions maps what the assistant can do: for Rasa, which holds the token.
   app.use('/actions', requireToken(opts.config.ACTION_SERVER_TOKEN, tokenSources));
   app.use(actionsRoutes(registry));
@@ -173,6 +179,7 @@ export function createActionServer(opts: ServerOptions): ActionServer {
     app,
     server,
     executor,
+    rasa: { webhook: webhookDeps, ipLimiter: limits.ip, onIpRefused: () => opts.metrics?.refusedByIpLimit() },
     listen: (port, host) => listenOn(server, port, host),
     async shutdown() {
       if (closing) return;

@@ -1,5 +1,5 @@
 /**
- * The operations endpoints alone (/health, /ready, /metrics, /status): what a worker process
+ * The operations endpoints alone (/health, /ready, /metrics, the /status console): what a worker process
  * serves on WORKER_PORT. Workers make most connector calls once jobs are queued, so without this
  * their metrics, breaker states and readiness would be invisible to Prometheus and orchestrators.
  */
@@ -14,7 +14,7 @@ import { jsonErrors, jsonNotFound } from './middleware/json-fallbacks';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { readyRoutes } from './routes/ready';
-import { statusRoutes } from './routes/status';
+import { statusRoutes, type StatusConsoleOptions } from './routes/status';
 
 export interface OpsServerOptions {
   metrics: Metrics;
@@ -22,6 +22,8 @@ export interface OpsServerOptions {
   /** METRICS_TOKEN (one or several): guards /metrics and /status exactly as on the action server. */
   metricsToken?: AcceptedTokens;
   logger: Logger;
+  /** The ops console's outbox, audit log and ADMIN_TOKEN, as on the action server. */
+  statusConsole?: Pick<StatusConsoleOptions, 'outbox' | 'audit' | 'adminToken'>;
 }
 
 export interface OpsServer {
@@ -35,7 +37,7 @@ export function createOpsServer(opts: OpsServerOptions): OpsServer {
   app.set('etag', false);
   app.use(healthRoutes());
   app.use(readyRoutes(opts.readiness, opts.logger));
-  app.use(metricsRoutes(opts.metrics, opts.metricsToken), statusRoutes(opts.metrics, opts.metricsToken));
+  app.use(metricsRoutes(opts.metrics, opts.metricsToken), statusRoutes({ metrics: opts.metrics, metricsToken: opts.metricsToken, ...opts.statusConsole, logger: opts.logger, role: 'worker' }));
   app.use(jsonNotFound);
   app.use(jsonErrors(opts.logger));
   const server = http.createServer(app);

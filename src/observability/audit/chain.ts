@@ -11,7 +11,8 @@ import { AuditKeyring, hmacHex, sameDigest, type AuditKey } from './keys';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type AuditKind = 'action' | 'outbound';
+/** 'admin': something an administrator did from the ops console (who, in `sender`). */
+export type AuditKind = 'action' | 'outbound' | 'admin';
 
 /** What a caller records; the payload itself is hashed here and never stored. */
 export interface AuditEvent {

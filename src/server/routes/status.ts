@@ -1,57 +1,193 @@
 /**
- * `GET /status`: one self-contained page for operators (no external assets, so it works on a
- * locked-down network) that polls `/status.json`. Both behind METRICS_TOKEN when set; the page
- * forwards its own query string so `?token=` keeps working for its polls.
+ * The ops console, on the action server and on each worker's WORKER_PORT alike:
+ *
+ * - `GET /status` (overview), `GET /status.json` (the same as data), `GET /status/jobs` and
+ *   `GET /status/jobs/:ref`: behind METRICS_TOKEN, like /metrics;
+ * - `POST /status/jobs/:ref/retry`: also needs an admin session (ADMIN_TOKEN, pasted once into
+ *   `/status/login`), its CSRF token and a same-origin Origin; recorded in the audit log.
+ *
+ * Every page is same-origin only: a strict Content-Security-Policy, no inline code, no other host.
  */
-import { Router } from 'express';
-import type { Metrics } from '../../observability/metrics';
+import os from 'node:os';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { AppError } from '../../errors';
 import { requireToken, type AcceptedTokens } from '../../http/auth';
+import { JOB_STATUSES, type JobStatus } from '../../delivery/outbox';
+import { parseJobReference } from '../../delivery/job-reference';
+import type { Logger } from '../../observability/logger';
+import type { Metrics } from '../../observability/metrics';
+import { payloadHash, type AuditEvent } from '../../observability/audit/chain';
+import { AdminSessions, ADMIN_NAME, cookieValue, SESSION_COOKIE, sameOrigin, sessionCookie, type AdminSession } from '../status/admin-session';
+import { CONSOLE_CSS, CONSOLE_JS } from '../status/assets';
+import { consoleData, type ConsoleOutbox } from '../status/console-data';
+import { readForm } from '../status/form-body';
+import { linksFor, type Links } from '../status/html';
+import { AGE_FILTERS, jobDetailPage, jobsListPage, loginPage, type AgeFilter, type JobsFilter } from '../status/jobs-pages';
+import { overviewPage } from '../status/overview-page';
 
-const PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ActionBridge status</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:14px system-ui,sans-serif;margin:24px;color:#1d2330;background:#f6f7f9}
-h1{font-size:20px;margin:0 0 16px}h2{font-size:16px;margin:24px 0 8px}
-table{border-collapse:collapse;background:#fff;min-width:480px}
-th,td{padding:6px 12px;border-bottom:1px solid #e3e6eb;text-align:left}
-th{background:#eef1f5;font-weight:600}
-.closed{color:#177245;font-weight:600}.open{color:#b42318;font-weight:600}.half-open{color:#b54708;font-weight:600}
-.cards{display:flex;gap:12px}.card{background:#fff;padding:12px 16px;border:1px solid #e3e6eb;border-radius:6px}
-.card b{display:block;font-size:22px}#updated{color:#667085;font-size:12px}
-</style></head><body>
-<h1>ActionBridge status</h1><div id="updated">loading…</div>
-<h2>Connectors</h2>
-<table><thead><tr><th>Connector</th><th>Breaker</th><th>Calls</th><th>Errors</th><th>Error rate</th><th>p95 latency</th></tr></thead><tbody id="connectors"></tbody></table>
-<h2>Outbox</h2>
-<div class="cards"><div class="card">Backlog<b id="depth">–</b></div><div class="card">Oldest open job<b id="oldest">–</b></div><div class="card">Dead letters<b id="dead">–</b></div></div>
-<h2>Recent failures</h2>
-<table><thead><tr><th>Time</th><th>Source</th><th>Name</th><th>Kind</th></tr></thead><tbody id="failures"></tbody></table>
-<script>
-function cell(row, text, cls){var td=document.createElement('td');td.textContent=text;if(cls)td.className=cls;row.appendChild(td);}
-function fill(id, rows){var body=document.getElementById(id);body.replaceChildren();rows.forEach(function(cells){var tr=document.createElement('tr');cells.forEach(function(c){cell(tr,c[0],c[1]);});body.appendChild(tr);});}
-function render(s){
-  fill('connectors', s.connectors.map(function(c){return [[c.name],[c.breaker,c.breaker],[String(c.calls)],[String(c.errors)],[(c.errorRate*100).toFixed(1)+' %'],[c.p95Ms===null?'–':Math.round(c.p95Ms)+' ms']];}));
-  if(s.connectors.length===0) fill('connectors', [[['no connector calls yet']]]);
-  var o=s.outbox;
-  document.getElementById('depth').textContent=o?String(o.depth):'–';
-  document.getElementById('oldest').textContent=o&&o.oldestAgeSeconds!==null?Math.round(o.oldestAgeSeconds)+' s':'–';
-  document.getElementById('dead').textContent=o?String(o.deadLetters):'–';
-  fill('failures', s.failures.map(function(f){return [[f.at],[f.source],[f.name],[f.kind]];}));
-  document.getElementById('updated').textContent='updated '+new Date().toLocaleTimeString();
+/** Where admin actions are recorded: the audit recorder (flushed at once, so the row is there when the page answers). */
+export interface AuditSink {
+  record(event: AuditEvent): void;
+  flush(): Promise<void>;
 }
-function poll(){fetch('status.json'+location.search,{credentials:'same-origin'}).then(function(r){if(!r.ok)throw new Error('HTTP '+r.status);return r.json();}).then(render).catch(function(e){document.getElementById('updated').textContent='refresh failed: '+e.message;});}
-poll();setInterval(poll,5000);
-</script></body></html>`;
 
-export function statusRoutes(metrics: Metrics, tokens: AcceptedTokens): Router {
+export interface StatusConsoleOptions {
+  metrics: Metrics;
+  /** METRICS_TOKEN: guards every page; none = open (a private network). */
+  metricsToken?: AcceptedTokens;
+  /** ADMIN_TOKEN: who may retry jobs; none = the console is read-only. */
+  adminToken?: AcceptedTokens;
+  /** The shared outbox (counts, jobs, retry); absent = the page shows this process's last sample. */
+  outbox?: ConsoleOutbox;
+  audit?: AuditSink;
+  logger?: Logger;
+  /** `server` or `worker`, shown in the header with the host name (which replica is this?). */
+  role?: string;
+}
+
+export const CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const JOB_TYPE = /^[a-z][a-z0-9_.-]{0,63}$/;
+const LIST_LIMIT = 100;
+
+function secureHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.set({
+    'Content-Security-Policy': CONSOLE_CSP,
+    'X-Content-Type-Options': 'nosniff',
+    // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on a form POST.
+    'Referrer-Policy': 'same-origin',
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': 'no-store',
+  });
+  next();
+}
+
+const isSecure = (req: Request): boolean => (req.socket as { encrypted?: boolean }).encrypted === true;
+
+/** Only a path of this console, so `next` cannot send the administrator elsewhere. */
+function localNext(value: string | null): string {
+  return value && /^\/status(\/[A-Za-z0-9_\-/]*)?$/.test(value) ? value : '/status';
+}
+
+function parseFilter(q: Request['query']): JobsFilter {
+  const one = (name: string): string | undefined => {
+    const v = q[name];
+    if (v === undefined || v === '') return undefined;
+    if (typeof v !== 'string') throw new AppError('validation', `Give ${name} once.`);
+    return v;
+  };
+  const status = one('status');
+  const type = one('type');
+  const age = one('age');
+  if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) throw new AppError('validation', `status must be one of ${JOB_STATUSES.join(', ')}.`);
+  if (type !== undefined && !JOB_TYPE.test(type)) throw new AppError('validation', 'type must be a job type such as ticket.create.');
+  if (age !== undefined && !(age in AGE_FILTERS)) throw new AppError('validation', `age must be one of ${Object.keys(AGE_FILTERS).join(', ')}.`);
+  return { status: status as JobStatus | undefined, type, age: age as AgeFilter | undefined };
+}
+
+export function statusRoutes(opts: StatusConsoleOptions): Router {
   const router = Router();
-  const auth = requireToken(tokens);
-  router.get('/status', auth, (_req, res) => {
-    res.status(200).set('Cache-Control', 'no-store').type('html').send(PAGE);
+  const auth = requireToken(opts.metricsToken);
+  const sessions = new AdminSessions(opts.adminToken);
+  const role = `${opts.role ?? 'server'} · ${os.hostname()}`;
+  const links = (req: Request): Links => linksFor(typeof req.query.token === 'string' ? req.query.token : undefined);
+  const sessionOf = (req: Request): AdminSession | null => sessions.verify(cookieValue(req, SESSION_COOKIE));
+  const async = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => void fn(req, res).catch(next);
+
+  // The stylesheet and script hold no data: no token (a page opened with ?token= cannot pass it on).
+  router.get('/status/assets/console.css', secureHeaders, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').type('text/css').send(CONSOLE_CSS);
   });
-  router.get('/status.json', auth, (_req, res) => {
-    res.status(200).set('Cache-Control', 'no-store').json(metrics.snapshot());
+  router.get('/status/assets/console.js', secureHeaders, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').type('text/javascript').send(CONSOLE_JS);
   });
+  router.use(['/status.json', '/status'], secureHeaders, auth);
+
+  router.get('/status.json', async(async (_req, res) => {
+    res.status(200).json(await consoleData(opts.metrics, opts.outbox, role));
+  }));
+  router.get('/status', async(async (req, res) => {
+    const data = await consoleData(opts.metrics, opts.outbox, role);
+    res.status(200).type('html').send(overviewPage(data, links(req), sessionOf(req)?.name ?? null));
+  }));
+
+  const needOutbox = (): ConsoleOutbox => {
+    if (!opts.outbox) throw new AppError('not_found', 'This process has no outbox to show.');
+    return opts.outbox;
+  };
+
+  router.get('/status/jobs', async(async (req, res) => {
+    const outbox = needOutbox();
+    const filter = parseFilter(req.query);
+    const jobs = await outbox.list({ status: filter.status, type: filter.type, olderThanSeconds: filter.age && AGE_FILTERS[filter.age], limit: LIST_LIMIT });
+    const types = [...new Set([...jobs.map((j) => j.type), ...(filter.type ? [filter.type] : [])])].sort();
+    res.status(200).type('html').send(jobsListPage({ jobs, filter, types, links: links(req), admin: sessionOf(req)?.name ?? null, role, nowMs: Date.now(), limit: LIST_LIMIT }));
+  }));
+
+  const jobRef = (req: Request): string => {
+    const reference = parseJobReference(req.params.ref);
+    if (!reference) throw new AppError('validation', 'Not a job reference (REF- and ten letters or digits).');
+    return reference;
+  };
+
+  router.get('/status/jobs/:ref', async(async (req, res) => {
+    const outbox = needOutbox();
+    const job = await outbox.get(jobRef(req));
+    if (!job) throw new AppError('not_found', 'No such job.');
+    const session = sessionOf(req);
+    const notice = req.query.retried === '1' && job.status !== 'dead' ? `Queued again by ${session?.name ?? 'an administrator'}; a worker will deliver it shortly.` : undefined;
+    res.status(200).type('html').send(
+      jobDetailPage({ job, links: links(req), admin: session?.name ?? null, role, nowMs: Date.now(), retry: { csrf: session ? sessions.csrfToken(session) : null, adminEnabled: sessions.enabled }, notice }),
+    );
+  }));
+
+  router.post('/status/jobs/:ref/retry', async(async (req, res) => {
+    const outbox = needOutbox();
+    if (!sessions.enabled) throw new AppError('forbidden', 'ADMIN_TOKEN is not set: the console is read-only.');
+    const session = sessionOf(req);
+    if (!session) throw new AppError('auth', 'Log in as an administrator (/status/login) to retry jobs.');
+    if (!sameOrigin(req, isSecure(req))) throw new AppError('forbidden', 'The request does not come from this console (Origin).', { code: 'csrf' });
+    const form = await readForm(req);
+    if (!sessions.csrfMatches(session, form.get('csrf'))) throw new AppError('forbidden', 'The form is stale or not from this console (CSRF token); reload the page.', { code: 'csrf' });
+    const reference = jobRef(req);
+    const job = await outbox.get(reference);
+    if (!job) throw new AppError('not_found', 'No such job.');
+    if (job.status !== 'dead') throw new AppError('conflict', `Job ${reference} is ${job.status}, not dead: nothing to retry.`);
+    if (!(await outbox.retry(reference))) throw new AppError('conflict', `Job ${reference} was delivered meanwhile.`);
+    const who = `${session.name} (admin token ${session.tokenId}, ${req.socket.remoteAddress ?? 'unknown address'})`;
+    opts.audit?.record({ at: new Date(), kind: 'admin', sender: who, action: 'jobs.retry', connector: null, operation: reference, outcome: 'retried', latencyMs: 0, payloadSha256: payloadHash({ reference, type: job.type, from: 'dead' }) });
+    await opts.audit?.flush();
+    opts.logger?.info('ops console: dead job retried', { reference, type: job.type, admin: session.name, tokenId: session.tokenId });
+    res.redirect(303, links(req).to(`/status/jobs/${reference}`, { retried: '1' }));
+  }));
+
+  router.get('/status/login', (req, res) => {
+    res.status(200).type('html').send(loginPage({ links: links(req), role, next: localNext(typeof req.query.next === 'string' ? req.query.next : null), enabled: sessions.enabled }));
+  });
+
+  router.post('/status/login', async(async (req, res) => {
+    if (!sessions.enabled) throw new AppError('forbidden', 'ADMIN_TOKEN is not set: the console is read-only.');
+    // A login planted from another site would act under the planter's session: same origin only.
+    if (!sameOrigin(req, isSecure(req))) throw new AppError('forbidden', 'The request does not come from this console (Origin).', { code: 'csrf' });
+    const form = await readForm(req);
+    const name = (form.get('name') ?? '').trim();
+    const next = localNext(form.get('next'));
+    const again = (status: number, error: string) => res.status(status).type('html').send(loginPage({ links: links(req), role, next, error, enabled: true }));
+    if (!ADMIN_NAME.test(name)) return void again(400, 'Give your name (letters, digits, space . @ _ -, at most 60): the audit log records who did what.');
+    const login = sessions.login(form.get('admin_token') ?? '', name);
+    if (!login) {
+      opts.audit?.record({ at: new Date(), kind: 'admin', sender: `${name} (${req.socket.remoteAddress ?? 'unknown address'})`, action: 'console.login', connector: null, operation: null, outcome: 'refused', latencyMs: 0, payloadSha256: payloadHash({ name }) });
+      opts.logger?.warn('ops console: admin login refused (wrong token)', { name });
+      return void again(401, 'That is not an admin token here.');
+    }
+    res.set('Set-Cookie', sessionCookie(login.cookie, isSecure(req)));
+    res.redirect(303, links(req).to(next));
+  }));
+
+  router.post('/status/logout', (req, res) => {
+    res.set('Set-Cookie', sessionCookie('', isSecure(req), 0));
+    res.redirect(303, links(req).to('/status'));
+  });
+
   return router;
 }
