@@ -10,6 +10,7 @@ import type { ActionServices } from '../../src/sdk/action';
 import type { ActionRegistry } from '../../src/sdk/registry';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { tokenList } from './server';
+import { expectProtoValid } from './dialogflow-protos';
 import esSchema from '../fixtures/dialogflow/dialogflow-es-response-schema.json';
 import cxSchema from '../fixtures/dialogflow/dialogflow-cx-response-schema.json';
 
@@ -25,15 +26,20 @@ const validateCx = ajv.compile(cxSchema);
 
 const describeErrors = (errors: ErrorObject[] | null | undefined) => (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`).join('; ');
 
-/** Fails the test with the schema's complaints when Dialogflow ES would reject the body. */
+/**
+ * Fails the test when Dialogflow ES would reject the body: Google's proto, parsed strictly, and the
+ * schema (which adds what the proto only says in comments, such as a context name's form).
+ */
 export function expectValidEs(body: unknown): void {
   const ok = validateEs(body);
   if (!ok) throw new Error(`not a valid ES WebhookResponse: ${describeErrors(validateEs.errors)}\n${JSON.stringify(body)}`);
+  expectProtoValid('es', body);
 }
 
 export function expectValidCx(body: unknown): void {
   const ok = validateCx(body);
   if (!ok) throw new Error(`not a valid CX WebhookResponse: ${describeErrors(validateCx.errors)}\n${JSON.stringify(body)}`);
+  expectProtoValid('cx', body);
 }
 
 export interface EsSpec {
