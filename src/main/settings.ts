@@ -7,11 +7,14 @@
 import { ConfigError, loadConfig, type Config } from '../config';
 import { loadConnectorsConfig, type ConnectorsConfig } from '../connectors/config';
 import { loadDeliveryConfig, type DeliveryConfig } from '../delivery/config';
+import { loadGrpcConfig, type GrpcConfig } from '../channels/grpc/config';
 
 export interface Settings {
   app: Config;
   connectors: ConnectorsConfig;
   delivery: DeliveryConfig;
+  /** The Rasa gRPC channel (GRPC, GRPC_PORT); null = off. */
+  grpc: GrpcConfig | null;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -28,6 +31,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const app = read(loadConfig);
   const connectors = read(loadConnectorsConfig);
   const delivery = read(loadDeliveryConfig);
+  const grpc = read(loadGrpcConfig) ?? null;
   if (problems.length > 0 || !app || !connectors || !delivery) throw new ConfigError(problems);
-  return { app, connectors, delivery };
+  return { app, connectors, delivery, grpc };
 }
