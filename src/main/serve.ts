@@ -35,7 +35,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: St
   const settings = readSettings(env);
   const config = settings.app;
   // Each token of a rotation on its own: the variable's whole value never appears in a line.
-  for (const token of [...(config.ACTION_SERVER_TOKEN ?? []), ...(config.METRICS_TOKEN ?? [])]) registerSecret(token);
+  for (const token of [...(config.ACTION_SERVER_TOKEN ?? []), ...(config.METRICS_TOKEN ?? []), ...(config.ADMIN_TOKEN ?? [])]) registerSecret(token);
   registerSecret(config.IDENTITY_JWT_SECRET);
   registerSecret(config.DATABASE_URL);
   registerSecret(config.REDIS_URL);
@@ -56,7 +56,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: St
   // The embedded store opens on first use; only a configured database is a readiness dependency.
   // With AMQP_URL, RabbitMQ is one too (checked on the relay's connection).
   const readiness = [...(config.DATABASE_URL ? storeReadiness(built.store) : []), ...built.delivery.readiness()];
-  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit), errors: built.errors, cors: config.CORS_ORIGINS, tls });
+  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit), errors: built.errors, cors: config.CORS_ORIGINS, tls, statusConsole: { outbox: built.delivery.outbox, audit: built.audit, adminToken: config.ADMIN_TOKEN } });
   let watcher: ActionsWatcher | null = null;
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);

@@ -24,7 +24,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env, opts: { ex
     throw new Error('The worker needs DATABASE_URL (the PostgreSQL the servers use). With the embedded database, the server delivers jobs itself.');
   }
   registerSecret(config.DATABASE_URL);
-  for (const token of config.METRICS_TOKEN ?? []) registerSecret(token);
+  for (const token of [...(config.METRICS_TOKEN ?? []), ...(config.ADMIN_TOKEN ?? [])]) registerSecret(token);
   const logger = createLogger(config.LOG_LEVEL, undefined, { file: config.LOG_FILE });
   const tracesUrl = otlpTracesUrl(config);
   if (tracesUrl) startTracing({ tracesUrl, serviceName: `${config.OTEL_SERVICE_NAME}-worker` });
@@ -36,7 +36,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env, opts: { ex
     await built.delivery.start('worker');
     if (config.WORKER_PORT !== undefined) {
       const { createOpsServer } = await import('../server/ops-server');
-      ops = createOpsServer({ metrics, readiness: [...storeReadiness(built.store), ...built.delivery.readiness()], metricsToken: config.METRICS_TOKEN, logger });
+      ops = createOpsServer({ metrics, readiness: [...storeReadiness(built.store), ...built.delivery.readiness()], metricsToken: config.METRICS_TOKEN, logger, statusConsole: { outbox: built.delivery.outbox, audit: built.audit, adminToken: config.ADMIN_TOKEN } });
       ({ port } = await ops.listen(config.WORKER_PORT, config.HOST));
     }
   } catch (err) {
