@@ -83,8 +83,10 @@ export class UiPathRpa implements RpaSystem {
     if (m[1] === 'j') return jobStatus(await this.orchestrator.getJob(id, opts.signal));
     let item = await this.orchestrator.getQueueItem(id, opts.signal);
     if (item.Status === 'Retried' && item.Reference) {
-      // The queue's auto retry made a copy with the same Reference: that one is the run now.
-      item = (await this.orchestrator.latestQueueItem(item.QueueDefinitionId, item.Reference, opts.signal)) ?? item;
+      // The queue's auto retry made a copy with the same Reference: that one is the run now,
+      // read by its id (a list may show an older state).
+      const copy = await this.orchestrator.latestQueueItem(item.QueueDefinitionId, item.Reference, opts.signal);
+      if (copy && copy.Id !== item.Id) item = await this.orchestrator.getQueueItem(copy.Id, opts.signal);
     }
     return queueItemStatus(item);
   }
