@@ -31,6 +31,8 @@ export interface ConnectorsConfig {
   notify?: NotifyConfig;
   /** Rasa's HTTP API for proactive messages; absent when RASA_URL is unset. */
   rasa?: RasaConfig;
+  /** The robot that acts in legacy systems (RPA_PROVIDER=browser|uipath); absent when unset. */
+  rpa?: PortChoice;
   /** Per-attempt timeout for vendor calls (the gateway's attempt timeout). */
   timeoutMs: number;
   /** Gateway overrides per connector, from `<PREFIX>_TIMEOUT_MS`, `_MAX_ATTEMPTS`, `_MAX_CONCURRENT`, `_RATE_LIMIT`. */
@@ -68,6 +70,18 @@ function choose(env: EnvReader, name: string, port: PortName): PortChoice {
   return { provider, settings: VENDORS[provider].readSettings(env) };
 }
 
+/** A port with no local adapter: unset (or `none`) = not configured. */
+function chooseOptional(env: EnvReader, name: string, port: PortName): PortChoice | undefined {
+  const value = env.get(name)?.toLowerCase();
+  if (value === undefined || value === 'none') return undefined;
+  const choice = choose(env, name, port);
+  if (choice.provider === 'local') {
+    if (value === 'local') env.problems.push(`${name}: there is no local ${port} adapter; use one of ${vendorsFor(port).join(', ')} (or none)`);
+    return undefined;
+  }
+  return choice;
+}
+
 /** Reads and checks the connectors' settings; throws ConfigError listing every problem. */
 export function loadConnectorsConfig(envVars: NodeJS.ProcessEnv = process.env): ConnectorsConfig {
   const env = new EnvReader(envVars);
@@ -79,9 +93,10 @@ export function loadConnectorsConfig(envVars: NodeJS.ProcessEnv = process.env): 
   const mail = readMailConfig(env);
   const notify = readNotifyConfig(env);
   const rasa = readRasaConfig(env);
+  const rpa = chooseOptional(env, 'RPA_PROVIDER', 'rpa');
   const timeoutMs = env.positiveInt('CONNECTOR_TIMEOUT_MS', 10_000);
   const policies = readPolicies(env);
 
   if (env.problems.length > 0) throw new ConfigError(env.problems);
-  return { crm, ticketing, kb, localTicketPrefix, ...(workflow ? { workflow } : {}), ...(mail ? { mail } : {}), ...(notify ? { notify } : {}), ...(rasa ? { rasa } : {}), timeoutMs, policies };
+  return { crm, ticketing, kb, localTicketPrefix, ...(workflow ? { workflow } : {}), ...(mail ? { mail } : {}), ...(notify ? { notify } : {}), ...(rasa ? { rasa } : {}), ...(rpa ? { rpa } : {}), timeoutMs, policies };
 }

@@ -11,7 +11,13 @@ import type { EnvReader } from '../config/env';
 import { requireOptional } from '../errors/optional-package';
 import type { CrmSystem } from '../ports/crm';
 import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
+import type { RpaSystem } from '../ports/rpa';
 import type { TicketingSystem } from '../ports/ticketing';
+import type { Logger } from '../observability/logger';
+import type { FieldCipher, Queryable } from '../store';
+import type { BrowserRobot } from './browser-robot';
+import { StoreArtifacts } from './browser-robot/artifacts';
+import { readBrowserRobotConfig } from './browser-robot/config';
 import type { HubspotCrm } from './hubspot';
 import { readHubspotConfig } from './hubspot/config';
 import type { JiraTicketing } from './jira';
@@ -27,6 +33,8 @@ export interface SystemsByPort {
   crm: CrmSystem;
   ticketing: TicketingSystem;
   knowledgeBase: KnowledgeBaseSystem;
+  /** Robots in legacy systems (RPA_PROVIDER); no local adapter: absent unless chosen. */
+  rpa: RpaSystem;
 }
 export type PortName = keyof SystemsByPort;
 
@@ -47,7 +55,14 @@ export interface VendorProvider<P extends PortName = PortName, S = unknown> exte
   /** Reads the vendor's settings; called only when the vendor is chosen. */
   readSettings(env: EnvReader): S;
   /** Builds the adapter. Its module (and the vendor's SDK) is loaded only now. */
-  create(settings: S, gateway: Gateway): SystemsByPort[P];
+  create(settings: S, gateway: Gateway, deps?: AdapterDeps): SystemsByPort[P];
+}
+
+/** What an adapter may need besides its settings (the browser robot keeps failure screenshots in the store). */
+export interface AdapterDeps {
+  store?: Queryable;
+  cipher?: FieldCipher;
+  logger?: Logger;
 }
 
 /** Keeps each entry's settings type checked against its own reader and adapter. */
@@ -100,6 +115,19 @@ export const VENDORS = {
     create: (s, g) =>
       new (requireOptional('@notionhq/client', 'KB_PROVIDER=notion', () => require('./notion')) as { NotionKnowledgeBase: typeof NotionKnowledgeBase }).NotionKnowledgeBase(s, g, {
         searchConsistencyMs: NOTION_QUERY_CONSISTENCY_MS,
+      }),
+  }),
+  // The built-in browser robot: a legacy server is small, so few pages at once (RPA_MAX_CONTEXTS);
+  // one attempt is a whole flow (log in, look for an earlier request, file it).
+  browser: vendor({
+    port: 'rpa',
+    envPrefix: 'RPA_BROWSER',
+    policy: { attemptTimeoutMs: 120_000, deadlineMs: 360_000, maxAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 10_000 },
+    readSettings: readBrowserRobotConfig,
+    create: (s, g, d) =>
+      new (requireOptional('playwright-core', 'RPA_PROVIDER=browser', () => require('./browser-robot')) as { BrowserRobot: typeof BrowserRobot }).BrowserRobot(s, g, {
+        ...(d?.store ? { artifacts: new StoreArtifacts(d.store, d.cipher) } : {}),
+        ...(d?.logger ? { logger: d.logger } : {}),
       }),
   }),
 } satisfies Record<string, VendorProvider>;

@@ -13,16 +13,17 @@ import type { AssistantSystem } from '../ports/assistant';
 import type { EnrolmentSystem } from '../ports/enrolment';
 import type { Mailer } from '../ports/mailer';
 import type { Notifier } from '../ports/notifier';
+import type { RpaSystem } from '../ports/rpa';
 import type { TicketingSystem } from '../ports/ticketing';
 import type { WorkflowSystem } from '../ports/workflow';
 import type { RateLimiters } from '../ratelimit';
-import type { Queryable } from '../store';
+import type { FieldCipher, Queryable } from '../store';
 import type { ConnectorsConfig, PortChoice } from './config';
 import { Gateway, type GatewayObserver } from './kit/gateway';
 import { LocalCrm } from './local/crm';
 import { LocalKnowledgeBase } from './local/knowledge-base';
 import { LocalTicketing } from './local/ticketing';
-import { POLICIES, VENDORS, type PortName, type SystemsByPort } from './providers';
+import { POLICIES, VENDORS, type AdapterDeps, type PortName, type SystemsByPort } from './providers';
 import { WorkflowWebhook } from './workflow/webhook';
 import type { SmtpMailer } from './email/smtp-mailer';
 import type { SlackNotifier } from './slack';
@@ -45,12 +46,16 @@ export interface Systems {
   assistant?: AssistantSystem;
   /** Workflow enrolment: HubSpot as the CRM with HUBSPOT_WORKFLOW_ID set. */
   enrolment?: EnrolmentSystem;
+  /** A robot in legacy systems; present only when RPA_PROVIDER is set. */
+  rpa?: RpaSystem;
   gateway: Gateway;
 }
 
 export interface SystemsOptions {
   /** Where the local adapters keep their data (only touched when a local adapter is used). */
   store: Queryable;
+  /** Encrypts what adapters keep in the store (the robot's failure screenshots). */
+  cipher?: FieldCipher;
   logger?: Logger;
   /** Share a gateway with other connectors; by default one is made from the config. */
   gateway?: Gateway;
@@ -68,7 +73,7 @@ export function createSystems(config: ConnectorsConfig, opts: SystemsOptions): S
     if (choice.provider === 'local') return local();
     const provider = VENDORS[choice.provider];
     if (provider.port !== port) throw new Error(`${choice.provider} does not serve the ${port} port`);
-    return (provider.create as (settings: unknown, gateway: Gateway) => SystemsByPort[P])(choice.settings, gateway);
+    return (provider.create as (settings: unknown, gateway: Gateway, deps: AdapterDeps) => SystemsByPort[P])(choice.settings, gateway, { store: opts.store, cipher: opts.cipher, logger: opts.logger });
   };
   const crm = system('crm', config.crm, () => new LocalCrm(opts.store));
   const ticketing = system('ticketing', config.ticketing, () => new LocalTicketing(opts.store, config.localTicketPrefix));
@@ -82,7 +87,8 @@ export function createSystems(config: ConnectorsConfig, opts: SystemsOptions): S
   const notifier = config.notify ? createNotifier(config.notify, gateway) : undefined;
   const assistant = config.rasa ? new RasaAssistant(config.rasa, gateway) : undefined;
   const enrolment = enrolmentFor(config, gateway);
-  return { crm, ticketing, knowledgeBase, ...(workflow ? { workflow } : {}), ...(mailer ? { mailer } : {}), ...(assistant ? { assistant } : {}), ...(notifier ? { notifier } : {}), ...(enrolment ? { enrolment } : {}), gateway };
+  const rpa = config.rpa ? system('rpa', config.rpa, () => undefined as never) : undefined;
+  return { crm, ticketing, knowledgeBase, ...(workflow ? { workflow } : {}), ...(mailer ? { mailer } : {}), ...(assistant ? { assistant } : {}), ...(notifier ? { notifier } : {}), ...(enrolment ? { enrolment } : {}), ...(rpa ? { rpa } : {}), gateway };
 }
 
 function enrolmentFor(config: ConnectorsConfig, gateway: Gateway): EnrolmentSystem | undefined {
