@@ -22,6 +22,8 @@ import { inboundLimits, ipLimit, throttled } from '../http/rate-limit';
 import { createRateLimiters, type RateLimiters } from '../ratelimit';
 import { actionsRoutes } from './routes/actions';
 import { dialogflowRoutes, type DialogflowConfig } from '../channels/dialogflow/router';
+import { mcpRoutes } from '../channels/mcp/router';
+import { openApiRoutes } from '../channels/openapi/router';
 import { healthRoutes } from './routes/health';
 import { readyRoutes } from './routes/ready';
 import type { ReadinessCheck } from '../observability/readiness';
@@ -55,6 +57,8 @@ export interface ServerOptions {
   tls?: TlsOptions;
   /** The ops console's outbox, audit log and ADMIN_TOKEN (`/status`, served with `metrics`). */
   statusConsole?: Pick<StatusConsoleOptions, 'outbox' | 'audit' | 'adminToken'>;
+  /** ActionBridge's version, named by MCP's server info and the OpenAPI document. */
+  version?: string;
 }
 
 /** What the HTTPS server needs; `ca` also makes it require client certificates signed by it. */
@@ -123,6 +127,9 @@ export function createActionServer(opts: ServerOptions): ActionServer {
   app.use(['/dialogflow/es', '/dialogflow/cx'], ipLimit(limits.ip, () => opts.metrics?.refusedByIpLimit()));
   app.use(dialogflowRoutes({ executor, logger, config: opts.config, tokenSources, onCall, jsonMaxDepth }));
   if (opts.hooks) app.use(hooksRoutes(opts.hooks, { jsonMaxDepth }));
+  // The actions as tools for LLM agents: same token, same IP and sender limits, same audit.
+  const tools = { executor, logger, tokens: opts.config.ACTION_SERVER_TOKEN, tokenSources, ipLimiter: limits.ip, onRefusedByIp: () => opts.metrics?.refusedByIpLimit(), senderLimiter: limits.sender, onCall, jsonMaxDepth, version: opts.version };
+  app.use(mcpRoutes(tools), openApiRoutes(tools));
   app.use(jsonNotFound);
   app.use(jsonErrors(logger, opts.errors));
 
