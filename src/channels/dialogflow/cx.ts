@@ -60,7 +60,8 @@ export async function handleCx(body: unknown, deps: AdapterDeps, requestId: stri
 
   if (fx.ignored.length > 0) logger.debug('dialogflow: events without a CX equivalent were dropped', { ...log, events: fx.ignored });
   if (Object.keys(fx.slotChanges).length > 0) res.sessionInfo = { parameters: fx.slotChanges };
-  const states = cxFormStates(cxFormParameters(req), fx.slotChanges);
+  const kind = executor.registry.get(name)?.kind;
+  const states = cxFormStates(cxFormParameters(req), fx.slotChanges, kind === 'form_validation' || kind === 'slot_validation');
   if (states.length > 0) res.pageInfo = { formInfo: { parameterInfo: states } };
 
   if (outcome.followup) {

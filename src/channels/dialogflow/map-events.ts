@@ -55,17 +55,23 @@ export interface CxParameterState {
 }
 
 /**
- * CX form states from a validation's slot changes: a rejected value (null) marks the parameter
- * INVALID so CX asks again; an accepted one is FILLED with the (possibly normalized) value.
- * Only the page's own form parameters are listed: a webhook cannot add any.
+ * CX form states after an action. A validation (`validate_<form>`, `action_validate_slot_mappings`)
+ * that rejects a value (null) marks the parameter INVALID so CX asks again; an accepted one is FILLED
+ * with the (possibly normalized) value. Any other action that clears a slot has finished its work
+ * (e.g. filed the ticket): that is no validation failure, so the parameter is left out here and
+ * only deleted through `sessionInfo.parameters`. Reporting it EMPTY would not help: the proto says
+ * CX ignores every state a webhook sets except INVALID. Only the page's own form parameters are
+ * listed: a webhook cannot add any.
  */
-export function cxFormStates(form: CxParameterInfo[], changes: Record<string, unknown>): CxParameterState[] {
+export function cxFormStates(form: CxParameterInfo[], changes: Record<string, unknown>, validates: boolean): CxParameterState[] {
   const out: CxParameterState[] = [];
   for (const p of form) {
     if (!Object.prototype.hasOwnProperty.call(changes, p.displayName)) continue;
     const value = changes[p.displayName];
+    const cleared = value === null || value === undefined;
+    if (cleared && !validates) continue;
     const base = typeof p.required === 'boolean' ? { displayName: p.displayName, required: p.required } : { displayName: p.displayName };
-    out.push(value === null || value === undefined ? { ...base, state: 'INVALID' } : { ...base, state: 'FILLED', value });
+    out.push(cleared ? { ...base, state: 'INVALID' } : { ...base, state: 'FILLED', value });
   }
   return out;
 }
