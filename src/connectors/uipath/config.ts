@@ -60,7 +60,8 @@ export function readUiPathConfig(env: EnvReader): UiPathConfig {
   const targets = [defaultTarget, ...Object.values(tasks)];
   return {
     url,
-    identityUrl: env.url('UIPATH_IDENTITY_URL', `${url}/identity_`, because),
+    // Checked only when set: a bad UIPATH_URL is reported once, not again as its identity server.
+    identityUrl: env.get('UIPATH_IDENTITY_URL') ? env.url('UIPATH_IDENTITY_URL', undefined, because) : `${url}/identity_`,
     org,
     tenant,
     clientId: env.require('UIPATH_CLIENT_ID', because),
