@@ -13,6 +13,7 @@ const NAME = 'action_create_lead';
 
 export const createLead = defineAction({
   name: NAME,
+  description: 'Saves a sales lead (name, email, optionally company and interest) in the CRM, deduplicated by email.',
   slots: leadSlots,
   async run({ slots, services, dispatcher, tracker, senderId }) {
     const crm = services.crm;

@@ -17,6 +17,8 @@ const NOT_AN_AGENT = 'Only our support agents can write solutions to the knowled
 
 export const documentSolution = defineAction({
   name: NAME,
+  description: 'Writes how a ticket\'s problem was solved to the knowledge base and notes the article on the ticket. Support agents only (an identity token with the agent role).',
+  tools: { identity: 'required' },
   slots: z.object({
     ticket_key: ticketKey,
     solution_text: z.string().trim().min(1).describe('how the problem was solved'),

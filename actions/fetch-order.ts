@@ -12,6 +12,8 @@ import { checkAccess, replyToDenied } from './shared/order-chat';
 
 export const fetchOrder = defineAction({
   name: 'action_fetch_order',
+  description: 'Looks up one order: status, items, carrier and tracking, delivery estimate. Shown to its owner only: pass their identity token, or the email address on the order.',
+  tools: { identity: 'optional' },
   slots: z.object({
     order_id: orderIdSchema.describe('your order number'),
     order_email: z.string().max(254).optional(),

@@ -17,6 +17,8 @@ const NAME = 'action_file_ticket';
 
 export const fileTicket = defineAction({
   name: NAME,
+  description: 'Files a support ticket (summary, description, optional severity; severity is triaged from the text when absent) and answers its key, or a reference while the ticket system is slow.',
+  tools: { identity: 'optional' },
   slots: z.object({
     ticket_summary: z.string().trim().min(1).max(250).describe('a short summary of the problem'),
     ticket_description: z.string().trim().min(1).describe('a description of the problem'),

@@ -7,6 +7,7 @@ import { defineAction, defineSlotValidation, zodValidator } from '../src/sdk';
 
 export const greet = defineAction({
   name: 'action_greet',
+  description: 'Greets the user, by name when given.',
   slots: z.object({
     user_name: z.string().describe('your name').optional(),
   }),

@@ -13,6 +13,8 @@ export const REFUSAL = "Sorry, pipeline figures are only shared with our sales t
 
 export const pipelineSummary = defineAction({
   name: 'action_pipeline_summary',
+  description: 'Summarises a sales user\'s open pipeline by stage (amounts, next close date) from the CRM. Sales users only (an identity token with the sales role).',
+  tools: { identity: 'required' },
   async run(ctx) {
     const { services, dispatcher } = ctx;
     const owner = await pipelineOwner(ctx);

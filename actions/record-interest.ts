@@ -14,6 +14,8 @@ const NAME = 'action_record_interest';
 
 export const recordInterest = defineAction({
   name: NAME,
+  description: 'Notes what a signed-in user is interested in and when to contact them, on their own contact or lead in the CRM (found by their identity token\'s email).',
+  tools: { identity: 'required' },
   slots: z.object({
     product_interest: z.string().trim().min(1).max(1000).describe('what you are interested in').optional(),
     preferred_contact_time: z.string().trim().min(1).max(255).describe('when you would like to be contacted').optional(),

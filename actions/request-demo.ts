@@ -12,6 +12,7 @@ const NAME = 'action_request_demo';
 
 export const requestDemo = defineAction({
   name: NAME,
+  description: 'Asks the sales team for a product demo for this person (name, email, optionally company and interest), through the company\'s workflow.',
   slots: leadSlots,
   async run({ slots, services, dispatcher, tracker }) {
     const workflow = services.workflow;

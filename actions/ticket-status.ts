@@ -14,6 +14,8 @@ import { AppError, defineAction, SlotSet } from '../src/sdk';
 
 export const ticketStatus = defineAction({
   name: 'action_ticket_status',
+  description: 'Tells the status of a ticket by its key (or the REF-... reference of one still being filed). Only for whoever filed it (same conversation or identity token) or a support agent.',
+  tools: { identity: 'optional' },
   slots: z.object({ ticket_key: ticketKeyOrReference }),
   async run(ctx) {
     const { slots, services, dispatcher } = ctx;
