@@ -30,7 +30,7 @@ const slotSchema = z.object({
 
 export const changeDeliveryAddress = defineAction({
   name: 'action_change_delivery_address',
-  description: 'Changes the delivery address of an order that has not shipped yet. The owner proves who they are with an identity token, or with the 6-digit code mailed to the order\'s email (the first call without either sends it).',
+  description: 'Changes the delivery address of an order that has not shipped yet. The owner proves who they are with an identity token, or with the 6-digit code mailed to the order\'s email when email codes are on (a call without either asks for it).',
   tools: { identity: 'optional' },
   slots: slotSchema,
   async run(ctx) {
