@@ -27,6 +27,8 @@ import type { NotionKnowledgeBase } from './notion';
 import { readNotionConfig } from './notion/config';
 import type { SalesforceCrm } from './salesforce';
 import { readSalesforceConfig } from './salesforce/config';
+import type { UiPathRpa } from './uipath';
+import { readUiPathConfig } from './uipath/config';
 
 /** The ports a vendor adapter can serve, and what serving each means. */
 export interface SystemsByPort {
@@ -76,6 +78,8 @@ const vendor = <P extends PortName, S>(p: VendorProvider<P, S>): VendorProvider<
 const JIRA_SEARCH_CONSISTENCY_MS = 10_000;
 /** Notion promises nothing about how soon a query sees a new page; we wait as long as for Jira. */
 const NOTION_QUERY_CONSISTENCY_MS = 10_000;
+/** UiPath documents no lag for its OData lists; Automation Cloud may answer them from a replica. */
+const UIPATH_SEARCH_CONSISTENCY_MS = 5_000;
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const VENDORS = {
@@ -129,6 +133,17 @@ export const VENDORS = {
         ...(d?.store ? { artifacts: new StoreArtifacts(d.store, d.cipher) } : {}),
         ...(d?.logger ? { logger: d.logger } : {}),
       }),
+  }),
+  // UiPath Orchestrator over fetch (no SDK). Its documented limits are on filtered list reads
+  // (100 a minute per tenant), which only a retried job makes; reads by id and adds are not
+  // limited, so no quota here: a 429 says when to come back. Its lists may lag an add.
+  uipath: vendor({
+    port: 'rpa',
+    envPrefix: 'UIPATH',
+    policy: {},
+    searchConsistencyMs: UIPATH_SEARCH_CONSISTENCY_MS,
+    readSettings: readUiPathConfig,
+    create: (s, g) => new (require('./uipath') as { UiPathRpa: typeof UiPathRpa }).UiPathRpa(s, g, { searchConsistencyMs: UIPATH_SEARCH_CONSISTENCY_MS }),
   }),
 } satisfies Record<string, VendorProvider>;
 /* eslint-enable @typescript-eslint/no-require-imports */
