@@ -11,6 +11,8 @@ import type { KnowledgeBase, KnowledgeBaseSystem } from '../ports/knowledge-base
 import { mayReadTicket, type CreatedTicket, type Ticketing, type TicketingSystem } from '../ports/ticketing';
 import { AppError } from '../errors';
 import type { Workflow } from '../ports/workflow';
+import type { Rpa } from '../ports/rpa';
+import { rpaPort } from './rpa-port';
 import type { Delivery, Submitted } from './delivery';
 import { JOB_TYPES, TicketJob, documentSolutionWork, fileTicketWork, saveLeadWork, type ArticleJob, type DeliveryPorts, type LeadJob } from './handlers';
 import { LEAD_PROPERTIES_JOB, recordPropertiesWork, type LeadPropertiesJob } from './contact-properties';
@@ -21,6 +23,7 @@ export interface ActionPorts {
   crm?: Crm;
   knowledgeBase?: KnowledgeBase;
   workflow?: Workflow;
+  rpa?: Rpa;
 }
 
 /** The action-facing ports for the systems given; `delivery` absent = direct. */
@@ -31,6 +34,7 @@ export function actionPorts(systems: DeliveryPorts, delivery?: Delivery): Action
   if (systems.knowledgeBase) ports.knowledgeBase = knowledgeBasePort(systems.knowledgeBase, systems.ticketing, delivery);
   // A workflow event without an outbox has nowhere to wait for a receiver that is down.
   if (systems.workflow && delivery?.supports(JOB_TYPES.workflow)) ports.workflow = workflowPort(delivery);
+  if (systems.rpa) ports.rpa = rpaPort(systems.rpa, delivery);
   return ports;
 }
 

@@ -11,10 +11,12 @@ import type { ActivityInput, CrmSystem } from '../ports/crm';
 import type { KnowledgeBaseSystem } from '../ports/knowledge-base';
 import { FILER_MARK, SEVERITIES, type TicketingSystem } from '../ports/ticketing';
 import type { WorkflowSystem } from '../ports/workflow';
+import type { RpaSystem } from '../ports/rpa';
 import { NOTIFY_EVENTS, type Notifier } from '../ports/notifier';
 import { AppError } from '../errors';
 import { believeMiss, sendRecordedCreate } from './create-once';
 import { registerContactPropertyJobs } from './contact-properties';
+import { registerRpaJobs } from './rpa-jobs';
 import { JobHandlers, UNGUARDED, type CreateGuard, type JobContext } from './jobs';
 import type { CreateAttempt } from './outbox';
 
@@ -85,6 +87,8 @@ export interface DeliveryPorts {
   workflow?: WorkflowSystem;
   /** Critical tickets and qualified leads are announced only when one is configured. */
   notifier?: Notifier;
+  /** A robot in legacy systems (RPA_PROVIDER): `rpa.run` jobs (rpa-jobs.ts). */
+  rpa?: RpaSystem;
 }
 
 function parse<T>(schema: z.ZodType<T>, type: string, payload: unknown): T {
@@ -296,6 +300,7 @@ export function deliveryHandlers(ports: DeliveryPorts): JobHandlers {
     handlers.register(JOB_TYPES.notify, (payload, ctx) => sendNotificationWork(notifier, parse(NotifyJob, JOB_TYPES.notify, payload), ctx.job.reference, ctx, ctx.signal));
   }
   registerContactPropertyJobs(handlers, ports.crm);
+  registerRpaJobs(handlers, ports.rpa);
   handlers.register(JOB_TYPES.article, (payload, ctx) =>
     documentSolutionWork(ports.knowledgeBase ?? failWith(missing('knowledge base')), ports.ticketing, parse(ArticleJob, JOB_TYPES.article, payload), ctx, ctx.signal),
   );

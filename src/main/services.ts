@@ -113,7 +113,7 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
     : undefined;
   const rateLimiters = createRateLimiters({ redisUrl: config.REDIS_URL, keyPrefix: config.RATE_LIMIT_KEY_PREFIX, logger });
   if (config.REDIS_URL && !(await rateLimiters.connected())) logger.warn('Redis for rate limits did not answer at start-up; limits count per process until it does');
-  const systems = createSystems(connectors, { store, logger, rateLimiters, observer: combineObservers(metrics?.gatewayObserver(), audit && auditGatewayObserver(audit)) });
+  const systems = createSystems(connectors, { store, cipher, logger, rateLimiters, observer: combineObservers(metrics?.gatewayObserver(), audit && auditGatewayObserver(audit)) });
   // Jobs left by an earlier run of the embedded store are picked up without waiting for a chat.
   const leftovers = !config.DATABASE_URL && fs.existsSync(path.join(path.resolve(config.DATA_DIR), 'pglite'));
   const delivery = createDeliveryRuntime({
@@ -170,6 +170,7 @@ export async function createServices(settings: ServicesSettings, logger: Logger,
       delivery
         .stop()
         .then(() => audit?.close())
+        .then(() => systems.rpa?.close?.())
         .finally(() => Promise.all([store.close(), rateLimiters.close()]).then(() => undefined))
         .finally(() => errors.flush(ERROR_REPORT_FLUSH_MS)),
   };

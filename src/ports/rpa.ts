@@ -83,16 +83,26 @@ export interface RpaSystem {
 export type RpaRequester = TicketFiler;
 export type RpaAsker = TicketAsker;
 
+export interface RpaRunOptions {
+  requestedBy: RpaRequester;
+  /**
+   * Told when the run is done, by triggering `notifyIntent` in Rasa with the entities
+   * `reference` and `confirmation` (only when a Rasa trigger is configured).
+   */
+  conversationId?: string;
+  notifyIntent?: string;
+}
+
 export interface Rpa {
   readonly provider: string;
   /** Whether `task` can be run here (a flow or queue is configured for it). */
   supports(task: string): boolean;
   /**
-   * Runs the task once per `requestKey`: a re-sent call gets the first call's outcome. Nearly
-   * always `queued` with a reference (robots are slow); `done` when it finished within the budget.
-   * `conversationId` is told proactively when a queued run finishes.
+   * Runs the task once per `requestKey`: a re-sent call gets the first call's outcome. With an
+   * outbox it is always `queued` with a reference at once (robots are slow; a worker runs it);
+   * without one it runs now and is `done`.
    */
-  run(task: RpaTask, requestKey: string, opts: { requestedBy: RpaRequester; conversationId?: string }): Promise<Handed<RpaResult>>;
+  run(task: RpaTask, requestKey: string, opts: RpaRunOptions): Promise<Handed<RpaResult>>;
   /** A run handed over earlier, by its reference; null when there is none, or it is not `asker`'s. */
   requestStatus(reference: string, asker: RpaAsker): Promise<HandedStatus<RpaResult> | null>;
 }

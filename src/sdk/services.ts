@@ -14,6 +14,7 @@ import type { OneTimeCodes } from '../ports/one-time-codes';
 import type { Orders } from '../ports/orders';
 import type { Ticketing } from '../ports/ticketing';
 import type { Workflow } from '../ports/workflow';
+import type { Rpa } from '../ports/rpa';
 
 export interface ActionServices {
   orders?: Orders;
@@ -31,6 +32,8 @@ export interface ActionServices {
   mailer?: Mailer;
   /** One-time codes that approve a change someone proved only by knowing an email. */
   oneTimeCodes?: OneTimeCodes;
+  /** A robot in legacy systems; present only when RPA_PROVIDER is set. */
+  rpa?: Rpa;
 }
 
 export class ServiceMissing extends Error {
