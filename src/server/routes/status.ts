@@ -11,7 +11,8 @@
 import os from 'node:os';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { AppError } from '../../errors';
-import { requireToken, type AcceptedTokens } from '../../http/auth';
+import { tokenCheck, unauthorized, type AcceptedTokens } from '../../http/auth';
+import { requestIdOf, sendError } from '../../http/node-http';
 import { JOB_STATUSES, type JobStatus } from '../../delivery/outbox';
 import { parseJobReference } from '../../delivery/job-reference';
 import type { Logger } from '../../observability/logger';
@@ -62,6 +63,20 @@ function secureHeaders(_req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
+/**
+ * METRICS_TOKEN in any of the usual forms; the 401 challenges with Basic alone, so a browser asks
+ * for it (Chromium does not split a header listing Bearer and Basic, and prompts for neither).
+ */
+function requireConsoleToken(accepted: AcceptedTokens) {
+  const authorized = tokenCheck(accepted);
+  const challenge = unauthorized();
+  const refusal = new AppError('auth', challenge.message, { headers: { 'WWW-Authenticate': 'Basic realm="ActionBridge ops console", charset="UTF-8"' } });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (authorized(req)) return next();
+    sendError(res, refusal, { requestId: requestIdOf(req.headers['x-request-id']) });
+  };
+}
+
 const isSecure = (req: Request): boolean => (req.socket as { encrypted?: boolean }).encrypted === true;
 
 /** Only a path of this console, so `next` cannot send the administrator elsewhere. */
@@ -87,7 +102,7 @@ function parseFilter(q: Request['query']): JobsFilter {
 
 export function statusRoutes(opts: StatusConsoleOptions): Router {
   const router = Router();
-  const auth = requireToken(opts.metricsToken);
+  const auth = requireConsoleToken(opts.metricsToken);
   const sessions = new AdminSessions(opts.adminToken);
   const role = `${opts.role ?? 'server'} · ${os.hostname()}`;
   const links = (req: Request): Links => linksFor(typeof req.query.token === 'string' ? req.query.token : undefined);
