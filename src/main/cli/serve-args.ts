@@ -24,6 +24,8 @@ Options:
       --ssl-password <p>      Passphrase of the key (SSL_PASSWORD; SSL_PASSWORD_FILE keeps it off the command line).
       --ssl-ca-file <f>       CA certificate: clients must present a certificate it signed (SSL_CA_FILE).
       --auto-reload           Reload the actions when a file in the folder changes (AUTO_RELOAD=true).
+      --grpc                  Also serve Rasa Pro's gRPC action protocol (GRPC=true), on GRPC_PORT.
+      --grpc-port <n>         Port of the gRPC server (GRPC_PORT, default 5056; setting it turns gRPC on).
       --workers <n>           Server processes sharing the port, e.g. one per core (WEB_CONCURRENCY,
                               default 1); more than one needs DATABASE_URL.
 ${logUsage()}
@@ -63,6 +65,8 @@ const SERVE_OPTIONS = {
   'ssl-ca-file': { type: 'string' },
   'auto-reload': { type: 'boolean' },
   workers: { type: 'string' },
+  grpc: { type: 'boolean' },
+  'grpc-port': { type: 'string' },
   ...LOG_OPTIONS,
 } as const;
 
@@ -77,6 +81,7 @@ const VARIABLE: Record<string, string> = {
   'ssl-ca-file': 'SSL_CA_FILE',
   'log-file': 'LOG_FILE',
   workers: 'WEB_CONCURRENCY',
+  'grpc-port': 'GRPC_PORT',
 };
 
 type Options = typeof SERVE_OPTIONS | typeof LOG_OPTIONS;
@@ -136,6 +141,9 @@ function toEnv(args: string[], options: Options, env: NodeJS.ProcessEnv): NodeJS
     out.CORS_ORIGINS = cors.join(',');
   }
   if ((values as { 'auto-reload'?: boolean })['auto-reload']) out.AUTO_RELOAD = 'true';
+  const grpcPort = (values as { 'grpc-port'?: string })['grpc-port'];
+  if (grpcPort !== undefined && !/^\d{1,5}$/.test(grpcPort)) throw new ServeUsageError(`--grpc-port: '${grpcPort.slice(0, 20)}' is not a port number`);
+  if ((values as { grpc?: boolean }).grpc) out.GRPC = 'true';
   const level = logLevel(tokens);
   if (level) out.LOG_LEVEL = level;
   return out;
