@@ -1,8 +1,9 @@
 /**
  * Which action answers which Dialogflow call, and the adapter's few knobs, read from a JSON file
  * (DIALOGFLOW_MAPPING_FILE, default `dialogflow.mapping.json` in the working folder when present).
- * Without an entry, ES intent `Order Status` runs `action_order_status` and CX tag `file_ticket`
- * runs `action_file_ticket`.
+ * Without an entry, ES intent `File Ticket` and CX tag `file_ticket` run `action_file_ticket`
+ * (`action_` + the name in lower case, other characters as `_`); `cli check --dialogflow-mapping`
+ * reports mapped names that reach no registered action.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -5,7 +5,10 @@
  * a form that requires the slot (the rule of `rasa data validate`). Rasa finds most of this out
  * only when a conversation reaches the action; this finds it before deploying.
  */
+import path from 'node:path';
 import type { Domain } from '../../protocol/request';
+import { loadMapping, MappingFileError } from '../../channels/dialogflow/mapping';
+import { mappingProblems } from '../../channels/dialogflow/route-check';
 import type { ActionRegistry } from '../../sdk/registry';
 import { domainActions, domainForms, domainSlots } from '../../protocol/domain-file';
 import { slotMappingProblems } from '../../protocol/domain-checks';
@@ -55,4 +58,18 @@ export function checkDomain(domain: Domain, registry: ActionRegistry): CheckRepo
     }
   }
   return { problems, checked: { actions: registry.size, slots: slotCount } };
+}
+
+/**
+ * The Dialogflow mapping file against the registered actions: every intent and tag it maps must
+ * reach an action, or Dialogflow users get the "can't help with that" sentence. An unreadable file
+ * is a problem too (the server would refuse to start with it).
+ */
+export function checkDialogflowMapping(file: string, registry: ActionRegistry): string[] {
+  try {
+    return mappingProblems(loadMapping(file), registry).map((p) => `${path.basename(file)}: ${p}`);
+  } catch (err) {
+    if (err instanceof MappingFileError) return [err.message];
+    throw err;
+  }
 }

@@ -16,7 +16,7 @@ import { silentLogger } from '../../observability/logger';
 import { redactString } from '../../observability/redact';
 import { createServices } from '../services';
 import { readSettings } from '../settings';
-import { checkDomain } from './check';
+import { checkDialogflowMapping, checkDomain } from './check';
 import type { Io } from './io';
 import { asksForHelp } from './help';
 import { SERVE_USAGE, ServeUsageError, WORKER_USAGE, serveEnv, workerEnv } from './serve-args';
@@ -46,6 +46,7 @@ Commands:
       --rasa-version x.y.z     Fail when the action returns an event that Rasa version rejects (default: the newest).
   check                      Compare the Rasa domain with the registered actions; non-zero exit on a mismatch.
       --domain path            Domain file or folder (default: ./domain.yml, else ./domain/).
+      --dialogflow-mapping f   Also check that every intent and tag in this Dialogflow mapping file names a registered action.
   worker                     Deliver outbox jobs (from RabbitMQ when AMQP_URL is set, else by polling the database).
                                With WORKER_PORT set it serves /health, /ready, /metrics and /status there.
 ${JOBS_USAGE}
@@ -256,13 +257,15 @@ async function call(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
 }
 
 function check(args: string[], io: Io, env: NodeJS.ProcessEnv): number {
-  const { values } = parseArgs({ args, options: { actions: { type: 'string' }, domain: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { actions: { type: 'string' }, domain: { type: 'string' }, 'dialogflow-mapping': { type: 'string' } } });
   const domainPath = values.domain ?? defaultDomainPath();
   if (!domainPath) {
     io.err(`No domain found: no domain.yml or domain/ in ${process.cwd()}; pass --domain path/to/domain.yml`);
     return 2;
   }
-  const report = checkDomain(readDomain(domainPath), registryFrom(values.actions, env));
+  const registry = registryFrom(values.actions, env);
+  const report = checkDomain(readDomain(domainPath), registry);
+  if (values['dialogflow-mapping']) report.problems.push(...checkDialogflowMapping(values['dialogflow-mapping'], registry));
   if (report.problems.length === 0) {
     io.out(`check passed: ${report.checked.actions} actions and ${report.checked.slots} slot reads match ${path.relative(process.cwd(), domainPath) || domainPath}`);
     return 0;
