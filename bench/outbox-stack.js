@@ -4,56 +4,17 @@
  * log lines, and stopped. Everything stays on 127.0.0.1: a URL naming another host is refused.
  */
 'use strict';
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const fs = require('node:fs');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { Client } = require('pg');
 const amqp = require('amqplib');
 
+const { loopbackUrl, hasTaskset, pinned, cpuSeconds, machineJiffies } = require('./common');
+
 const root = path.resolve(__dirname, '..');
 const BIN = path.join(root, 'bin', 'actionbridge.js');
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** The URL from the environment (or the local default), refused unless it is on this machine. */
-function loopbackUrl(value, fallback, name) {
-  const url = value || fallback;
-  let host;
-  try {
-    host = new (require('node:url').URL)(url).hostname;
-  } catch {
-    throw new Error(`${name} is not a URL`);
-  }
-  if (!LOOPBACK.has(host)) throw new Error(`${name} must point at 127.0.0.1: the bench sends load only to this machine`);
-  return url;
-}
-
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
-
-/** utime+stime of a process in seconds, from /proc (null where /proc is missing). */
-function cpuSeconds(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
-
-/** Busy and total jiffies of the whole machine (/proc/stat), to tell a CPU-bound run. */
-function machineJiffies() {
-  try {
-    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = cpu[3] + (cpu[4] || 0);
-    const total = cpu.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return null;
-  }
-}
 
 const children = new Set();
 
@@ -62,7 +23,7 @@ const children = new Set();
  * line by line for `watch` substrings and JSON log lines, and kept only as counts.
  */
 function startProcess(label, argv, { env, core, watch = [] }) {
-  const [cmd, args] = core !== undefined && hasTaskset ? ['taskset', ['-c', String(core), ...argv]] : [argv[0], argv.slice(1)];
+  const [cmd, args] = pinned(core, argv);
   const child = spawn(cmd, args, { cwd: root, env: { PATH: process.env.PATH || '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   const counts = Object.fromEntries(watch.map((w) => [w, 0]));

@@ -119,8 +119,8 @@ async function statusCounts(schema) {
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
-/** Stage 1: accepted tickets/s, ours against the one-INSERT floor, runs alternating. */
-async function acceptStage() {
+/** Stage 1: accepted tickets/s, ours against the one-INSERT floor, runs alternating (also run by bench/real-actions.js). */
+async function acceptStage(connectionsList = CONNECTIONS) {
   const s = await stage();
   const { server: ours, port: oursPort } = await startServer(s);
   // Same columns, defaults and indexes as the outbox, but out of the relay's sight.
@@ -145,7 +145,7 @@ async function acceptStage() {
   };
   for (const srv of servers) await once(srv, 10, 1);
   const cells = [];
-  for (const c of CONNECTIONS) {
+  for (const c of connectionsList) {
     const runs = { bare: [], ours: [] };
     for (let r = 0; r < RUNS; r++) {
       for (const srv of r % 2 === 0 ? servers : [...servers].reverse()) {
@@ -312,18 +312,22 @@ async function brokerVersion() {
   return version;
 }
 
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.once(sig, () => {
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+module.exports = { acceptStage, cleanUp };
 
-main()
-  .catch(async (err) => {
-    process.stderr.write(`bench:outbox failed: ${err.stack || err}\n`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await cleanUp();
-    await sleep(0);
-  });
+if (require.main === module) {
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+
+  main()
+    .catch(async (err) => {
+      process.stderr.write(`bench:outbox failed: ${err.stack || err}\n`);
+      process.exitCode = 1;
+    })
+    .finally(async () => {
+      await cleanUp();
+      await sleep(0);
+    });
+}
