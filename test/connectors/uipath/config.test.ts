@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EnvReader } from '../../../src/config/env';
+import { loadConnectorsConfig } from '../../../src/connectors/config';
+import { Gateway } from '../../../src/connectors/kit/gateway';
+import { createSystems } from '../../../src/connectors/registry';
+import { UiPathRpa } from '../../../src/connectors/uipath';
 import { readUiPathConfig } from '../../../src/connectors/uipath/config';
+import { problemsOf } from '../../support/config-problems';
+import { memoryStore } from '../../support/connectors';
 import { redactString } from '../../../src/observability/redact';
 
 const KEY = '5b9a2d7e-3f3c-4a8e-9d34-0c1f2e3a4b5c';
@@ -81,5 +87,12 @@ describe('UiPath settings', () => {
     expect(config.url).toBe('https://orchestrator.corp.example');
     expect(config.identityUrl).toBe('https://orchestrator.corp.example/identity');
     expect(config.scopes).toBe('OR.Queues.Write OR.Queues.Read');
+  });
+
+  it('are read by the one connectors reader when RPA_PROVIDER=uipath, which builds the UiPath adapter', () => {
+    expect(problemsOf({ RPA_PROVIDER: 'uipath' })).toContainEqual(expect.stringContaining('UIPATH_CLIENT_ID is required when RPA_PROVIDER=uipath'));
+    const systems = createSystems(loadConnectorsConfig({ RPA_PROVIDER: 'uipath', ...BASE }), { store: memoryStore(), gateway: new Gateway() });
+    expect(systems.rpa).toBeInstanceOf(UiPathRpa);
+    expect(systems.rpa?.provider).toBe('uipath');
   });
 });
