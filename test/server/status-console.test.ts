@@ -169,17 +169,18 @@ describe('the ops console in Chromium', () => {
 
     const ticketRow = await rowCells(page, 'actions', 'action_file_ticket');
     expect(ticketRow[0]).toBe('action_file_ticket');
-    expect(ticketRow.slice(1, 3)).toEqual(['4', '0.0 %']);
-    expect(ticketRow[3]).toMatch(/^\d+(\.\d)? ms$/);
-    expect(ticketRow.slice(5, 7)).toEqual(['4', '0.0 %']);
-    expect(ticketRow[9]).toBe('—');
+    // Name, chart, 5 min (calls, error rate, p50, p95), 1 h (the same), last error.
+    expect(ticketRow.slice(2, 4)).toEqual(['4', '0.0 %']);
+    expect(ticketRow[4]).toMatch(/^\d+(\.\d)? ms$/);
+    expect(ticketRow.slice(6, 8)).toEqual(['4', '0.0 %']);
+    expect(ticketRow[10]).toBe('—');
     const crashRow = await rowCells(page, 'actions', 'action_crash');
-    expect(crashRow.slice(1, 3)).toEqual(['1', '100.0 %']);
-    expect(crashRow[9]).toContain('http_500');
-    expect(crashRow[9]).toContain('req-crash-9');
+    expect(crashRow.slice(2, 4)).toEqual(['1', '100.0 %']);
+    expect(crashRow[10]).toContain('http_500');
+    expect(crashRow[10]).toContain('req-crash-9');
     const unknownRow = await rowCells(page, 'actions', 'unknown');
-    expect(unknownRow.slice(1, 3)).toEqual(['1', '100.0 %']);
-    expect(unknownRow[9]).toContain('req-unknown-7');
+    expect(unknownRow.slice(2, 4)).toEqual(['1', '100.0 %']);
+    expect(unknownRow[10]).toContain('req-unknown-7');
     const ticketChart = page.locator('#actions tr[data-name="action_file_ticket"] svg');
     expect(await ticketChart.getAttribute('data-total')).toBe('4');
     expect(await ticketChart.getAttribute('role')).toBe('img');
@@ -194,10 +195,11 @@ describe('the ops console in Chromium', () => {
     expect(errors).toBe(1);
     const jiraRow = await rowCells(page, 'connectors', 'jira');
     expect(jiraRow[1]).toBe('closed');
-    expect(jiraRow.slice(2, 4)).toEqual([String(calls), `${((errors / calls) * 100).toFixed(1)} %`]);
-    expect(jiraRow.slice(6, 8)).toEqual([String(calls), `${((errors / calls) * 100).toFixed(1)} %`]);
-    expect(jiraRow[10]).toBe('0');
-    expect(jiraRow[11]).not.toBe('—');
+    // Name, breaker, chart, 5 min, 1 h, quota waits, last error.
+    expect(jiraRow.slice(3, 5)).toEqual([String(calls), `${((errors / calls) * 100).toFixed(1)} %`]);
+    expect(jiraRow.slice(7, 9)).toEqual([String(calls), `${((errors / calls) * 100).toFixed(1)} %`]);
+    expect(jiraRow[11]).toBe('0');
+    expect(jiraRow[12]).toContain('upstream_unavailable');
     expect(await page.locator('#connectors tr[data-name="jira"] svg').getAttribute('data-errors')).toBe('1');
 
     // The outbox, counted in the store: numbers, 0 where there is none.

@@ -11,6 +11,7 @@ export const CONSOLE_CSS = `
 *{box-sizing:border-box}
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#101828;background:#f2f4f7}
 a{color:#0b4fb3}a:focus-visible,button:focus-visible,select:focus-visible,input:focus-visible,.scroll:focus-visible,main:focus-visible{outline:3px solid #f79009;outline-offset:2px}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .skip{position:absolute;left:-9999px;top:0;background:#fff;padding:8px}.skip:focus{left:8px}
 header{display:flex;flex-wrap:wrap;align-items:center;gap:8px 24px;padding:10px 24px;background:#101828;color:#fff}
 header a{color:#fff}header .brand{margin:0;font-weight:700}.role{font-weight:400;font-size:13px;border:1px solid #98a2b3;border-radius:10px;padding:0 8px;margin-left:6px}
@@ -42,7 +43,7 @@ figure{margin:12px 0;background:#fff;border:1px solid #d0d5dd;border-radius:6px;
 figcaption{font-size:13px;color:#475467;margin-bottom:4px}
 .chart{display:block;max-width:100%;height:auto}
 .chart .bar{fill:#2e6bd1}.chart .bar-error{fill:#b42318}.chart .axis{stroke:#98a2b3;stroke-width:1}
-.chart .line{fill:none;stroke:#2e6bd1;stroke-width:2}.chart .line-dead{fill:none;stroke:#b42318;stroke-width:2;stroke-dasharray:4 2}.chart .dot{fill:#2e6bd1}
+.chart .line{fill:none;stroke:#2e6bd1;stroke-width:2}.chart .line-dead{fill:none;stroke:#b42318;stroke-width:2;stroke-dasharray:4 2}.chart .dot{fill:#2e6bd1}.chart .dot-dead{fill:#b42318}.chart .tick{font-size:9px;fill:#475467}
 form.filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:end;margin:0 0 16px}
 form.filters label{display:block;font-size:13px;color:#344054}
 select,input{font:inherit;padding:5px 8px;border:1px solid #667085;border-radius:6px;background:#fff;color:#101828;display:block}
@@ -53,6 +54,8 @@ form.retry{margin:16px 0}
 @media (max-width:640px){
   body{font-size:14px}header{padding:8px 12px}main{padding:12px}
   th,td{padding:5px 8px}.card{flex:1 1 40%}.card b{font-size:20px}
+  /* Numbers first on a phone: the per-minute charts repeat what the numbers say (their labels too). */
+  .chart-col{display:none}
 }
 `;
 

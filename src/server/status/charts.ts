@@ -7,7 +7,14 @@ import type { BacklogPoint, MinutePoint } from '../../observability/minute-serie
 import { html, type Html } from './html';
 
 const WIDTH = 240;
-const HEIGHT = 48;
+/** The plot's height; a row of labels (time span, scale) sits below it. */
+const HEIGHT = 40;
+const TOTAL_HEIGHT = HEIGHT + 14;
+
+/** "60 min ago", the scale's top value and "now" under the plot, for sighted readers (the label says it all for others). */
+function labels(minutes: number, top: string): Html {
+  return html`<text class="tick" x="0" y="${TOTAL_HEIGHT - 2}">${minutes} min ago</text><text class="tick" x="${WIDTH}" y="${TOTAL_HEIGHT - 2}" text-anchor="end">now</text><text class="tick" x="${WIDTH / 2}" y="${TOTAL_HEIGHT - 2}" text-anchor="middle">${top}</text>`;
+}
 
 const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
 
@@ -32,14 +39,15 @@ export function callsChart(points: readonly MinutePoint[], what: string): Html {
       eh > 0 ? html`<rect class="bar-error" x="${x}" y="${(HEIGHT - eh).toFixed(1)}" width="${w}" height="${eh.toFixed(1)}"/>` : null,
     ];
   });
-  return html`<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${label}" data-total="${total}" data-errors="${errors}"><title>${label}</title><line class="axis" x1="0" y1="${HEIGHT - 0.5}" x2="${WIDTH}" y2="${HEIGHT - 0.5}"/>${bars}</svg>`;
+  return html`<svg class="chart" viewBox="0 0 ${WIDTH} ${TOTAL_HEIGHT}" width="${WIDTH}" height="${TOTAL_HEIGHT}" role="img" aria-label="${label}" data-total="${total}" data-errors="${errors}"><title>${label}</title><line class="axis" x1="0" y1="${HEIGHT - 0.5}" x2="${WIDTH}" y2="${HEIGHT - 0.5}"/>${bars}${labels(points.length, `peak ${peak?.calls ?? 0}/min`)}</svg>`;
 }
 
 /** Open jobs at each minute's sample as a line (dead jobs as a second one); gaps where nothing was sampled. */
 export function backlogChart(points: readonly BacklogPoint[]): Html {
   const sampled = points.filter((p) => p.open !== null);
   const max = Math.max(1, ...sampled.map((p) => Math.max(p.open!, p.dead ?? 0)));
-  const step = WIDTH / Math.max(1, points.length - 1);
+  // Inset by a dot's radius, so the newest point is not cut at the edge.
+  const step = (WIDTH - 3) / Math.max(1, points.length - 1);
   const y = (v: number) => (HEIGHT - 1 - (v / max) * (HEIGHT - 4)).toFixed(1);
   const path = (value: (p: BacklogPoint) => number | null): string => {
     let d = '';
@@ -62,9 +70,10 @@ export function backlogChart(points: readonly BacklogPoint[]): Html {
     : `Outbox backlog over the last ${points.length} minutes (UTC): now ${latest.open} open and ${latest.dead} dead; highest ${peak!.open} open at ${clock(peak!.at)}.`;
   const open = path((p) => p.open);
   const dead = path((p) => p.dead);
-  // A single sample draws no line: a dot shows it.
-  const dots = sampled.length === 1 ? html`<circle class="dot" cx="${(points.indexOf(latest!) * step).toFixed(1)}" cy="${y(latest!.open!)}" r="2"/>` : null;
-  return html`<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${label}" data-samples="${sampled.length}"><title>${label}</title><line class="axis" x1="0" y1="${HEIGHT - 0.5}" x2="${WIDTH}" y2="${HEIGHT - 0.5}"/>${
+  // A lone sample (or the latest one) draws no visible line: dots mark where the lines end.
+  const at = latest ? (points.indexOf(latest) * step).toFixed(1) : '0';
+  const dots = latest ? html`<circle class="dot" cx="${at}" cy="${y(latest.open!)}" r="2.5"/><circle class="dot-dead" cx="${at}" cy="${y(latest.dead ?? 0)}" r="2.5"/>` : null;
+  return html`<svg class="chart" viewBox="0 0 ${WIDTH} ${TOTAL_HEIGHT}" width="${WIDTH}" height="${TOTAL_HEIGHT}" role="img" aria-label="${label}" data-samples="${sampled.length}"><title>${label}</title><line class="axis" x1="0" y1="${HEIGHT - 0.5}" x2="${WIDTH}" y2="${HEIGHT - 0.5}"/>${
     open ? html`<path class="line" d="${open}"/>` : null
-  }${dead ? html`<path class="line-dead" d="${dead}"/>` : null}${dots}</svg>`;
+  }${dead ? html`<path class="line-dead" d="${dead}"/>` : null}${dots}${labels(points.length, `max ${max}`)}</svg>`;
 }

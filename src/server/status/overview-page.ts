@@ -22,25 +22,26 @@ function lastError(v: NamedSeriesView): Html {
 
 function actionsTable(d: ConsoleData): Html {
   if (d.actions.length === 0) return html`<p class="empty" id="actions-empty">No action calls yet in this process.</p>`;
-  return html`<div class="scroll" role="region" aria-labelledby="actions-h" tabindex="0"><table id="actions">
-<caption>Per action, in this process: the last 5 minutes and the last hour. A failed call is any answer but 2xx.</caption>
-<colgroup><col><col span="4"><col span="4"><col><col></colgroup>
-<thead><tr><td></td><th scope="colgroup" colspan="4">Last 5 min</th><th scope="colgroup" colspan="4">Last hour</th><td></td><td></td></tr>
-<tr><th scope="col">Action</th>${WINDOW_HEADERS}${WINDOW_HEADERS}<th scope="col">Last error</th><th scope="col">Calls per minute, last hour</th></tr></thead>
+  return html`<p class="note">In this process: the last 5 minutes and the last hour. A failed call is any answer but 2xx.</p>
+<div class="scroll" role="region" aria-labelledby="actions-h" tabindex="0"><table id="actions">
+<caption class="sr-only">Calls, error rate and latency per action</caption>
+<thead><tr><td></td><td class="chart-col"></td><th scope="colgroup" colspan="4">Last 5 min</th><th scope="colgroup" colspan="4">Last hour</th><td></td></tr>
+<tr><th scope="col">Action</th><th scope="col" class="chart-col">Calls per minute, last hour</th>${WINDOW_HEADERS}${WINDOW_HEADERS}<th scope="col">Last error</th></tr></thead>
 <tbody>${d.actions.map(
-    (a) => html`<tr data-name="${a.name}"><th scope="row">${a.name}</th>${windowCells(a.last5m)}${windowCells(a.last1h)}${lastError(a)}<td>${callsChart(a.points, `Action ${a.name}`)}</td></tr>`,
+    (a) => html`<tr data-name="${a.name}"><th scope="row">${a.name}</th><td class="chart-col">${callsChart(a.points, `Action ${a.name}`)}</td>${windowCells(a.last5m)}${windowCells(a.last1h)}${lastError(a)}</tr>`,
   )}</tbody></table></div>`;
 }
 
 function connectorsTable(d: ConsoleData): Html {
   if (d.connectors.length === 0) return html`<p class="empty" id="connectors-empty">No connector calls yet in this process.</p>`;
-  return html`<div class="scroll" role="region" aria-labelledby="connectors-h" tabindex="0"><table id="connectors">
-<caption>Per connector, in this process: breaker state, the last 5 minutes and the last hour, and calls that waited for the vendor's quota since start.</caption>
-<thead><tr><td></td><td></td><th scope="colgroup" colspan="4">Last 5 min</th><th scope="colgroup" colspan="4">Last hour</th><td></td><td></td><td></td></tr>
-<tr><th scope="col">Connector</th><th scope="col">Breaker</th>${WINDOW_HEADERS}${WINDOW_HEADERS}<th scope="col" class="num">Quota waits</th><th scope="col">Last error</th><th scope="col">Calls per minute, last hour</th></tr></thead>
+  return html`<p class="note">In this process: breaker state, the last 5 minutes and the last hour, and calls that waited for the vendor's quota since start.</p>
+<div class="scroll" role="region" aria-labelledby="connectors-h" tabindex="0"><table id="connectors">
+<caption class="sr-only">Breaker, calls, error rate, latency and quota waits per connector</caption>
+<thead><tr><td></td><td></td><td class="chart-col"></td><th scope="colgroup" colspan="4">Last 5 min</th><th scope="colgroup" colspan="4">Last hour</th><td></td><td></td></tr>
+<tr><th scope="col">Connector</th><th scope="col">Breaker</th><th scope="col" class="chart-col">Calls per minute, last hour</th>${WINDOW_HEADERS}${WINDOW_HEADERS}<th scope="col" class="num">Quota waits</th><th scope="col">Last error</th></tr></thead>
 <tbody>${d.connectors.map(
     (c) =>
-      html`<tr data-name="${c.name}"><th scope="row">${c.name}</th><td><span class="breaker breaker-${c.breaker}">${c.breaker}</span></td>${windowCells(c.last5m)}${windowCells(c.last1h)}<td class="num">${c.quotaWaits}</td>${lastError(c)}<td>${callsChart(c.points, `Connector ${c.name}`)}</td></tr>`,
+      html`<tr data-name="${c.name}"><th scope="row">${c.name}</th><td><span class="breaker breaker-${c.breaker}">${c.breaker}</span></td><td class="chart-col">${callsChart(c.points, `Connector ${c.name}`)}</td>${windowCells(c.last5m)}${windowCells(c.last1h)}<td class="num">${c.quotaWaits}</td>${lastError(c)}</tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -61,8 +62,9 @@ function outboxSection(d: ConsoleData, links: Links): Html {
 
 function failuresTable(d: ConsoleData): Html {
   if (d.failures.length === 0) return html`<p class="empty" id="failures-empty">No failures recorded in this process.</p>`;
-  return html`<div class="scroll" role="region" aria-labelledby="failures-h" tabindex="0"><table id="failures">
-<caption>The latest ${d.failures.length} failures, newest first (outbound calls run in jobs and carry no request id).</caption>
+  return html`<p class="note">The latest ${d.failures.length} failures in this process, newest first (outbound calls run in jobs and carry no request id).</p>
+<div class="scroll" role="region" aria-labelledby="failures-h" tabindex="0"><table id="failures">
+<caption class="sr-only">Recent failures</caption>
 <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Source</th><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Request id</th></tr></thead>
 <tbody>${d.failures.map(
     (f) => html`<tr><td><time datetime="${f.at}">${f.at.slice(0, 19).replace('T', ' ')}</time></td><td>${f.source}</td><td>${f.name}</td><td>${f.kind}</td><td>${f.requestId ? html`<code>${f.requestId}</code>` : '—'}</td></tr>`,
