@@ -51,7 +51,7 @@ async function cleanUp() {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-function post(port, body) {
+function post(port, body, timeoutMs = 60_000) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path: '/webhook', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
@@ -60,14 +60,14 @@ function post(port, body) {
       res.on('end', () => resolve({ status: res.statusCode, text }));
     });
     req.once('error', reject);
-    req.setTimeout(60_000, () => req.destroy(new Error('timeout')));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
     req.end(body);
   });
 }
 
 /** One call must come back as the order shown; the answer's text never reaches the terminal. */
-async function expectOrder(name, port, body) {
-  const res = await post(port, body);
+async function expectOrder(name, port, body, timeoutMs) {
+  const res = await post(port, body, timeoutMs);
   if (res.status !== 200 || !answeredOrder(res.text)) throw new Error(`${name} did not answer the order (status ${res.status}, ${res.text.length} bytes)`);
 }
 
@@ -150,13 +150,16 @@ async function orderOnPostgres(bodyFile, body) {
   const schema = await pgSchemaWithOrders();
   const ours = await serve('actionbridge (PostgreSQL)', { DATABASE_URL: schema.url }, 0);
   const bare = await bareOrder({ DATABASE_URL: schema.url });
+  // The same lookup with the quota statements ActionBridge ran before #17: what the change bought.
+  const before = await bareOrder({ DATABASE_URL: schema.url, BARE_QUOTA_SQL: 'per-quota' });
   await expectOrder('ours', ours.port, body);
   await expectOrder('bare', bare.port, body);
+  await expectOrder('bare (per-quota SQL)', before.port, body);
   const memStart = common.memoryOf(ours.proc.child.pid);
-  const cells = await compare([{ name: 'bare', ...bare }, { name: 'ours', ...ours }], bodyFile, CONNECTIONS);
+  const cells = await compare([{ name: 'bare', ...bare }, { name: 'ours', ...ours }, { name: 'bareBefore', ...before }], bodyFile, CONNECTIONS);
   const mem = common.memoryOf(ours.proc.child.pid);
   await expectOrder('ours after the runs', ours.port, body);
-  await Promise.all([ours.proc.stop(), bare.proc.stop()]);
+  await Promise.all([ours.proc.stop(), bare.proc.stop(), before.proc.stop()]);
   return { cells, memStart, mem };
 }
 
@@ -166,7 +169,8 @@ async function orderEmbedded(bodyFile, body) {
   const dataDir = path.join(tmp, 'ours-data');
   // First start: the store is created and seeded; the bare server gets a copy of the result.
   const first = await serve('actionbridge (embedded, first start)', { DATA_DIR: dataDir }, 0);
-  await expectOrder('ours (first start)', first.port, body);
+  // The embedded store's first lookup creates the database: minutes on a loaded machine.
+  await expectOrder('ours (first start)', first.port, body, 600_000);
   await first.proc.stop();
   const bareDir = path.join(tmp, 'bare-pglite');
   fs.cpSync(path.join(dataDir, 'pglite'), bareDir, { recursive: true });

@@ -9,17 +9,19 @@
  * (comma lists), BENCH_OUT (default bench/RESULTS.md).
  *
  * The outbox throughput section of RESULTS.md belongs to `npm run bench:outbox` (bench/outbox.js):
- * this run keeps it as it finds it.
+ * this run keeps it as it finds it. After the /webhook cells it runs bench/real-actions.js (real
+ * actions on PostgreSQL, the embedded store and the outbox, and 1 against 2 server processes),
+ * which writes its own section; BENCH_REAL_ACTIONS=0 leaves that out.
  */
 'use strict';
-const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const http = require('node:http');
 const { makeBody } = require('./generate');
 const { keepSections } = require('./results-section');
+const { hasTaskset, pinned, cpuSeconds, memoryOf, freePort, median, machine, f0, f1, f2 } = require('./common');
 
 const root = path.resolve(__dirname, '..');
 const list = (v, d) => (v ? v.split(',').map(Number) : d);
@@ -32,10 +34,8 @@ const OUT = process.env.BENCH_OUT || path.join(__dirname, 'RESULTS.md');
 const ANSWER = '{"events":[],"responses":[]}';
 const TARGET_RATIO = { 5: 0.6, 50: 0.75, 1000: 0.9 };
 /** Sections of RESULTS.md other benches write (bench/results-section.js). */
-const OWNED_ELSEWHERE = ['outbox'];
+const OWNED_ELSEWHERE = ['outbox', 'actions', 'embedded'];
 
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const pinned = (core, args) => (hasTaskset ? ['taskset', ['-c', String(core), ...args]] : [args[0], args.slice(1)]);
 
 const children = new Set();
 function start(core, args, opts) {
@@ -53,17 +53,6 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => {
     stopAll();
     process.exit(130);
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
   });
 }
 
@@ -94,32 +83,6 @@ async function waitUp(port, body, child, name) {
   }
 }
 
-const CLK_TCK = (() => {
-  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-  return Number(r.stdout) || 100;
-})();
-
-/** utime+stime of a process in seconds, from /proc (null where /proc is missing). */
-function cpuSeconds(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
-
-function memoryOf(pid) {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key) => Number((new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status) || [])[1]);
-    return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-  } catch {
-    return null;
-  }
-}
-
 function load(port, bodyFile, connections, duration) {
   return new Promise((resolve, reject) => {
     const args = [process.execPath, path.join(__dirname, 'load.js'), JSON.stringify({ url: `http://127.0.0.1:${port}/webhook`, bodyFile, connections, duration })];
@@ -133,31 +96,6 @@ function load(port, bodyFile, connections, duration) {
       resolve(JSON.parse(out));
     });
   });
-}
-
-const median = (xs) => {
-  const s = xs.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return null;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-function machine() {
-  const cpus = os.cpus();
-  let kernel = os.release();
-  try {
-    kernel = execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();
-  } catch {
-    /* keep os.release() */
-  }
-  return {
-    cpu: `${cpus[0]?.model ?? 'unknown'} × ${cpus.length}`,
-    memory: `${Math.round(os.totalmem() / 1024 ** 3)} GiB`,
-    kernel,
-    node: process.version,
-    autocannon: require('autocannon/package.json').version,
-    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
-  };
 }
 
 /** Cost of fresh memory and of one large string on this machine (bench/page-cost.js), or null. */
@@ -179,9 +117,6 @@ function runValidationBench() {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-const f0 = (x) => (x === null ? 'n/a' : Math.round(x).toLocaleString('en-US'));
-const f1 = (x) => (x === null ? 'n/a' : x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2));
-const f2 = (x) => (x === null ? 'n/a' : x.toFixed(2));
 
 async function main() {
   const startedAt = new Date();
@@ -265,6 +200,11 @@ async function main() {
   fs.writeFileSync(path.join(tmp, 'raw.json'), JSON.stringify({ cells, mem, info }, null, 1));
   process.stdout.write(`ours RSS after the run: ${f1(mem.ours?.rssMb ?? null)} MB (peak ${f1(mem.ours?.peakMb ?? null)} MB); bare ${f1(mem.bare?.rssMb ?? null)} MB\n`);
   process.stdout.write(`wrote ${path.relative(process.cwd(), OUT)} (raw runs: ${path.join(tmp, 'raw.json')}) in ${Math.round((endedAt - startedAt) / 1000)} s\n`);
+  if (process.env.BENCH_REAL_ACTIONS !== '0') {
+    // Its own process and section: real actions against their floors, and 1 against 2 processes.
+    const real = spawnSync(process.execPath, [path.join(__dirname, 'real-actions.js')], { cwd: root, stdio: 'inherit', env: { ...process.env, BENCH_OUT: OUT } });
+    if (real.status !== 0) throw new Error(`bench/real-actions.js exited with ${real.status}`);
+  }
 }
 
 function report({ cells, mem, memStart, info, pageCost, bodies, startedAt, endedAt, logLines, served, validation }) {
