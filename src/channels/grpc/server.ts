@@ -87,8 +87,9 @@ function tolerantService(definition: ProtoLoader.ServiceDefinition): Grpc.Servic
         try {
           return method.requestDeserialize(bytes);
         } catch (err) {
-          // A Struct nested past the decoder's stack ends as a RangeError here too.
-          return new Unreadable(err instanceof RangeError ? 'nested too deeply' : 'not a valid message');
+          // protobufjs stops at 100 nested messages (protoc's limit too): a Struct about 50 JSON levels deep.
+          const deep = err instanceof RangeError || /nesting depth/.test(String((err as Error)?.message));
+          return new Unreadable(deep ? 'nested too deeply' : 'not a valid message');
         }
       },
     };
@@ -111,8 +112,8 @@ export function peerAddress(peer: string): string {
   const bare = peer.replace(/^ipv[46]:/, '');
   const v6 = /^\[([^\]]+)\]/.exec(bare);
   if (v6) return v6[1]!;
-  const colon = bare.lastIndexOf(':');
-  return colon > 0 && bare.indexOf(':') === colon ? bare.slice(0, colon) : bare;
+  const m = /^([^:]+):\d+$/.exec(bare);
+  return m ? m[1]! : bare;
 }
 
 function unlockedKey(tls: GrpcTls): Buffer {
@@ -207,8 +208,9 @@ export async function startGrpcChannel(opts: GrpcChannelOptions, port: number, h
     Webhook(call: Grpc.ServerUnaryCall<unknown, unknown>, callback: Grpc.sendUnaryData<unknown>): void {
       run(call).then(
         (done) => {
+          call.sendMetadata(responseMetadata(done.requestId));
           if (done.failure) callback(statusOf(done.failure, done.requestId));
-          else callback(null, done.response, responseMetadata(done.requestId));
+          else callback(null, done.response);
         },
         (err: unknown) => callback(crashed(err, 'grpc Webhook')),
       );
@@ -241,7 +243,8 @@ export async function startGrpcChannel(opts: GrpcChannelOptions, port: number, h
         return;
       }
       const actions = deps.executor.registry.list().map((a) => ({ fields: { name: { stringValue: a.name } } }));
-      callback(null, { actions }, responseMetadata(requestId));
+      call.sendMetadata(responseMetadata(requestId));
+      callback(null, { actions });
     },
   };
 
