@@ -105,13 +105,15 @@ export function queueItemStatus(item: QueueItem): RpaRunStatus {
       return { state: 'done', ...resultOf(item.Output ?? {}, `UiPath queue item ${item.Id}`) };
     case 'Failed': {
       const reason = item.ProcessingException?.Reason?.trim() || 'no reason given';
-      // A business exception is the legacy system refusing the input: sending it again cannot help.
       const business = item.ProcessingException?.Type === 'BusinessException';
-      return { state: 'failed', reason: `The UiPath robot could not process ${item.Reference ?? `item ${item.Id}`} (${business ? 'business' : 'application'} exception): ${reason.slice(0, 300)}`, permanent: business };
+      // Final either way: a business exception is the legacy system refusing the input, and an
+      // application exception left Failed (not Retried) has used up the queue's own retries. A
+      // new add under the same Reference would be refused (or find this item), so it is permanent.
+      return { state: 'failed', reason: `The UiPath robot could not process ${item.Reference ?? `item ${item.Id}`} (${business ? 'business' : 'application'} exception): ${reason.slice(0, 300)}`, permanent: true };
     }
     case 'Abandoned':
     case 'Deleted':
-      return { state: 'failed', reason: `UiPath queue item ${item.Id} was ${item.Status.toLowerCase()} before a robot finished it.`, permanent: false };
+      return { state: 'failed', reason: `UiPath queue item ${item.Id} was ${item.Status.toLowerCase()} before a robot finished it.`, permanent: true };
     default:
       return { state: 'running' };
   }
@@ -121,10 +123,11 @@ export function jobStatus(job: OrchestratorJob): RpaRunStatus {
   switch (job.State) {
     case 'Successful':
       return { state: 'done', ...resultOf(parseArguments(job.OutputArguments), `UiPath job ${job.Id}`) };
+    // A later attempt would find this job again by its Reference, never start another: final.
     case 'Faulted':
-      return { state: 'failed', reason: `The UiPath job for ${job.Reference ?? job.Id} faulted: ${(job.Info ?? 'no reason given').slice(0, 300)}`, permanent: false };
+      return { state: 'failed', reason: `The UiPath job for ${job.Reference ?? job.Id} faulted: ${(job.Info ?? 'no reason given').slice(0, 300)}`, permanent: true };
     case 'Stopped':
-      return { state: 'failed', reason: `The UiPath job for ${job.Reference ?? job.Id} was stopped before it finished.`, permanent: false };
+      return { state: 'failed', reason: `The UiPath job for ${job.Reference ?? job.Id} was stopped before it finished.`, permanent: true };
     default:
       return { state: 'running' };
   }

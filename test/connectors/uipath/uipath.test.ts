@@ -195,12 +195,12 @@ describe('UiPath Orchestrator adapter (fake Orchestrator)', () => {
       expect((status as { reason: string }).reason).toContain('REF-0000000041');
     });
 
-    it('Failed with an application exception: failed, not permanent', async () => {
+    it("Failed with an application exception (the queue's own retries used up): failed for good too, named as such", async () => {
       await start();
       fake.robot = { outcome: () => ({ status: 'Failed', reason: 'Portal timed out', type: 'ApplicationException' }) };
       const rpa = adapter(fake);
       const run = await rpa.submit(LEAVE, { reference: 'REF-0000000042' });
-      expect((await pollUntilFinished(rpa, (run as { runId: string }).runId)).status).toMatchObject({ state: 'failed', permanent: false });
+      expect((await pollUntilFinished(rpa, (run as { runId: string }).runId)).status).toEqual({ state: 'failed', permanent: true, reason: expect.stringContaining('(application exception): Portal timed out') });
     });
 
     it("follows the queue's auto retry to the copy of the item, to its outcome", async () => {
@@ -241,7 +241,7 @@ describe('UiPath Orchestrator adapter (fake Orchestrator)', () => {
       fake.robot = { outcome: () => ({ status: 'Failed', reason: 'Login page changed' }) };
       const rpa = adapter(fake, env);
       const run = await rpa.submit(LEAVE, { reference: 'REF-0000000051' });
-      expect((await pollUntilFinished(rpa, (run as { runId: string }).runId)).status).toEqual({ state: 'failed', permanent: false, reason: expect.stringContaining('Login page changed') });
+      expect((await pollUntilFinished(rpa, (run as { runId: string }).runId)).status).toEqual({ state: 'failed', permanent: true, reason: expect.stringContaining('Login page changed') });
       fake.dropAfterActing({ match: R.startJobs });
       const lost = (await rpa.submit(LEAVE, { reference: 'REF-0000000052' }).catch((e: unknown) => e)) as ConnectorError;
       expect(lost.kind).toBe('upstream_unavailable');
