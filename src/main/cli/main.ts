@@ -26,6 +26,7 @@ import { AUDIT_USAGE, AuditUsageError, auditCommand } from './audit';
 import { DATA_USAGE, DataUsageError, dataCommand } from './data';
 import { TYPES_USAGE, TypesUsageError, typesCommand } from './types';
 import { INIT_USAGE, InitUsageError, initCommand } from './init';
+import { MCP_USAGE, McpUsageError, mcpCommand } from './mcp';
 import { readDomain } from '../../protocol/domain-file';
 
 const USAGE = `Usage: actionbridge <command> [options]
@@ -54,6 +55,7 @@ ${AUDIT_USAGE}
 ${DATA_USAGE}
 ${TYPES_USAGE}
 ${INIT_USAGE}
+${MCP_USAGE}
 
 Common option: --actions dir   Folder of actions (default: ACTIONS_DIR, else ./actions, else the built-in actions).
 Every command takes --help; actionbridge --version prints the version. Flags and variables: docs/cli.md.
@@ -70,6 +72,7 @@ const HELP: Record<string, () => string> = {
   audit: () => `Usage: actionbridge audit <subcommand> [options]\n\n${AUDIT_USAGE}`,
   data: () => `Usage: actionbridge data <subcommand> [options]\n\n${DATA_USAGE}`,
   types: () => `Usage: actionbridge types [options]\n\n${TYPES_USAGE}`,
+  mcp: () => `Usage: actionbridge mcp [options]\n\n${MCP_USAGE}`,
 };
 
 /** Parses a command's flags; a mistake is told with that command's usage (exit 2). */
@@ -165,6 +168,8 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return typesCommand(rest, io, defaultDomainPath);
       case 'init':
         return initCommand(rest, io);
+      case 'mcp':
+        return await mcpCommand(rest, env);
       case undefined:
       case 'help':
       case '--help':
@@ -176,7 +181,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return 2;
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || err instanceof DataUsageError || err instanceof TypesUsageError || err instanceof InitUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof JobsUsageError || err instanceof AuditUsageError || err instanceof DataUsageError || err instanceof TypesUsageError || err instanceof InitUsageError || err instanceof McpUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
