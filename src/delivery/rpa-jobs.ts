@@ -27,7 +27,7 @@ export const RpaJob = z.object({
   }),
   /** Who asked: only they (or an agent) may read the outcome back. */
   requestedBy: z.object({ conversation: z.string().regex(FILER_MARK), customer: z.string().regex(FILER_MARK).optional() }),
-  /** Whom to tell when it is done, and with which intent (when a Rasa trigger is configured). */
+  /** Whom to tell when it is done, and with which intent (entities request_reference, confirmation_number). */
   notify: z.object({ conversationId: z.string().min(1), intent: z.string().regex(/^[A-Za-z0-9_]{1,100}$/) }).optional(),
 });
 export type RpaJob = z.infer<typeof RpaJob>;
@@ -97,7 +97,7 @@ export function registerRpaJobs(handlers: JobHandlers, rpa: RpaSystem | undefine
     const result = await runRpaWork(rpa, job, ctx.job.reference, ctx, ctx.signal, polling);
     // Told once it exists, before the job is recorded done: a re-run writes the same follow-up, a no-op.
     if (job.notify) {
-      const trigger: TriggerJob = { conversationId: job.notify.conversationId, intent: job.notify.intent, entities: { reference: ctx.job.reference, confirmation: result.confirmation } };
+      const trigger: TriggerJob = { conversationId: job.notify.conversationId, intent: job.notify.intent, entities: { request_reference: ctx.job.reference, confirmation_number: result.confirmation } };
       await ctx.enqueueFollowUp({ type: PROACTIVE_JOB_TYPES.trigger, payload: trigger, key: PROACTIVE_JOB_TYPES.trigger });
     }
     return result;

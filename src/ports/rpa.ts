@@ -87,7 +87,7 @@ export interface RpaRunOptions {
   requestedBy: RpaRequester;
   /**
    * Told when the run is done, by triggering `notifyIntent` in Rasa with the entities
-   * `reference` and `confirmation` (only when a Rasa trigger is configured).
+   * `request_reference` and `confirmation_number` (only when a Rasa trigger is configured).
    */
   conversationId?: string;
   notifyIntent?: string;
