@@ -12,6 +12,19 @@ const autocannon = require('autocannon');
 const opts = JSON.parse(process.argv[2]);
 const body = fs.readFileSync(opts.bodyFile);
 
+/**
+ * `senderPerConnection`: each connection is its own conversation (its own sender_id), as Rasa
+ * calls an action server: one call at a time per conversation. Needed where the server counts
+ * per conversation (the order lookup's verification quotas).
+ */
+let setupClient;
+if (opts.senderPerConnection) {
+  const text = body.toString('utf8');
+  const sender = JSON.parse(text).sender_id;
+  let n = 0;
+  setupClient = (client) => client.setBody(text.split(JSON.stringify(sender)).join(JSON.stringify(`${sender}-c${n++}`)));
+}
+
 const perClient = new Map();
 const instance = autocannon(
   {
@@ -23,6 +36,7 @@ const instance = autocannon(
     duration: opts.duration,
     pipelining: 1,
     timeout: 30,
+    setupClient,
   },
   (err, result) => {
     if (err) {

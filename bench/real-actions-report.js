@@ -2,6 +2,10 @@
 'use strict';
 const { f0, f1, f2 } = require('./common');
 
+/** ActionBridge logs a refused lookup (at most once a minute per limit): zero lines means none was refused. */
+const throttledNote = (n) =>
+  n ? `**${n} "identity verification throttled" lines were logged: some answers were refusals, not lookups.**` : 'No lookup was refused by the verification quotas (no "identity verification throttled" line); every connection is its own conversation (bench/load.js `senderPerConnection`).';
+
 function actionsReport({ startedAt, endedAt, info, results, config }) {
   const lines = [];
   const push = (...l) => lines.push(...l);
@@ -34,7 +38,7 @@ function actionsReport({ startedAt, endedAt, info, results, config }) {
       const old = c.servers.bareBefore;
       if (old) push('', `The floor with the quota statements of before #17 (four give-backs, each its own commit waiting for the WAL flush; \`BARE_QUOTA_SQL=per-quota\`), in the same runs at c=${c.connections}: ${f0(old.rps)} req/s, p50 / p99 ${f1(old.p50)} / ${f1(old.p99)} ms: ${f2(c.ratios.bareBefore)} of the floor with today's statements.`);
     }
-    push('', `ActionBridge's RSS: ${f1(r.memStart?.rssMb)} MB before the runs, ${f1(r.mem?.rssMb)} MB after (peak ${f1(r.mem?.peakMb)} MB).`, '');
+    push('', `ActionBridge's RSS: ${f1(r.memStart?.rssMb)} MB before the runs, ${f1(r.mem?.rssMb)} MB after (peak ${f1(r.mem?.peakMb)} MB). ${throttledNote(r.throttled)}`, '');
   };
   orderTable('action_fetch_order on PostgreSQL', results.orderPg);
   orderTable('action_fetch_order on the embedded store (PGlite)', results.orderEmbedded);
@@ -57,7 +61,7 @@ function actionsReport({ startedAt, endedAt, info, results, config }) {
       const b = c.servers.two;
       push(`| ${c.connections} | ${f0(a.rps)} | ${f1(a.p50)} / ${f1(a.p99)} | ${f0(b.rps)} | ${f1(b.p50)} / ${f1(b.p99)} | **${f2(c.ratios.two)}** | ${f0(a.cpuUsPerReq)} / ${f0(b.cpuUsPerReq)} | ${a.bad} / ${b.bad} |`);
     }
-    push('', `RSS after the runs: one process ${f1(p.mem.one?.rssMb)} MB; two processes ${p.mem.two.map((m) => f1(m?.rssMb)).join(' + ')} MB plus the primary ${f1(p.mem.primary?.rssMb)} MB.`, '');
+    push('', throttledNote(p.throttled), '', `RSS after the runs: one process ${f1(p.mem.one?.rssMb)} MB; two processes ${p.mem.two.map((m) => f1(m?.rssMb)).join(' + ')} MB plus the primary ${f1(p.mem.primary?.rssMb)} MB.`, '');
   }
 
   push('### Targets', '', '| target | measured | met |', '|---|---|---|');

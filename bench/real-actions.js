@@ -71,8 +71,12 @@ async function expectOrder(name, port, body, timeoutMs) {
   if (res.status !== 200 || !answeredOrder(res.text)) throw new Error(`${name} did not answer the order (status ${res.status}, ${res.text.length} bytes)`);
 }
 
+// Each connection its own conversation: Rasa never sends one conversation's calls in parallel.
 const load = (port, bodyFile, connections, duration, core) =>
-  stack.runJson(LOAD, { url: `http://127.0.0.1:${port}/webhook`, bodyFile, connections, duration }, core, (duration + 60) * 1000);
+  stack.runJson(LOAD, { url: `http://127.0.0.1:${port}/webhook`, bodyFile, connections, duration, senderPerConnection: true }, core, (duration + 60) * 1000);
+
+/** ActionBridge refusing a lookup answers 200 with a "too many attempts" message: counted apart. */
+const THROTTLED = '"identity verification throttled"';
 
 /**
  * Alternating runs of the servers at each connection count. `servers`: [{ name, port, proc }];
@@ -123,7 +127,7 @@ async function serve(label, extraEnv, core) {
   const proc = stack.startProcess(label, [process.execPath, path.join(ROOT, 'bin', 'actionbridge.js'), 'serve'], {
     env: { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...extraEnv },
     core,
-    watch: ['"server process listening"'],
+    watch: ['"server process listening"', THROTTLED],
   });
   const line = await proc.waitFor(extraEnv.WEB_CONCURRENCY > 1 ? '"all server processes listening"' : '"ActionBridge listening"', START_TIMEOUT_MS);
   return { proc, port: line.port, pids: line.pids };
@@ -160,7 +164,7 @@ async function orderOnPostgres(bodyFile, body) {
   const mem = common.memoryOf(ours.proc.child.pid);
   await expectOrder('ours after the runs', ours.port, body);
   await Promise.all([ours.proc.stop(), bare.proc.stop(), before.proc.stop()]);
-  return { cells, memStart, mem };
+  return { cells, memStart, mem, throttled: ours.proc.counts[THROTTLED] };
 }
 
 /** Stage 2: the order lookup on the embedded store, ours against the bare server on PGlite. */
@@ -183,7 +187,7 @@ async function orderEmbedded(bodyFile, body) {
   const mem = common.memoryOf(ours.proc.child.pid);
   await expectOrder('ours after the runs', ours.port, body);
   await Promise.all([ours.proc.stop(), bare.proc.stop()]);
-  return { cells, memStart, mem };
+  return { cells, memStart, mem, throttled: ours.proc.counts[THROTTLED] };
 }
 
 /** Stage 3: action_file_ticket always queued, against one INSERT + COMMIT (bench/outbox.js). */
@@ -213,7 +217,7 @@ async function processes(bodyFile, body) {
   );
   const mem = { one: common.memoryOf(one.proc.child.pid), two: two.pids.map(common.memoryOf), primary: common.memoryOf(two.proc.child.pid) };
   await Promise.all([one.proc.stop(), two.proc.stop()]);
-  return { cells, mem };
+  return { cells, mem, throttled: one.proc.counts[THROTTLED] + two.proc.counts[THROTTLED] };
 }
 
 async function main() {
