@@ -34,3 +34,12 @@ if (built < sources) {
   });
   fs.writeFileSync(stamp, new Date().toISOString());
 }
+// The embedded store's template (initdb done ahead of time): made once, copied on each build.
+// Without it a first start runs initdb itself, slower but working, so a failure here only warns.
+if (!fs.existsSync(path.join(root, 'dist', 'embedded'))) {
+  try {
+    execFileSync(process.execPath, [path.join(__dirname, 'embedded-template.js')], { stdio: 'inherit', cwd: root });
+  } catch {
+    process.stderr.write('actionbridge: going on without the template; the first start will create the database\n');
+  }
+}

@@ -14,6 +14,9 @@ import { onStopRequest } from './cluster';
 import { exposureWarning } from '../server/exposure';
 import { auditCallHook } from '../observability/audit';
 import { storeReadiness } from '../observability/readiness';
+import { openingStoreReadiness } from '../observability/opening-readiness';
+import { LazyStore } from '../store';
+import { openInBackground } from './open-in-background';
 import { InboundHooks } from '../channels/hooks/inbound-hooks';
 import { PROACTIVE_JOB_TYPES } from '../delivery/proactive';
 import { otlpTracesUrl, startTracing, stopTracing } from '../observability/tracing';
@@ -53,9 +56,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: St
   const metrics = new Metrics();
   const built = await createServices(settings, logger, metrics);
   const hooks = new InboundHooks(built.delivery.outbox, built.delivery.config.hooks, { triggers: built.delivery.delivery.supports(PROACTIVE_JOB_TYPES.trigger) });
-  // The embedded store opens on first use; only a configured database is a readiness dependency.
+  // The store is opened right after listening (below); /ready names it until it answers.
   // With AMQP_URL, RabbitMQ is one too (checked on the relay's connection).
-  const readiness = [...(config.DATABASE_URL ? storeReadiness(built.store) : []), ...built.delivery.readiness()];
+  const readiness = [...(built.store instanceof LazyStore ? openingStoreReadiness(built.store) : storeReadiness(built.store)), ...built.delivery.readiness()];
   const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit), errors: built.errors, cors: config.CORS_ORIGINS, tls, statusConsole: { outbox: built.delivery.outbox, audit: built.audit, adminToken: config.ADMIN_TOKEN } });
   let watcher: ActionsWatcher | null = null;
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
@@ -74,6 +77,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: St
     await built.close();
     throw err;
   });
+  if (built.store instanceof LazyStore) openInBackground(built.store, logger);
   if (config.AUTO_RELOAD) {
     watcher = watchActions(config.ACTIONS_DIR, registry, {
       onReloaded: (actions) => logger.info('actions reloaded', { actions }),

@@ -1,9 +1,10 @@
 /**
  * What `serve` loads on the embedded defaults. Every package required at start stays resident for
- * the life of the process, so libraries only some deployments use (the PostgreSQL driver, PGlite
- * before the first order query, RabbitMQ, JWT verification, YAML, the vendor SDKs, Sentry) are loaded
- * when configured or first used. Checked in a fresh process over the compiled dist/, after one
- * /webhook call, by the packages in Node's module cache.
+ * the life of the process, so libraries only some deployments use (the PostgreSQL driver,
+ * RabbitMQ, JWT verification, YAML, the vendor SDKs, Sentry) are loaded when configured or first
+ * used. PGlite is the default store, which the server opens right after it listens (so /ready
+ * means the store answers): it is loaded then, not before /health answers. Checked in a fresh
+ * process over the compiled dist/, after one /webhook call, by the packages in Node's module cache.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -40,7 +41,7 @@ const srv = net.createServer().listen(0, '127.0.0.1', () => {
 });
 `;
 
-const LAZY = ['pg', '@electric-sql/pglite', 'amqplib', 'jose', 'yaml', 'rate-limiter-flexible', 'jsforce', '@hubspot/api-client', 'jira.js', '@notionhq/client', 'ioredis', '@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-http', '@sentry/node', '@sentry/core', '@sentry/node-core', 'nodemailer'];
+const LAZY = ['pg', 'amqplib', 'jose', 'yaml', 'rate-limiter-flexible', 'jsforce', '@hubspot/api-client', 'jira.js', '@notionhq/client', 'ioredis', '@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-http', '@sentry/node', '@sentry/core', '@sentry/node-core', 'nodemailer'];
 
 describe('packages loaded by serve', () => {
   let dataDir: string;

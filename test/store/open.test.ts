@@ -27,7 +27,8 @@ describe('openStore: embedded, persisted under DATA_DIR', () => {
     } finally {
       await second.store.close();
     }
-  });
+    // Two openings, the first running initdb in WebAssembly: tens of seconds on a loaded machine.
+  }, 180_000);
 });
 
 describe('LazyStore', () => {
