@@ -49,6 +49,27 @@ describe('UiPath Orchestrator adapter (fake Orchestrator)', () => {
     expect(fake.requests.filter(R.addQueueItem)[0]!.headers['x-uipath-organizationunitid']).toBe(String(fake.folderId));
   });
 
+  it('makes every Orchestrator request through the gateway (one observed call per operation, its retries counted, the breaker opening)', async () => {
+    await start();
+    const calls: string[] = [];
+    let retries = 0;
+    const states: string[] = [];
+    const gateway = new Gateway({
+      defaults: { ...TEST_POLICY, attemptTimeoutMs: 3_000, breakerThreshold: 2 },
+      observer: { callFinished: (e) => calls.push(`${e.connector} ${e.operation}${e.errorKind ? ` ${e.errorKind}` : ''}`), retried: () => retries++, breakerChanged: (_c, state) => states.push(state) },
+    });
+    const rpa = new UiPathRpa(readUiPathConfig(new EnvReader(fake.env)), gateway);
+    fake.failNext(503, { match: R.addQueueItem });
+    const run = await rpa.submit(LEAVE, { reference: 'REF-0000000007' });
+    await rpa.status((run as { runId: string }).runId);
+    expect(calls).toEqual(['uipath getQueueDefinition', 'uipath addQueueItem', 'uipath getQueueItem']);
+    expect(retries).toBe(1);
+    fake.failNext(500, { times: Infinity, match: R.readQueueItem });
+    await rpa.status((run as { runId: string }).runId).catch(() => undefined);
+    expect(states).toEqual(['open']);
+    expect(((await rpa.status((run as { runId: string }).runId).catch((e: unknown) => e)) as ConnectorError).vendorCode).toBe('circuit_open');
+  });
+
   it('keeps the token until it expires, and renews it once when Orchestrator answers 401', async () => {
     await start();
     const rpa = adapter(fake);
