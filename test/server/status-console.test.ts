@@ -223,6 +223,10 @@ describe('the ops console in Chromium', () => {
     // Every table has header cells; every chart has a text alternative.
     expect(await page.locator('table:not(:has(th))').count()).toBe(0);
     expect(await page.locator('svg:not([aria-label])').count()).toBe(0);
+    // The console's own script ran under the policy: it shows the pause button it controls.
+    await page.locator('#pause').waitFor({ state: 'visible' });
+    await page.click('#pause');
+    expect(await page.getAttribute('#pause', 'aria-pressed')).toBe('true');
 
     await page.screenshot({ path: path.join(ARTIFACTS, 'overview-laptop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
