@@ -5,8 +5,11 @@
  * answer of `action_fetch_order` over POST /webhook (the demo data is loaded on the first start).
  * Then 100 order lookups one after the other, and the process's RSS (VmRSS in /proc/<pid>/status).
  * The same again on the same folder (a later start). The time to /health is the cold start.
+ * Then memory under load with the embedded store open: a server on the no-op action of
+ * bench/actions, /ready 200 first, 1000-event bodies at 50 connections for EMBEDDED_LOAD_SECONDS
+ * (default 5) through bench/load.js, and its RSS right after (as `npm run bench` reads it).
  *
- * Env: EMBEDDED_RUNS (default 3), EMBEDDED_LOOKUPS (default 100), EMBEDDED_JSON=1 prints one JSON
+ * Env: EMBEDDED_APP (the package folder to start, default this repository), EMBEDDED_RUNS (default 3), EMBEDDED_LOOKUPS (default 100), EMBEDDED_JSON=1 prints one JSON
  * line instead of the table, EMBEDDED_WRITE=1 also writes the section `embedded` of
  * bench/RESULTS.md (bench/results-section.js). Every child is killed when this script ends; each
  * start is bounded (60 s), every folder it made is removed.
@@ -22,10 +25,13 @@ const { performance } = require('node:perf_hooks');
 const { replaceSection } = require('./results-section');
 
 const root = path.resolve(__dirname, '..');
+/** The built package to start (EMBEDDED_APP: a copy of it, so a rebuild of dist/ during a run cannot break it). */
+const app = path.resolve(process.env.EMBEDDED_APP || root);
 const RUNS = Number(process.env.EMBEDDED_RUNS || 3);
 const LOOKUPS = Number(process.env.EMBEDDED_LOOKUPS || 100);
 const START_LIMIT_MS = 60_000;
 const ORDER = { order_id: 'ORD-48213', order_email: 'ada@example.com' };
+const LOAD_SECONDS = Number(process.env.EMBEDDED_LOAD_SECONDS || 5);
 
 const children = new Set();
 process.once('exit', () => {
@@ -100,13 +106,51 @@ async function until(child, t0, what, probe) {
   }
 }
 
+function serverEnv(port, dataDir, extra = {}) {
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...extra };
+  for (const k of ['DATABASE_URL', 'AMQP_URL', 'REDIS_URL', 'CI']) delete env[k];
+  return env;
+}
+
+/** RSS after 1000-event calls at 50 connections, the embedded store open (the /webhook bench's memory figure). */
+async function underLoad(dataDir) {
+  const port = await freePort();
+  const bodyFile = path.join(dataDir, 'body-1000.json');
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(bodyFile, require('./generate').makeBody(1000));
+  const child = spawn(process.execPath, [path.join(app, 'bin', 'actionbridge.js'), 'serve'], { cwd: app, env: serverEnv(port, dataDir, { ACTIONS_DIR: path.join(__dirname, 'actions') }), stdio: ['ignore', 'ignore', 'inherit'] });
+  children.add(child);
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    const t0 = performance.now();
+    await until(child, t0, '/ready', async () => (await request(port, 'GET', '/ready')).status === 200);
+    const rssReadyMb = rssMb(child.pid);
+    const load = spawn(process.execPath, [path.join(__dirname, 'load.js'), JSON.stringify({ url: `http://127.0.0.1:${port}/webhook`, bodyFile, connections: 50, duration: LOAD_SECONDS })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.add(load);
+    let out = '';
+    load.stdout.on('data', (d) => (out += d));
+    const killer = setTimeout(() => load.kill('SIGKILL'), (LOAD_SECONDS + 60) * 1000);
+    const code = await new Promise((r) => load.once('exit', r));
+    clearTimeout(killer);
+    children.delete(load);
+    if (code !== 0) throw new Error(`the load run exited with ${code}`);
+    const result = JSON.parse(out.trim().split('\n').pop());
+    return { rssReadyMb, rssMb: rssMb(child.pid), requests: result.requests ?? result.total ?? null };
+  } finally {
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(killer);
+    children.delete(child);
+  }
+}
+
 /** One start of the server on `dataDir`: /health, the first order answer, /ready, the lookups. */
 async function oneStart(dataDir) {
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-  for (const k of ['DATABASE_URL', 'AMQP_URL', 'REDIS_URL', 'CI']) delete env[k];
+  const env = serverEnv(port, dataDir);
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'actionbridge.js'), 'serve'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(app, 'bin', 'actionbridge.js'), 'serve'], { cwd: app, env, stdio: ['ignore', 'ignore', 'pipe'] });
   children.add(child);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
@@ -154,12 +198,13 @@ function machine() {
 async function main() {
   const info = machine();
   const loadBefore = os.loadavg()[0];
-  const rows = { fresh: [], later: [] };
+  const rows = { fresh: [], later: [], load: [] };
   for (let run = 0; run < RUNS; run++) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'actionbridge-embedded-'));
     try {
       rows.fresh.push(await oneStart(dir));
       rows.later.push(await oneStart(dir));
+      rows.load.push(await underLoad(path.join(dir, 'load')));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -175,11 +220,12 @@ async function main() {
       }
     })(),
     machine: info,
-    load: [loadBefore, os.loadavg()[0]].map((x) => x.toFixed(1)).join(' → '),
+    loadavg: [loadBefore, os.loadavg()[0]].map((x) => x.toFixed(1)).join(' → '),
     runs: RUNS,
     lookups: LOOKUPS,
     fresh: { healthMs: m(rows.fresh, 'healthMs'), firstOrderMs: m(rows.fresh, 'firstOrderMs'), readyMs: m(rows.fresh, 'readyMs'), rssFirstMb: m(rows.fresh, 'rssFirstMb'), rssMb: m(rows.fresh, 'rssMb') },
     later: { healthMs: m(rows.later, 'healthMs'), firstOrderMs: m(rows.later, 'firstOrderMs'), readyMs: m(rows.later, 'readyMs'), rssFirstMb: m(rows.later, 'rssFirstMb'), rssMb: m(rows.later, 'rssMb') },
+    load: { rssReadyMb: m(rows.load, 'rssReadyMb'), rssMb: m(rows.load, 'rssMb') },
     samples: rows,
   };
   if (process.env.EMBEDDED_JSON === '1') {
@@ -199,9 +245,10 @@ const mb = (x) => (x === null || x === undefined ? 'n/a' : `${Math.round(x)} MB`
 
 function table(r) {
   return [
-    `embedded store start (${r.runs} runs, medians; ${r.lookups} lookups; load ${r.load})`,
+    `embedded store start (${r.runs} runs, medians; ${r.lookups} lookups; load average ${r.loadavg})`,
     `  fresh DATA_DIR : /health ${s(r.fresh.healthMs)}  first order ${s(r.fresh.firstOrderMs)}  /ready ${s(r.fresh.readyMs)}  RSS ${mb(r.fresh.rssFirstMb)} → ${mb(r.fresh.rssMb)} after lookups`,
     `  later start    : /health ${s(r.later.healthMs)}  first order ${s(r.later.firstOrderMs)}  /ready ${s(r.later.readyMs)}  RSS ${mb(r.later.rssFirstMb)} → ${mb(r.later.rssMb)} after lookups`,
+    `  under load     : 1000-event bodies, 50 connections, ${LOAD_SECONDS} s: RSS ${mb(r.load.rssReadyMb)} at /ready → ${mb(r.load.rssMb)} after`,
     '',
   ].join('\n');
 }
@@ -211,13 +258,15 @@ function section(r) {
   return [
     '## Embedded store: start-up, first order, memory (`npm run bench:embedded`)',
     '',
-    `Run ${r.at} at ${r.commit}; ${m.cpu}, ${m.memory}, ${m.kernel}, Node ${m.node}, PGlite ${m.pglite}; load average ${r.load} (shared machine).`,
+    `Run ${r.at} at ${r.commit}; ${m.cpu}, ${m.memory}, ${m.kernel}, Node ${m.node}, PGlite ${m.pglite}; load average ${r.loadavg} (shared machine).`,
     `Medians of ${r.runs} runs; times from spawning \`node bin/actionbridge.js serve\` (what \`npm start\` runs once built).`,
     '',
     '| start | /health | first `action_fetch_order` answer | /ready 200 | RSS after 1st | RSS after ' + r.lookups + ' lookups |',
     '|---|---|---|---|---|---|',
     `| fresh DATA_DIR | ${s(r.fresh.healthMs)} | ${s(r.fresh.firstOrderMs)} | ${s(r.fresh.readyMs)} | ${mb(r.fresh.rssFirstMb)} | ${mb(r.fresh.rssMb)} |`,
     `| same DATA_DIR again | ${s(r.later.healthMs)} | ${s(r.later.firstOrderMs)} | ${s(r.later.readyMs)} | ${mb(r.later.rssFirstMb)} | ${mb(r.later.rssMb)} |`,
+    '',
+    `Memory under load, store open: 1000-event bodies at 50 connections for ${LOAD_SECONDS} s (no-op action of bench/actions, fresh DATA_DIR): RSS ${mb(r.load.rssReadyMb)} at /ready, ${mb(r.load.rssMb)} right after the run.`,
     '',
     `Reproduce: \`npm run bench:embedded\` (EMBEDDED_RUNS=${r.runs}; EMBEDDED_WRITE=1 rewrites this section).`,
   ].join('\n');
