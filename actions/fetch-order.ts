@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ORDER_ID_EXAMPLE, orderIdSchema } from './shared/order-input';
 import { describeOrder } from './shared/order-replies';
+import { trackingLink } from './shared/tracking-links';
 import { explainFailure } from './shared/replies';
 import { SlotSet, defineAction } from '../src/sdk';
 import { checkAccess, replyToDenied } from './shared/order-chat';
@@ -36,8 +37,12 @@ export const fetchOrder = defineAction({
     try {
       const access = await checkAccess(ctx, slots.order_id, slots.order_email);
       if (!access.ok) return replyToDenied(ctx, access, slots.order_id);
-      dispatcher.utterMessage({ text: describeOrder(access.order) });
-      return [SlotSet('order_id', access.order.id), SlotSet('order_status', access.order.status), SlotSet('order_verified', true)];
+      const { order } = access;
+      dispatcher.utterMessage({ text: describeOrder(order) });
+      // A link button: Dialogflow shows it as a card (ES) or a Messenger button (CX), Rasa's channels as a URL button.
+      const tracking = trackingLink(order.carrier, order.trackingNumber);
+      if (tracking) dispatcher.utterMessage({ text: `Follow the parcel on ${order.carrier}'s site.`, buttons: [{ title: `Track with ${order.carrier}`, payload: tracking, url: tracking, type: 'web_url' }] });
+      return [SlotSet('order_id', order.id), SlotSet('order_status', order.status), SlotSet('order_verified', true)];
     } catch (err) {
       // The order database being down is told to the user; anything else is a bug and goes up.
       dispatcher.utterMessage({ text: explainFailure(err, 'our order system', 'look up your order') });

@@ -1,6 +1,7 @@
 /**
  * validate_ticket_form: a non-empty one-line summary, a description, and, when the user named
- * one, a severity from the allowed set (synonyms such as "urgent" or "minor" are mapped).
+ * one, a severity from the allowed set (synonyms such as "urgent" or "minor" are mapped; another
+ * word gets the set as buttons).
  */
 import { z } from 'zod';
 import { parseSeverity } from './shared/triage';
@@ -34,7 +35,12 @@ export const ticketForm = defineFormValidation({
     ticket_severity: (value, ctx) => {
       const severity = parseSeverity(value);
       if (severity) return { [ctx.slot]: severity };
-      ctx.dispatcher.utterMessage({ text: `Severity must be one of ${SEVERITIES.join(', ')}. I'll judge it from your description instead.` });
+      // One tap names a valid severity: Dialogflow sends the title back as text, Rasa the payload
+      // (the severity entity, which fills this slot while the form is active).
+      ctx.dispatcher.utterMessage({
+        text: `Severity must be one of ${SEVERITIES.join(', ')}. I'll judge it from your description instead.`,
+        buttons: SEVERITIES.map((s) => ({ title: s, payload: `/report_problem{"severity":"${s}"}` })),
+      });
       return { [ctx.slot]: null };
     },
   },

@@ -11,6 +11,7 @@ import type { ActionRegistry } from '../../src/sdk/registry';
 import { createActionServer, type ActionServer } from '../../src/server/app';
 import { tokenList } from './server';
 import { expectProtoValid } from './dialogflow-protos';
+import { richContentProblems } from './messenger-rich-content';
 import esSchema from '../fixtures/dialogflow/dialogflow-es-response-schema.json';
 import cxSchema from '../fixtures/dialogflow/dialogflow-cx-response-schema.json';
 
@@ -40,6 +41,10 @@ export function expectValidCx(body: unknown): void {
   const ok = validateCx(body);
   if (!ok) throw new Error(`not a valid CX WebhookResponse: ${describeErrors(validateCx.errors)}\n${JSON.stringify(body)}`);
   expectProtoValid('cx', body);
+  // Messenger draws richContent payloads; the proto sees only a Struct there, so check them apart.
+  const messages = (body as { fulfillmentResponse?: { messages?: { payload?: { richContent?: unknown } }[] } }).fulfillmentResponse?.messages ?? [];
+  const problems = messages.filter((m) => m.payload?.richContent !== undefined).flatMap((m) => richContentProblems(m.payload));
+  if (problems.length > 0) throw new Error(`not valid Dialogflow Messenger richContent: ${problems.join('; ')}`);
 }
 
 export interface EsSpec {

@@ -56,7 +56,7 @@ export async function handleEs(body: unknown, deps: AdapterDeps, requestId: stri
   const res: EsWebhookResponse = {};
   const current = turn.tracker.slots ?? {};
   const fx = effectsOf(outcome.events, Object.keys(current));
-  const messages = toEsMessages(renderDomainResponses(outcome.responses, deps.domain, { ...current, ...fx.slotChanges }));
+  const messages = toEsMessages(renderDomainResponses(outcome.responses, deps.domain, { ...current, ...fx.slotChanges }), mapping.es.platforms);
   if (messages.unresolved.length > 0) logger.warn('dialogflow: domain responses cannot be rendered here; send text instead', { ...log, responses: messages.unresolved });
   // fulfillmentText is all some older integrations read, so it carries every text, not only the first.
   if (messages.texts.length > 0) res.fulfillmentText = messages.texts.join('\n');

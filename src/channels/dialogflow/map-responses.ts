@@ -4,30 +4,12 @@
  */
 import type { Button, ResponseEntry } from '../../protocol/response';
 
-export type EsPlatform =
-  | 'PLATFORM_UNSPECIFIED'
-  | 'FACEBOOK'
-  | 'SLACK'
-  | 'TELEGRAM'
-  | 'KIK'
-  | 'SKYPE'
-  | 'LINE'
-  | 'VIBER'
-  | 'ACTIONS_ON_GOOGLE'
-  | 'GOOGLE_HANGOUTS';
+/** ES integrations whose quick replies, cards and images Dialogflow passes on (Actions on Google has its own message types). */
+export const ES_MESSENGER_PLATFORMS = ['FACEBOOK', 'SLACK', 'TELEGRAM', 'KIK', 'SKYPE', 'LINE', 'VIBER', 'GOOGLE_HANGOUTS'] as const;
 
-const ES_PLATFORMS: ReadonlySet<string> = new Set<EsPlatform>([
-  'PLATFORM_UNSPECIFIED',
-  'FACEBOOK',
-  'SLACK',
-  'TELEGRAM',
-  'KIK',
-  'SKYPE',
-  'LINE',
-  'VIBER',
-  'ACTIONS_ON_GOOGLE',
-  'GOOGLE_HANGOUTS',
-]);
+export type EsPlatform = 'PLATFORM_UNSPECIFIED' | 'ACTIONS_ON_GOOGLE' | (typeof ES_MESSENGER_PLATFORMS)[number];
+
+const ES_PLATFORMS: ReadonlySet<string> = new Set<EsPlatform>(['PLATFORM_UNSPECIFIED', 'ACTIONS_ON_GOOGLE', ...ES_MESSENGER_PLATFORMS]);
 
 export type EsMessage = { platform?: EsPlatform } & (
   | { text: { text: string[] } }
@@ -76,23 +58,39 @@ function unresolvedName(r: ResponseEntry): string | null {
   return !hasContent && nonEmpty(r.response) ? r.response : null;
 }
 
-export function toEsMessages(responses: ResponseEntry[]): MappedMessages<EsMessage> {
+/** A response's buttons, image and text as ES messages, for one platform (none: the generic set). */
+function esRich(r: ResponseEntry, text: string | null, platform: EsPlatform | undefined): EsMessage[] {
+  const on = platform ? { platform } : {};
+  const out: EsMessage[] = [];
+  const buttons = validButtons(r);
+  if (buttons.length > 0) {
+    // Link buttons need a card (quick replies can only send text back); the text is its title.
+    if (buttons.some((b) => linkOf(b) !== null)) {
+      out.push({ card: { title: text ?? '', buttons: buttons.map((b) => ({ text: b.title, postback: linkOf(b) ?? b.title })) }, ...on });
+    } else {
+      out.push({ quickReplies: { title: text ?? '', quickReplies: buttons.map((b) => b.title) }, ...on });
+    }
+  } else if (text) {
+    out.push({ text: { text: [text] }, ...on });
+  }
+  if (nonEmpty(r.image)) out.push({ image: { imageUri: r.image, accessibilityText: imageAlt(r) }, ...on });
+  return out;
+}
+
+const isRich = (r: ResponseEntry) => validButtons(r).length > 0 || nonEmpty(r.image);
+
+/**
+ * `platforms`: messenger integrations (e.g. TELEGRAM) that get their own copy of a reply with
+ * buttons or an image. An ES integration shows the messages of its own platform when there are
+ * any, so each copy is the whole reply (texts included); the generic set (no platform) is what
+ * API callers and the other integrations read.
+ */
+export function toEsMessages(responses: ResponseEntry[], platforms: readonly EsPlatform[] = []): MappedMessages<EsMessage> {
   const out: MappedMessages<EsMessage> = { messages: [], texts: [], unresolved: [] };
   for (const r of responses) {
-    const buttons = validButtons(r);
     const text = nonEmpty(r.text) ? r.text : null;
     if (text) out.texts.push(text);
-    if (buttons.length > 0) {
-      // Link buttons need a card (quick replies can only send text back); the text is its title.
-      if (buttons.some((b) => linkOf(b) !== null)) {
-        out.messages.push({ card: { title: text ?? '', buttons: buttons.map((b) => ({ text: b.title, postback: linkOf(b) ?? b.title })) } });
-      } else {
-        out.messages.push({ quickReplies: { title: text ?? '', quickReplies: buttons.map((b) => b.title) } });
-      }
-    } else if (text) {
-      out.messages.push({ text: { text: [text] } });
-    }
-    if (nonEmpty(r.image)) out.messages.push({ image: { imageUri: r.image, accessibilityText: imageAlt(r) } });
+    out.messages.push(...esRich(r, text, undefined));
     for (const p of extraPayloads(r)) {
       const { platform, ...rest } = p;
       if (typeof platform === 'string' && ES_PLATFORMS.has(platform)) out.messages.push({ payload: rest, platform: platform as EsPlatform });
@@ -100,6 +98,11 @@ export function toEsMessages(responses: ResponseEntry[]): MappedMessages<EsMessa
     }
     const name = unresolvedName(r);
     if (name) out.unresolved.push(name);
+  }
+  if (responses.some(isRich)) {
+    for (const platform of platforms) {
+      for (const r of responses) out.messages.push(...esRich(r, nonEmpty(r.text) ? r.text : null, platform));
+    }
   }
   return out;
 }
@@ -114,14 +117,16 @@ export function toCxMessages(responses: ResponseEntry[]): MappedMessages<CxMessa
       out.texts.push(r.text);
       out.messages.push({ text: { text: [r.text] } });
     }
+    // Messenger: a link opens from a button (its anchor); a reply is a chip, whose text is sent back.
     const buttons = validButtons(r);
-    if (buttons.length > 0) {
-      const options = buttons.map((b) => {
-        const link = linkOf(b);
-        return link ? { text: b.title, link } : { text: b.title };
-      });
-      out.messages.push({ payload: richContent({ type: 'chips', options }) });
+    const items: Record<string, unknown>[] = [];
+    for (const b of buttons) {
+      const link = linkOf(b);
+      if (link) items.push({ type: 'button', text: b.title, anchor: { href: link } });
     }
+    const replies = buttons.filter((b) => linkOf(b) === null);
+    if (replies.length > 0) items.push({ type: 'chips', options: replies.map((b) => ({ text: b.title })) });
+    if (items.length > 0) out.messages.push({ payload: { richContent: [items] } });
     if (nonEmpty(r.image)) out.messages.push({ payload: richContent({ type: 'image', rawUrl: r.image, accessibilityText: imageAlt(r) }) });
     for (const p of extraPayloads(r)) out.messages.push({ payload: p });
     const name = unresolvedName(r);

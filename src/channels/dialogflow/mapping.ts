@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ES_MESSENGER_PLATFORMS } from './map-responses';
 
 const names = z.record(z.string(), z.string().min(1));
 
@@ -24,9 +25,11 @@ export const MappingFileSchema = z.strictObject({
       slotContext: z.string().regex(/^[a-z0-9_%-]{1,250}$/, 'lower-case letters, digits, _ - % only').default('actionbridge_slots'),
       /** Turns the slot context survives without being refreshed (Dialogflow also drops it after 20 idle minutes). */
       contextLifespan: z.number().int().min(1).max(1000).default(50),
+      /** Messenger integrations that get their own copy of replies with buttons or images (quick replies, cards, images). */
+      platforms: z.array(z.enum(ES_MESSENGER_PLATFORMS)).default([]),
       deadlineMs: z.number().int().positive().optional(),
     })
-    .default({ intents: {}, followupEvents: {}, slotContext: 'actionbridge_slots', contextLifespan: 50 }),
+    .default({ intents: {}, followupEvents: {}, slotContext: 'actionbridge_slots', contextLifespan: 50, platforms: [] }),
   cx: z
     .strictObject({
       /** Fulfillment tag → action name. */

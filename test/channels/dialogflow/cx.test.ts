@@ -75,7 +75,7 @@ describe('POST /dialogflow/cx', () => {
       fulfillmentResponse: {
         messages: [
           { text: { text: ['Read more:'] } },
-          { payload: { richContent: [[{ type: 'chips', options: [{ text: 'Status page', link: 'https://status.example.com' }, { text: 'Back' }] }]] } },
+          { payload: { richContent: [[{ type: 'button', text: 'Status page', anchor: { href: 'https://status.example.com' } }, { type: 'chips', options: [{ text: 'Back' }] }]] } },
         ],
         mergeBehavior: 'APPEND',
       },
