@@ -2,7 +2,9 @@
  * `actionbridge jobs list [--status dead] [--limit n] [--json]`, `jobs show <ref>`,
  * `jobs retry <ref>`: the outbox seen from the command line, dead letters included.
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { StoreArtifacts } from '../../connectors/browser-robot/artifacts';
 import { loadConfig } from '../../config';
 import { parseJobReference } from '../../delivery/job-reference';
 import { JOB_STATUSES, Outbox, type Job, type JobStatus } from '../../delivery/outbox';
@@ -14,7 +16,8 @@ export const JOBS_USAGE = `  jobs list                  List outbox jobs, newest
       --limit n                At most n jobs (default 50).
       --json                   One JSON array instead of a table.
   jobs show <ref|key>        Everything about one job, by its reference (REF-...) or the key it got (SUP-12).
-  jobs retry <ref>           Put a dead (or stuck) job back in line with fresh attempts.`;
+  jobs retry <ref>           Put a dead (or stuck) job back in line with fresh attempts.
+  jobs artifact <id> --out f Write what a robot kept for a job (a failure screenshot, the page's text) to a file.`;
 
 export class JobsUsageError extends Error {}
 
@@ -23,9 +26,10 @@ export async function jobsCommand(args: string[], io: Io, env: NodeJS.ProcessEnv
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } },
   });
-  if (sub !== 'list' && sub !== 'show' && sub !== 'retry') throw new JobsUsageError(`jobs: expected list, show or retry, got '${sub ?? ''}'`);
+  if (sub === 'artifact') return artifactCommand(positionals[0], values.out, io, env);
+  if (sub !== 'list' && sub !== 'show' && sub !== 'retry') throw new JobsUsageError(`jobs: expected list, show, retry or artifact, got '${sub ?? ''}'`);
   let status: JobStatus | undefined;
   if (values.status !== undefined) {
     if (!(JOB_STATUSES as readonly string[]).includes(values.status)) throw new JobsUsageError(`--status must be one of ${JOB_STATUSES.join(', ')}`);
@@ -58,7 +62,9 @@ export async function jobsCommand(args: string[], io: Io, env: NodeJS.ProcessEnv
       return 1;
     }
     if (sub === 'show') {
-      io.out(JSON.stringify(view(job), null, 2));
+      // What a robot saw when a step failed (#19): listed here, written out by `jobs artifact`.
+      const artifacts = (await new StoreArtifacts(store).list(job.reference)).map((a) => ({ id: a.id, kind: a.kind, step: a.step, contentType: a.contentType, bytes: a.bytes, createdAt: a.createdAt.toISOString(), get: `actionbridge jobs artifact ${a.id} --out <file>` }));
+      io.out(JSON.stringify({ ...view(job), ...(artifacts.length > 0 ? { artifacts } : {}) }, null, 2));
       return 0;
     }
     if (!(await outbox.retry(job.reference))) {
@@ -93,4 +99,24 @@ function view(j: Job): Record<string, unknown> {
 function line(j: Job): string {
   const error = j.lastError ? `  ${j.lastError.replace(/\s+/g, ' ').slice(0, 100)}` : '';
   return `${j.reference}  ${j.type.padEnd(16)} ${j.status.padEnd(8)} ${j.attempts}/${j.maxAttempts}  ${j.createdAt.toISOString()}${error}`;
+}
+
+/** `jobs artifact <id> --out <file>`: a screenshot is binary, so it goes to a file, never the terminal. */
+async function artifactCommand(id: string | undefined, out: string | undefined, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  if (!id || !/^\d{1,18}$/.test(id)) throw new JobsUsageError('jobs artifact needs an artifact id, as `jobs show REF-...` lists them');
+  if (!out) throw new JobsUsageError('jobs artifact needs --out <file> to write it to');
+  const config = loadConfig(env);
+  const { store } = await openStore(config);
+  try {
+    const artifact = await new StoreArtifacts(store, new FieldCipher(config.DATA_ENCRYPTION_KEY ?? [])).get(id);
+    if (!artifact) {
+      io.err(`No artifact ${id}.`);
+      return 1;
+    }
+    fs.writeFileSync(out, artifact.content, { mode: 0o600 });
+    io.out(`Wrote ${artifact.kind} of ${artifact.reference} (${artifact.step}, ${artifact.bytes} bytes, ${artifact.contentType}) to ${out}.`);
+    return 0;
+  } finally {
+    await store.close();
+  }
 }
