@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../observability/logger';
 import { AppError, type ErrorKind } from '../errors';
-import type { Transaction } from '../store';
+import type { Queryable, Transaction } from '../store';
 import type { JobRunner, RunOutcome } from './job-runner';
 import type { Job, JobSpec, Outbox } from './outbox';
 
@@ -51,10 +51,16 @@ export class Delivery {
 
   async submit(spec: JobSpec, opts: SubmitOptions = {}): Promise<Submitted> {
     const budgetMs = opts.budgetMs ?? this.budgetMs;
-    const { job, created } = await this.outbox.store.transaction(async (tx) => {
-      await opts.local?.(tx);
-      return this.outbox.enqueue(tx, { ...spec, holdMs: spec.holdMs ?? budgetMs });
-    });
+    const enqueue = (db: Queryable) => this.outbox.enqueue(db, { ...spec, holdMs: spec.holdMs ?? budgetMs });
+    const local = opts.local;
+    // The job alone is one statement, which commits by itself: no BEGIN and COMMIT round trips
+    // (two of three on the always-queue hot path). A local change shares its transaction.
+    const { job, created } = local
+      ? await this.outbox.store.transaction(async (tx) => {
+          await local(tx);
+          return enqueue(tx);
+        })
+      : await enqueue(this.outbox.store);
     if (created) this.opts.onEnqueued?.(job);
     const settled = asSubmitted(job);
     if (settled) return settled;
