@@ -44,11 +44,14 @@ export class UiPathRpa implements RpaSystem {
   ) {
     this.orchestrator = new Orchestrator(config, gateway);
     this.searchConsistencyMs = opts.searchConsistencyMs ?? UIPATH_SEARCH_CONSISTENCY_MS;
+    if (!config.defaultTarget) {
+      const named = Object.keys(config.tasks);
+      this.tasks = () => named;
+    }
   }
 
-  tasks(): readonly string[] {
-    return Object.keys(this.config.tasks);
-  }
+  /** The tasks UIPATH_TASKS names; absent (any task) when UIPATH_QUEUE or UIPATH_RELEASE_KEY takes the rest. */
+  readonly tasks?: () => readonly string[];
 
   async submit(task: RpaTask, opts: RpaSubmitOptions): Promise<RpaRun> {
     const target = this.targetOf(task.name);

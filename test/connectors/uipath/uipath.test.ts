@@ -274,7 +274,8 @@ describe('UiPath Orchestrator adapter (fake Orchestrator)', () => {
   it('a task with no queue or process configured is unsupported; an unknown queue is not_found', async () => {
     await start();
     const rpa = adapter(fake, { UIPATH_QUEUE: '', UIPATH_TASKS: 'other.task=queue:LeaveRequests' });
-    expect(rpa.tasks()).toEqual(['other.task']);
+    expect(rpa.tasks?.()).toEqual(['other.task']);
+    expect(adapter(fake).tasks).toBeUndefined();
     expect(((await rpa.submit(LEAVE, { reference: 'REF-0000000060' }).catch((e: unknown) => e)) as ConnectorError).kind).toBe('unsupported');
     const missing = (await adapter(fake, { UIPATH_QUEUE: 'NoSuchQueue' }).submit(LEAVE, { reference: 'REF-0000000061' }).catch((e: unknown) => e)) as ConnectorError;
     expect([missing.kind, missing.vendorCode]).toEqual(['not_found', 'queue_not_found']);
