@@ -217,9 +217,9 @@ describe('the ops console in Chromium', () => {
 
     // Keyboard: the first Tab reaches the skip link, which moves focus to the content.
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await page.evaluate<string | null>('document.activeElement && document.activeElement.textContent')).toBe('Skip to content');
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    expect(await page.evaluate<string | null>('document.activeElement && document.activeElement.id')).toBe('main');
     // Every table has header cells; every chart has a text alternative.
     expect(await page.locator('table:not(:has(th))').count()).toBe(0);
     expect(await page.locator('svg:not([aria-label])').count()).toBe(0);
@@ -231,7 +231,7 @@ describe('the ops console in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'overview-laptop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     // Phone width: the page itself does not scroll sideways; wide tables scroll in their own region.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'overview-phone.png'), fullPage: true });
     for (const f of ['overview-laptop.png', 'overview-phone.png']) expect(fs.statSync(path.join(ARTIFACTS, f)).size).toBeGreaterThan(10_000);
     expect(cspViolations).toEqual([]);
