@@ -5,6 +5,7 @@
  * ticketing, and meets the conversation's rate limit. Standard output carries only the protocol
  * (a log line there would break the client), the logs go to standard error.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +37,7 @@ beforeAll(async () => {
     command: process.execPath,
     args: [path.join(ROOT, 'bin', 'actionbridge.js'), 'mcp', '--conversation', 'desktop-1', '--actions', path.join(ROOT, 'actions')],
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_SENDER_PER_MINUTE: '3', ...IDENTITY_ENV },
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_SENDER_PER_MINUTE: '3', AUDIT_LOG: 'on', ...IDENTITY_ENV },
     stderr: 'pipe',
   });
   transport.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
@@ -83,3 +84,36 @@ it('keeps standard output for the protocol: the logs are on standard error', () 
   expect(stderr).toContain('"message":"MCP server on stdio"');
   expect(stderr).toContain('"conversation":"desktop-1"');
 });
+
+it('ends when the client goes, having written each call to the audit log', async () => {
+  const pid = transport.pid;
+  await client.close();
+  // The embedded store is the process's until it exits; wait for that (bounded), then read the log.
+  for (let i = 0; i < 600 && pid !== null && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(pid !== null && alive(pid)).toBe(false);
+  const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'actionbridge.js'), 'audit', 'export', '--from', '2000-01-01T00:00:00Z', '--to', '2100-01-01T00:00:00Z'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, AUDIT_LOG: 'on', LOG_LEVEL: 'error' },
+    encoding: 'utf8',
+  });
+  const rows = out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { kind: string; action?: string; outcome: string });
+  const actions = rows.filter((r) => r.kind === 'action').map((r) => [r.action, r.outcome]);
+  expect(actions).toEqual([
+    ['action_fetch_order', 'success'],
+    ['action_file_ticket', 'success'],
+    ['action_ticket_status', 'success'],
+    ['action_greet', 'rate_limited'],
+  ]);
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
