@@ -1,5 +1,6 @@
 import { orderNotFound, THROTTLED, ASK_EMAIL } from '../../actions/shared/order-replies';
 import { STORE_TARGETS } from '../support/stores';
+import { checkResponse } from '../fixtures/rasa-response-schema';
 import { hsToken } from '../support/tokens';
 import { startOrdersServer, slotsOf, textsOf, type OrdersHarness } from '../support/orders';
 
@@ -22,6 +23,13 @@ describe.each(STORE_TARGETS)('action_fetch_order through /webhook ($name store)'
     expect(text).toContain('Carrier: UPS, tracking number 1Z999AA10123456784.');
     expect(text).toMatch(/Estimated delivery: \d{4}-\d{2}-\d{2}\./);
     expect(slotsOf(res)).toEqual({ order_id: 'ORD-27364', order_status: 'shipped', order_verified: true });
+    // A link button to the carrier's tracking page, as a valid Rasa response (Rasa's channels show a URL button).
+    const body = res.body as { responses: { text: string; buttons: unknown[] }[] };
+    expect(body.responses[1]).toMatchObject({
+      text: "Follow the parcel on UPS's site.",
+      buttons: [{ title: 'Track with UPS', url: 'https://www.ups.com/track?tracknum=1Z999AA10123456784', payload: 'https://www.ups.com/track?tracknum=1Z999AA10123456784', type: 'web_url' }],
+    });
+    expect(checkResponse(res.body).valid).toBe(true);
   });
 
   it('shows the owner the order when they give the email on the order', async () => {

@@ -2,6 +2,7 @@ import { leadForm } from '../../actions/lead-form';
 import { ticketForm } from '../../actions/ticket-form';
 import { parseSeverity, triageSeverity } from '../../actions/shared/triage';
 import { formDomain, runAction } from '../../src/sdk/testkit';
+import { checkResponse } from '../fixtures/rasa-response-schema';
 
 const leadDomain = formDomain('lead_form', ['lead_name', 'lead_email', 'lead_company', 'lead_interest']);
 const ticketDomain = formDomain('ticket_form', ['ticket_summary', 'ticket_description']);
@@ -38,6 +39,9 @@ describe('validate_ticket_form', () => {
     const bogus = await runAction(ticketForm, { domain: ticketDomain, activeLoop: 'ticket_form', text: 'meh', extracted: { ticket_severity: 'meh' } });
     expect(bogus.slotsSet.ticket_severity).toBeNull();
     expect(bogus.texts[0]).toBe("Severity must be one of low, medium, high, critical. I'll judge it from your description instead.");
+    // One tap names a valid severity: the payload carries the severity entity the form fills the slot from.
+    expect(bogus.responses[0]!.buttons).toEqual(['low', 'medium', 'high', 'critical'].map((s) => ({ title: s, payload: `/report_problem{"severity":"${s}"}` })));
+    expect(checkResponse({ events: bogus.events, responses: bogus.responses }).valid).toBe(true);
   });
 
   it('does not ask for a severity the user never gave', async () => {
