@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import { FILER_MARK } from '../ports/ticketing';
 import { RPA_TASK_NAME, type RpaRun, type RpaSystem } from '../ports/rpa';
-import { sendRecordedCreate } from './create-once';
+import { believeMiss, sendRecordedCreate } from './create-once';
 import type { CreateGuard, JobContext, JobHandlers } from './jobs';
 import { PROACTIVE_JOB_TYPES, type TriggerJob } from './proactive';
 
@@ -64,6 +64,8 @@ export async function runRpaWork(system: RpaSystem, job: RpaJob, reference: stri
   if (previous) {
     run = await system.findByReference(job.task.name, reference, { signal });
     if (!run && previous.createdId) run = { state: 'running', runId: previous.createdId };
+    // A miss right after a submit whose answer was lost may be the robot's list lagging: wait it out.
+    if (!run) believeMiss(previous, system, reference);
   }
   run ??= await sendRecordedCreate(guard, signal, () => system.submit(job.task, { reference, signal }), (r) => (r.state === 'running' ? r.runId : undefined));
   const finished = run.state === 'done' ? run : await waitForRun(system, run.runId, reference, signal, polling);

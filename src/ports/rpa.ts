@@ -73,6 +73,11 @@ export interface RpaSystem {
    * finds what a timed-out attempt did instead of doing it twice. Null: none was ever made.
    */
   findByReference(task: string, reference: string, opts?: { signal?: AbortSignal }): Promise<RpaRun | null>;
+  /**
+   * How long after a submit `findByReference` may still miss it (its list lags behind its
+   * writes); absent or 0: a miss is true at once (the browser robot reads the live screen).
+   */
+  readonly searchConsistencyMs?: number;
   /** Tasks this system can run (flow names, or those mapped to queues); absent: not known up front. */
   tasks?(): readonly string[];
   /** Frees browsers and connections. */
