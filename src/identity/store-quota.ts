@@ -30,6 +30,19 @@ ON CONFLICT (key) DO UPDATE SET
   window_ends_ms = CASE WHEN attempt_quotas.window_ends_ms <= $3 THEN $2 ELSE attempt_quotas.window_ends_ms END
 RETURNING used, window_ends_ms`;
 
+/**
+ * Every quota of a take in one statement, inserted (and so locked) in key order: a row shared by
+ * every lookup (`global`, or one email tried from many conversations) is held for one statement
+ * and the commit, not for one round trip per quota after it.
+ */
+const TAKE_ALL_SQL = `
+INSERT INTO attempt_quotas (key, used, window_ends_ms)
+SELECT key, 1, ends FROM unnest($1::text[], $2::bigint[]) AS t(key, ends) ORDER BY key
+ON CONFLICT (key) DO UPDATE SET
+  used = CASE WHEN attempt_quotas.window_ends_ms <= $3 THEN 1 ELSE attempt_quotas.used + 1 END,
+  window_ends_ms = CASE WHEN attempt_quotas.window_ends_ms <= $3 THEN EXCLUDED.window_ends_ms ELSE attempt_quotas.window_ends_ms END
+RETURNING key, used, window_ends_ms`;
+
 /** Expired rows are swept every this many takes, so the table stays the size of one window. */
 const SWEEP_EVERY = 500;
 
@@ -47,13 +60,20 @@ export class StoreQuotaCounter implements QuotaCounter {
     // One lock order for every caller: two takes over the same keys cannot deadlock.
     const order = quotas.map((q, index) => ({ q, index })).sort((a, b) => (a.q.key < b.q.key ? -1 : a.q.key > b.q.key ? 1 : 0));
     try {
+      // A key named twice would be one row updated twice by one statement: taken one by one.
+      const distinct = new Set(quotas.map((q) => q.key)).size === quotas.length;
       const windows = await this.store.transaction(async (tx) => {
         await tx.query(NO_FLUSH_WAIT);
+        const rowOf = new Map<string, { used: number; window_ends_ms: string | number }>();
+        if (distinct) {
+          const { rows } = await tx.query<{ key: string; used: number; window_ends_ms: string | number }>(TAKE_ALL_SQL, [order.map(({ q }) => q.key), order.map(({ q }) => now + q.windowMs), now]);
+          for (const r of rows) rowOf.set(r.key, r);
+        }
         const taken: { key: string; endsMs: string }[] = [];
         for (const { q, index } of order) {
-          const { rows } = await tx.query<{ used: number; window_ends_ms: string | number }>(TAKE_SQL, [q.key, now + q.windowMs, now]);
-          if (Number(rows[0]!.used) > q.limit) throw new QuotaSpent(index);
-          taken.push({ key: q.key, endsMs: String(rows[0]!.window_ends_ms) });
+          const row = distinct ? rowOf.get(q.key)! : (await tx.query<{ used: number; window_ends_ms: string | number }>(TAKE_SQL, [q.key, now + q.windowMs, now])).rows[0]!;
+          if (Number(row.used) > q.limit) throw new QuotaSpent(index);
+          taken.push({ key: q.key, endsMs: String(row.window_ends_ms) });
         }
         return taken;
       });
