@@ -3,8 +3,8 @@
  * JSON-parses it and runs the same SQL as ActionBridge's action_fetch_order on the email path, in
  * the same order: the four verification quotas taken in one transaction (sender, email, order,
  * global; src/identity/store-quota.ts), the order selected (src/connectors/orders/store-orders.ts),
- * the email compared by digest, the quotas given back after a match (one statement; both quota
- * commits without waiting for the WAL flush, as ActionBridge does). No SDK, no validation, no
+ * the email compared by digest, the quotas given back after a match (taken in one statement and
+ * given back in one; both commits without waiting for the WAL flush, as ActionBridge does). No SDK, no validation, no
  * logging, no audit: what any server that checks who asks before it shows an order pays at least.
  *
  * PostgreSQL through a `pg` pool (DATABASE_URL picks the schema), or with BARE_PGLITE_DIR the
@@ -24,11 +24,18 @@ ON CONFLICT (key) DO UPDATE SET
   window_ends_ms = CASE WHEN attempt_quotas.window_ends_ms <= $3 THEN $2 ELSE attempt_quotas.window_ends_ms END
 RETURNING used, window_ends_ms`;
 const NO_FLUSH_WAIT = "SET LOCAL synchronous_commit = 'off'";
+const TAKE_ALL_SQL = `
+INSERT INTO attempt_quotas (key, used, window_ends_ms)
+SELECT key, 1, ends FROM unnest($1::text[], $2::bigint[]) AS t(key, ends) ORDER BY key
+ON CONFLICT (key) DO UPDATE SET
+  used = CASE WHEN attempt_quotas.window_ends_ms <= $3 THEN 1 ELSE attempt_quotas.used + 1 END,
+  window_ends_ms = CASE WHEN attempt_quotas.window_ends_ms <= $3 THEN EXCLUDED.window_ends_ms ELSE attempt_quotas.window_ends_ms END
+RETURNING key, used, window_ends_ms`;
 const GIVE_BACK_SQL = `WITH mine AS (
   SELECT key FROM attempt_quotas WHERE (key, window_ends_ms) IN (SELECT * FROM unnest($1::text[], $2::bigint[])) ORDER BY key FOR UPDATE)
 UPDATE attempt_quotas q SET used = q.used - 1 FROM mine WHERE q.key = mine.key AND q.used > 0`;
-// BARE_QUOTA_SQL=per-quota: the statements before #17 (each give-back its own flushed commit),
-// to measure what that cost; the default is what ActionBridge runs now.
+// BARE_QUOTA_SQL=per-quota: the statements before #17 (one upsert per quota, each give-back its
+// own flushed commit), to measure what that cost; the default is what ActionBridge runs now.
 const PER_QUOTA = process.env.BARE_QUOTA_SQL === 'per-quota';
 const GIVE_BACK_ONE_SQL = 'UPDATE attempt_quotas SET used = used - 1 WHERE key = $1 AND window_ends_ms = $2 AND used > 0';
 const SELECT_ORDER = `SELECT id, customer_id, email, status, items, total::text AS total, currency, carrier, tracking_number,
@@ -84,10 +91,20 @@ async function lookUp(db, call) {
     { key: 'verify:global', limit: LIMITS.global },
   ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const windows = await db.transaction(async (tx) => {
-    if (!PER_QUOTA) await tx.query(NO_FLUSH_WAIT);
     const taken = [];
+    if (PER_QUOTA) {
+      for (const q of quotas) {
+        const [row] = await tx.query(TAKE_SQL, [q.key, now + WINDOW_MS, now]);
+        if (Number(row.used) > q.limit) throw new Error('throttled');
+        taken.push({ key: q.key, endsMs: String(row.window_ends_ms) });
+      }
+      return taken;
+    }
+    await tx.query(NO_FLUSH_WAIT);
+    const rows = await tx.query(TAKE_ALL_SQL, [quotas.map((q) => q.key), quotas.map(() => now + WINDOW_MS), now]);
+    const rowOf = new Map(rows.map((r) => [r.key, r]));
     for (const q of quotas) {
-      const [row] = await tx.query(TAKE_SQL, [q.key, now + WINDOW_MS, now]);
+      const row = rowOf.get(q.key);
       if (Number(row.used) > q.limit) throw new Error('throttled');
       taken.push({ key: q.key, endsMs: String(row.window_ends_ms) });
     }
