@@ -118,7 +118,7 @@ async function underLoad(dataDir) {
   const bodyFile = path.join(dataDir, 'body-1000.json');
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(bodyFile, require('./generate').makeBody(1000));
-  const child = spawn(process.execPath, [path.join(app, 'bin', 'actionbridge.js'), 'serve'], { cwd: app, env: serverEnv(port, dataDir, { ACTIONS_DIR: path.join(__dirname, 'actions') }), stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(app, 'bin', 'actionbridge.js'), 'serve'], { cwd: app, env: serverEnv(port, dataDir, { ACTIONS_DIR: path.join(app, 'bench', 'actions') }), stdio: ['ignore', 'ignore', 'inherit'] });
   children.add(child);
   const exited = new Promise((r) => child.once('exit', r));
   try {
