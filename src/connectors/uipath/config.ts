@@ -27,8 +27,6 @@ export interface UiPathConfig {
   defaultTarget?: UiPathTarget;
   /** Per task (UIPATH_TASKS, e.g. `leave.request=queue:LeaveRequests,expense.file=process:<key>`). */
   tasks: Record<string, UiPathTarget>;
-  /** How often a job polls a running item or job. */
-  pollIntervalMs: number;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -73,7 +71,6 @@ export function readUiPathConfig(env: EnvReader): UiPathConfig {
     folderId,
     ...(defaultTarget ? { defaultTarget } : {}),
     tasks,
-    pollIntervalMs: env.positiveInt('UIPATH_POLL_INTERVAL_MS', 5_000),
   };
 }
 

@@ -50,7 +50,7 @@ describe('action_request_leave through the outbox and UiPath Orchestrator (fake)
     fake = await new FakeUiPath().start();
     rasa = new FakeRasa(['EXTERNAL_leave_request_filed']);
     await rasa.start();
-    const reader = new EnvReader({ ...fake.env, UIPATH_POLL_INTERVAL_MS: '50' });
+    const reader = new EnvReader(fake.env);
     const config = readUiPathConfig(reader);
     expect(reader.problems).toEqual([]);
     const gateway = new Gateway({ defaults: { ...TEST_POLICY, attemptTimeoutMs: 3_000 } });
