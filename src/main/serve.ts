@@ -6,6 +6,8 @@ import { registerSecret, registerSecretsFromEnv } from '../observability/redact'
 import { ActionFileError, loadActionsDir } from '../sdk/load-actions';
 import { watchActions, type ActionsWatcher } from '../sdk/watch-actions';
 import { tlsOptions } from './tls';
+import { startGrpc } from './grpc';
+import type { GrpcChannel } from '../channels/grpc/server';
 import { createActionServer, type ActionServer } from '../server/app';
 import { Metrics } from '../observability/metrics';
 import { createServices } from './services';
@@ -27,6 +29,8 @@ export interface Started {
   logger: Logger;
   address: { port: number; host: string };
   protocol: 'http' | 'https';
+  /** The Rasa gRPC channel's address, when GRPC/GRPC_PORT turned it on. */
+  grpc?: { port: number; host: string };
 }
 
 export interface StartOptions {
@@ -63,9 +67,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: St
   let watcher: ActionsWatcher | null = null;
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
+  let grpc: GrpcChannel | null = null;
   server.shutdown = () =>
     Promise.resolve(watcher?.close())
-      .then(closeServer)
+      .then(() => Promise.all([grpc?.shutdown(), closeServer()]).then(() => undefined))
       .finally(() => built.close())
       .finally(() => stopTracing());
   // The outbox worker (or the RabbitMQ relay) first: an unreachable broker refuses start-up.
@@ -78,6 +83,13 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: St
     throw err;
   });
   if (built.store instanceof LazyStore) openInBackground(built.store, logger);
+  // Beside the HTTP server (health, metrics and /webhook stay there), sharing its /webhook state.
+  if (settings.grpc) {
+    grpc = await startGrpc(settings.grpc, config, server, tls, logger).catch(async (err: unknown) => {
+      await server.shutdown();
+      throw err;
+    });
+  }
   if (config.AUTO_RELOAD) {
     watcher = watchActions(config.ACTIONS_DIR, registry, {
       onReloaded: (actions) => logger.info('actions reloaded', { actions }),
@@ -111,5 +123,5 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: St
     // One of several processes (WEB_CONCURRENCY): the primary asks by message.
     onStopRequest(() => stop('SIGTERM'));
   }
-  return { server, config, logger, address, protocol };
+  return { server, config, logger, address, protocol, ...(grpc ? { grpc: { port: grpc.port, host: grpc.host } } : {}) };
 }
