@@ -36,7 +36,7 @@ function actionsReport({ startedAt, endedAt, info, results, config }) {
     }
     for (const c of r.cells) {
       const old = c.servers.bareBefore;
-      if (old) push('', `The floor with the quota statements of before #17 (four give-backs, each its own commit waiting for the WAL flush; \`BARE_QUOTA_SQL=per-quota\`), in the same runs at c=${c.connections}: ${f0(old.rps)} req/s, p50 / p99 ${f1(old.p50)} / ${f1(old.p99)} ms: ${f2(c.ratios.bareBefore)} of the floor with today's statements.`);
+      if (old) push('', `The floor with the quota statements of before #17 (one upsert per quota in the take, then four give-backs, each its own commit waiting for the WAL flush; \`BARE_QUOTA_SQL=per-quota\`), in the same runs at c=${c.connections}: ${f0(old.rps)} req/s, p50 / p99 ${f1(old.p50)} / ${f1(old.p99)} ms: ${f2(c.ratios.bareBefore)} of the floor with today's statements.`);
     }
     push('', `ActionBridge's RSS: ${f1(r.memStart?.rssMb)} MB before the runs, ${f1(r.mem?.rssMb)} MB after (peak ${f1(r.mem?.peakMb)} MB). ${throttledNote(r.throttled)}`, '');
   };
