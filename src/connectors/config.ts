@@ -74,12 +74,13 @@ function choose(env: EnvReader, name: string, port: PortName): PortChoice {
 function chooseOptional(env: EnvReader, name: string, port: PortName): PortChoice | undefined {
   const value = env.get(name)?.toLowerCase();
   if (value === undefined || value === 'none') return undefined;
-  const choice = choose(env, name, port);
-  if (choice.provider === 'local') {
-    if (value === 'local') env.problems.push(`${name}: there is no local ${port} adapter; use one of ${vendorsFor(port).join(', ')} (or none)`);
+  const vendors: string[] = vendorsFor(port);
+  if (!vendors.includes(value)) {
+    env.problems.push(`${name}: '${value.slice(0, 40)}' is not one of none, ${vendors.join(', ')}${value === 'local' ? ` (there is no local ${port} adapter)` : ''}`);
     return undefined;
   }
-  return choice;
+  const provider = value as VendorName;
+  return { provider, settings: VENDORS[provider].readSettings(env) };
 }
 
 /** Reads and checks the connectors' settings; throws ConfigError listing every problem. */

@@ -5,9 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadFlows, readBrowserRobotConfig } from '../../../src/connectors/browser-robot/config';
+import { loadFlows, readBrowserRobotConfig, type BrowserRobotConfig } from '../../../src/connectors/browser-robot/config';
+import { loadConnectorsConfig } from '../../../src/connectors/config';
 import { FlowError, parseFlow } from '../../../src/connectors/browser-robot/flow';
 import { EnvReader } from '../../../src/config/env';
+import { problemsOf } from '../../support/config-problems';
 
 const SHIPPED = path.resolve(__dirname, '../../../rpa/flows');
 
@@ -77,5 +79,24 @@ describe('browser flows are validated on load', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('RPA_PROVIDER', () => {
+  const base = { RPA_FLOWS_DIR: SHIPPED, RPA_BROWSER_PATH: process.execPath, RPA_BASE_URL: 'http://127.0.0.1:9', HR_PORTAL_USER: 'robot', HR_PORTAL_PASSWORD: 'pw' };
+
+  it('unset or none: no robot; browser: the robot with its flows read', () => {
+    expect(loadConnectorsConfig({}).rpa).toBeUndefined();
+    expect(loadConnectorsConfig({ RPA_PROVIDER: 'none' }).rpa).toBeUndefined();
+    const chosen = loadConnectorsConfig({ ...base, RPA_PROVIDER: 'Browser' }).rpa;
+    expect(chosen?.provider).toBe('browser');
+    expect((chosen as { settings: BrowserRobotConfig }).settings.flows.map((f) => f.name)).toEqual(['leave.request']);
+  });
+
+  it('an unknown robot, local (there is none), or a missing secret stops start-up naming the variable', () => {
+    expect(problemsOf({ RPA_PROVIDER: 'selenium' })).toEqual([expect.stringMatching(/^RPA_PROVIDER: 'selenium' is not one of none, browser/)]);
+    expect(problemsOf({ RPA_PROVIDER: 'local' })).toEqual([expect.stringMatching(/^RPA_PROVIDER: 'local' is not one of none, browser.*\(there is no local rpa adapter\)$/)]);
+    const { HR_PORTAL_PASSWORD: _, ...noPassword } = base;
+    expect(problemsOf({ ...noPassword, RPA_PROVIDER: 'browser' })).toEqual([expect.stringMatching(/^HR_PORTAL_PASSWORD is required when RPA_PROVIDER=browser/)]);
   });
 });
