@@ -20,12 +20,12 @@ const leaveJob = (key: string) => ({
 describe('UiPath queue items through the outbox, once (PostgreSQL)', () => {
   let fake: FakeUiPath;
   let h: VendorDeliveryHarness<{ rpa: UiPathRpa }>;
-  async function start(opts: FakeUiPathOptions = {}) {
+  async function start(opts: FakeUiPathOptions = {}, searchConsistencyMs = 0) {
     fake = await new FakeUiPath(opts).start();
     fake.robot = { readsToStart: 1, readsToFinish: 2, outcome: ({ reference }) => ({ status: 'Successful', output: { confirmation: `HR-${String(reference).slice(-4)}` } }) };
     const reader = new EnvReader(fake.env);
     const config = readUiPathConfig(reader);
-    h = await startVendorDelivery((gateway) => ({ rpa: new UiPathRpa(config, gateway, { searchConsistencyMs: 0 }) }), { policy: { attemptTimeoutMs: 1_000 } });
+    h = await startVendorDelivery((gateway) => ({ rpa: new UiPathRpa(config, gateway, { searchConsistencyMs }) }), { policy: { attemptTimeoutMs: 1_000 } });
   }
   afterEach(async () => {
     await h?.close();
@@ -69,6 +69,21 @@ describe('UiPath queue items through the outbox, once (PostgreSQL)', () => {
     expect(outcome.status).toBe('done');
     expect(fake.requests.filter(R.addQueueItem)).toHaveLength(1);
     expect(fake.requests.filter(R.filterQueueItems).length).toBeGreaterThan(0);
+    expect(fake.itemsWithReference(job.reference)).toHaveLength(1);
+  }, 30_000);
+
+  it('a queue without unique references whose list lags: a miss right after the lost add is not believed; the job waits, then finds the item', async () => {
+    await start({ queues: [{ Name: 'LeaveRequests', EnforceUniqueReference: false }] }, 1_500);
+    fake.filterLagMs = 1_200;
+    fake.dropAfterActing({ match: R.addQueueItem });
+    const { job } = await h.runtime.outbox.enqueue(h.store, leaveJob('5'));
+    expect((await h.runtime.runner.runNow(job.reference)).status).toBe('retrying');
+    expect((await h.runtime.runner.runNow(job.reference, { onlyDue: false })).status).toBe('retrying');
+    expect(fake.requests.filter(R.addQueueItem)).toHaveLength(1);
+    const waiting = await h.runtime.outbox.get(job.reference);
+    await new Promise((r) => setTimeout(r, Math.max(0, waiting!.nextAttemptAt.getTime() - Date.now()) + 50));
+    expect((await runUntilSettled(job.reference)).status).toBe('done');
+    expect(fake.requests.filter(R.addQueueItem)).toHaveLength(1);
     expect(fake.itemsWithReference(job.reference)).toHaveLength(1);
   }, 30_000);
 
