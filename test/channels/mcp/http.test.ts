@@ -30,7 +30,7 @@ async function connect(url: string, headers: Record<string, string>): Promise<Cl
   return client;
 }
 
-const textOf = (result: { content?: unknown }) => ((result.content ?? []) as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
+const textOf = (result: unknown) => (((result as { content?: unknown }).content ?? []) as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
 
 describe('MCP over Streamable HTTP', () => {
   let srv: ToolsServer;

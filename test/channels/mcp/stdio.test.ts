@@ -22,7 +22,7 @@ interface Structured {
   slots: Record<string, unknown>;
 }
 
-const textOf = (result: { content?: unknown }) => ((result.content ?? []) as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
+const textOf = (result: unknown) => (((result as { content?: unknown }).content ?? []) as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
 
 let dataDir: string;
 let client: Client;

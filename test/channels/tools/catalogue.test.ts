@@ -15,7 +15,7 @@ const described = defineAction({
 const hidden = defineAction({ name: 'action_internal', tools: false, run: () => [] });
 const signedIn = defineAction({ name: 'action_my_payslip', tools: { identity: 'required' }, run: () => [] });
 const oddName = defineAction({ name: 'action with spaces', run: () => [] });
-const form = defineFormValidation({ form: 'room_form', slots: { room: zodValidator(z.string(), 'which room?') } });
+const form = defineFormValidation({ form: 'room_form', validate: { room: zodValidator(z.string(), 'which room?') } });
 
 const registry = new ActionRegistry();
 for (const a of [plain, described, hidden, signedIn, oddName, form]) registry.register(a);
