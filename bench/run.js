@@ -34,7 +34,7 @@ const OUT = process.env.BENCH_OUT || path.join(__dirname, 'RESULTS.md');
 const ANSWER = '{"events":[],"responses":[]}';
 const TARGET_RATIO = { 5: 0.6, 50: 0.75, 1000: 0.9 };
 /** Sections of RESULTS.md other benches write (bench/results-section.js). */
-const OWNED_ELSEWHERE = ['outbox', 'actions', 'embedded'];
+const OWNED_ELSEWHERE = ['outbox', 'actions', 'embedded', 'grpc'];
 
 
 const children = new Set();
