@@ -1,17 +1,17 @@
 /**
- * Strict proto3-JSON parsing of webhook responses against Google's own Dialogflow protos
- * (test/fixtures/dialogflow/protos, unchanged from @google-cloud/dialogflow and -cx; see the README
- * there). protobufjs' `fromObject` silently drops what it does not know, but Dialogflow refuses a
+ * Strict proto3-JSON parsing of webhook responses against Google's own Dialogflow protos, read
+ * from the packages that ship them (@google-cloud/dialogflow and -cx, dev dependencies).
+ * protobufjs' `fromObject` silently drops what it does not know, but Dialogflow refuses a
  * response with an unknown field ("Cannot find field"), a wrong type or two members of one oneof,
  * so the walk below does that refusing itself.
  */
 import path from 'node:path';
 import protobuf from 'protobufjs';
 
-const PROTO_ROOT = path.resolve(__dirname, '../fixtures/dialogflow/protos');
+const protosOf = (pkg: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'build/protos');
 
 /**
- * Only the Dialogflow files are shipped: google/api, google/longrunning, google/rpc and google/type
+ * Only the Dialogflow files are read: google/api, google/longrunning, google/rpc and google/type
  * carry options, RPC results and request-only types a webhook response never contains, so their
  * imports are skipped and the few types the RPCs and requests name are empty placeholders
  * (google/protobuf comes with protobufjs).
@@ -19,13 +19,13 @@ const PROTO_ROOT = path.resolve(__dirname, '../fixtures/dialogflow/protos');
 const SKIPPED = /^google\/(api|longrunning|rpc|type)\//;
 const PLACEHOLDERS = ['google.longrunning.Operation', 'google.rpc.Status', 'google.type.LatLng'];
 
-function loadRoot(file: string): protobuf.Root {
+function loadRoot(protoRoot: string, file: string): protobuf.Root {
   const root = new protobuf.Root();
   for (const full of PLACEHOLDERS) {
     const at = full.lastIndexOf('.');
     root.define(full.slice(0, at)).add(new protobuf.Type(full.slice(at + 1)));
   }
-  root.resolvePath = (_origin, target) => (SKIPPED.test(target) ? null : path.join(PROTO_ROOT, target));
+  root.resolvePath = (_origin, target) => (SKIPPED.test(target) ? null : path.join(protoRoot, target));
   root.loadSync(file, { keepCase: true });
   return root;
 }
@@ -34,8 +34,8 @@ let cached: { es: protobuf.Type; cx: protobuf.Type } | null = null;
 function types(): { es: protobuf.Type; cx: protobuf.Type } {
   if (!cached) {
     cached = {
-      es: loadRoot('google/cloud/dialogflow/v2/webhook.proto').lookupType('google.cloud.dialogflow.v2.WebhookResponse'),
-      cx: loadRoot('google/cloud/dialogflow/cx/v3/webhook.proto').lookupType('google.cloud.dialogflow.cx.v3.WebhookResponse'),
+      es: loadRoot(protosOf('@google-cloud/dialogflow'), 'google/cloud/dialogflow/v2/webhook.proto').lookupType('google.cloud.dialogflow.v2.WebhookResponse'),
+      cx: loadRoot(protosOf('@google-cloud/dialogflow-cx'), 'google/cloud/dialogflow/cx/v3/webhook.proto').lookupType('google.cloud.dialogflow.cx.v3.WebhookResponse'),
     };
   }
   return cached;
