@@ -9,9 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { unpackTar } from './tar';
+import { unpackTarStream } from './tar';
 
 /** The installed PGlite's version (its package.json is not among its exports, so it is read from disk). */
 export function pgliteVersion(): string {
@@ -45,7 +44,10 @@ export async function unpackTemplate(dataDir: string, templateFile: string): Pro
   const staging = `${dataDir}.unpacking-${process.pid}`;
   await fs.promises.rm(staging, { recursive: true, force: true });
   try {
-    await unpackTar(await gunzip(await fs.promises.readFile(templateFile)), staging);
+    const gunzip = zlib.createGunzip();
+    // pipe() does not pass a read error on; without this the unpacking would wait forever.
+    fs.createReadStream(templateFile).on('error', (err) => gunzip.destroy(err)).pipe(gunzip);
+    await unpackTarStream(gunzip, staging);
     await fs.promises.rm(dataDir, { recursive: true, force: true });
     await fs.promises.rename(staging, dataDir);
     return true;
@@ -53,5 +55,3 @@ export async function unpackTemplate(dataDir: string, templateFile: string): Pro
     await fs.promises.rm(staging, { recursive: true, force: true });
   }
 }
-
-const gunzip = promisify(zlib.gunzip);

@@ -23,34 +23,59 @@ function inside(root: string, name: string): string {
 
 /**
  * Writes the archive's folders and files under `root` (created when missing); returns the file
- * count. Asynchronous, so a server unpacking its store after it listens still answers /health.
+ * count. Read as a stream, so at most one file's bytes are held at a time (the template's 40 MB
+ * unpacked at once stayed in the server's resident memory), and asynchronous, so a server
+ * unpacking its store after it listens still answers /health.
  */
-export async function unpackTar(archive: Buffer, root: string): Promise<number> {
+export async function unpackTarStream(archive: AsyncIterable<Buffer> | Iterable<Buffer>, root: string): Promise<number> {
   await fs.promises.mkdir(root, { recursive: true, mode: 0o700 });
-  let offset = 0;
+  let pending: Buffer = Buffer.alloc(0);
   let files = 0;
-  while (offset + BLOCK <= archive.length) {
-    const header = archive.subarray(offset, offset + BLOCK);
-    // Two zero blocks end the archive; one is enough to stop reading.
-    if (header.every((b) => b === 0)) break;
-    const prefix = field(header, 345, 500);
-    const name = prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100);
-    const size = Number.parseInt(field(header, 124, 136).trim() || '0', 8);
-    const type = String.fromCharCode(header[156] ?? 0);
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`Bad size in the archive's entry '${name}'`);
-    offset += BLOCK;
-    if (offset + size > archive.length) throw new Error(`The archive ends inside '${name}'`);
-    if (type === '5') {
-      await fs.promises.mkdir(inside(root, name), { recursive: true, mode: 0o700 });
-    } else if (type === '0' || type === '\0') {
-      const target = inside(root, name);
-      await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-      await fs.promises.writeFile(target, archive.subarray(offset, offset + size), { mode: 0o600 });
-      files++;
-    } else {
-      throw new Error(`Unsupported entry type '${type}' ('${name}') in the archive`);
+  let entry: { name: string; type: string; size: number } | null = null;
+  let ended = false;
+  const take = async (): Promise<boolean> => {
+    if (!entry) {
+      if (pending.length < BLOCK) return false;
+      const header = pending.subarray(0, BLOCK);
+      // Two zero blocks end the archive; one is enough to stop reading.
+      if (header.every((b) => b === 0)) {
+        ended = true;
+        return false;
+      }
+      const prefix = field(header, 345, 500);
+      const name = prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100);
+      const size = Number.parseInt(field(header, 124, 136).trim() || '0', 8);
+      const type = String.fromCharCode(header[156] ?? 0);
+      if (!Number.isSafeInteger(size) || size < 0) throw new Error(`Bad size in the archive's entry '${name}'`);
+      if (type !== '5' && type !== '0' && type !== '\0') throw new Error(`Unsupported entry type '${type}' ('${name}') in the archive`);
+      entry = { name, type, size };
+      pending = pending.subarray(BLOCK);
     }
-    offset += Math.ceil(size / BLOCK) * BLOCK;
+    const padded = Math.ceil(entry.size / BLOCK) * BLOCK;
+    if (pending.length < padded) return false;
+    if (entry.type === '5') {
+      await fs.promises.mkdir(inside(root, entry.name), { recursive: true, mode: 0o700 });
+    } else {
+      const target = inside(root, entry.name);
+      await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      await fs.promises.writeFile(target, pending.subarray(0, entry.size), { mode: 0o600 });
+      files++;
+    }
+    pending = pending.subarray(padded);
+    entry = null;
+    return true;
+  };
+  for await (const chunk of archive) {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    while (!ended && (await take()));
+    if (ended) break;
   }
+  if (!ended && entry) throw new Error(`The archive ends inside '${(entry as { name: string }).name}'`);
   return files;
 }
+
+/** The same over an archive already in memory. */
+export function unpackTar(archive: Buffer, root: string): Promise<number> {
+  return unpackTarStream([archive], root);
+}
+
