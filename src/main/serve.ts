@@ -9,6 +9,7 @@ import { tlsOptions } from './tls';
 import { startGrpc } from './grpc';
 import type { GrpcChannel } from '../channels/grpc/server';
 import { createActionServer, type ActionServer } from '../server/app';
+import { packageVersion } from './cli/version';
 import { Metrics } from '../observability/metrics';
 import { createServices } from './services';
 import { readSettings } from './settings';
@@ -63,7 +64,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, opts: St
   // The store is opened right after listening (below); /ready names it until it answers.
   // With AMQP_URL, RabbitMQ is one too (checked on the relay's connection).
   const readiness = [...(built.store instanceof LazyStore ? openingStoreReadiness(built.store) : storeReadiness(built.store)), ...built.delivery.readiness()];
-  const server = createActionServer({ config, registry, logger, services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit), errors: built.errors, cors: config.CORS_ORIGINS, tls, statusConsole: { outbox: built.delivery.outbox, audit: built.audit, adminToken: config.ADMIN_TOKEN } });
+  const server = createActionServer({ config, registry, logger, version: packageVersion(), services: built.services, hooks, metrics, readiness, rateLimiters: built.rateLimiters, onCall: built.audit && auditCallHook(built.audit), errors: built.errors, cors: config.CORS_ORIGINS, tls, statusConsole: { outbox: built.delivery.outbox, audit: built.audit, adminToken: config.ADMIN_TOKEN } });
   let watcher: ActionsWatcher | null = null;
   // Whoever shuts the server down also closes the database, after the in-flight calls are done.
   const closeServer = server.shutdown.bind(server);
