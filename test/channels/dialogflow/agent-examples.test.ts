@@ -93,7 +93,7 @@ describe('docs/examples: Dialogflow CX agent export', () => {
 
   it('form parameters are the slots their actions read, and every page a route names exists', () => {
     const pages = new Map(filesUnder(path.join(CX, 'flows/Default Start Flow/pages')).map((f) => [path.basename(f, '.json'), readJson(f) as { displayName: string; form: { parameters: { displayName: string }[] } }]));
-    expect(slotsOf('action_file_ticket').sort()).toEqual(pages.get('Ticket')!.form.parameters.map((p) => p.displayName).sort());
+    expect([...slotsOf('action_file_ticket')].sort()).toEqual(pages.get('Ticket')!.form.parameters.map((p) => p.displayName).sort());
     expect(slotsOf('action_fetch_order')).toEqual(expect.arrayContaining(pages.get('Order Status')!.form.parameters.map((p) => p.displayName)));
     const targets = flowFiles.flatMap((f) => JSON.stringify(readJson(f)).match(/"targetPage":"[^"]+"/g) ?? []).map((t) => t.slice(14, -1));
     for (const t of targets) expect(t === 'END_FLOW' || pages.has(t)).toBe(true);
