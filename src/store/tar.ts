@@ -65,8 +65,18 @@ export async function unpackTarStream(archive: AsyncIterable<Buffer> | Iterable<
     entry = null;
     return true;
   };
+  // Chunks are joined only once enough bytes for the next step have come: joining on every chunk
+  // copied a 16 MB WAL segment about a thousand times.
+  let waiting: Buffer[] = [];
+  let waitingBytes = 0;
+  const needed = () => (entry ? Math.ceil(entry.size / BLOCK) * BLOCK : BLOCK);
   for await (const chunk of archive) {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    waiting.push(chunk);
+    waitingBytes += chunk.length;
+    if (pending.length + waitingBytes < needed()) continue;
+    pending = Buffer.concat([pending, ...waiting]);
+    waiting = [];
+    waitingBytes = 0;
     while (!ended && (await take()));
     if (ended) break;
   }
