@@ -3,7 +3,7 @@
  * only, bounded in size and nesting, and every body-parser failure answered as our usual 4xx JSON
  * error instead of Express's HTML page.
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors';
 import { DEFAULT_JSON_MAX_DEPTH, exceedsJsonDepth, tooDeepMessage } from './json-depth';
 import { isJsonRequest } from './json-content-type';
@@ -46,7 +46,7 @@ function depthGuard(maxDepth: number) {
 }
 
 /** The parser: anything but JSON is left unparsed (`req.body` undefined), for the route to refuse. */
-export function jsonBody(opts: JsonBodyOptions) {
+export function jsonBody(opts: JsonBodyOptions): RequestHandler {
   return express.json({ type: isJsonRequest, limit: opts.limit, verify: depthGuard(opts.maxDepth ?? DEFAULT_JSON_MAX_DEPTH) });
 }
 
