@@ -8,7 +8,7 @@
  * confirmation). Values may hold `${input.NAME}`, `${reference}`, `${vars.NAME}` (extracted
  * earlier) and `${secret:NAME}` (read through EnvReader, never logged or stored).
  */
-import { parse as parseYaml } from 'yaml';
+import type { parse } from 'yaml';
 import { z } from 'zod';
 import { RPA_TASK_NAME } from '../../ports/rpa';
 
@@ -90,6 +90,12 @@ const FlowFile = z.strictObject({
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
 const KNOWN_PLACEHOLDER = /^(?:input\.[A-Za-z_][A-Za-z0-9_]*|vars\.[A-Za-z_][A-Za-z0-9_]*|secret:[A-Z][A-Z0-9_]*|reference)$/;
+
+/** The YAML parser is loaded with the first flow: `serve` without RPA_PROVIDER=browser never reads one. */
+function parseYaml(text: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('yaml') as { parse: typeof parse }).parse(text);
+}
 
 /** Parses and checks one flow file; `source` names it in errors (its file name). */
 export function parseFlow(source: string, text: string): Flow {
