@@ -20,21 +20,7 @@ import type { Config } from '../config';
 import { ConfigError } from '../config';
 import { createLogger, type Logger } from '../observability/logger';
 import { readSettings } from './settings';
-
-/**
- * How the primary asks a server process to drain and exit. A message and not a signal: SIGINT from
- * a terminal, or SIGTERM from systemd, reaches every process of the group already, and a second
- * signal would cut a process's drain short.
- */
-const STOP_MESSAGE = 'actionbridge:stop';
-
-/** In a server process under the primary: calls `stop` when the primary asks it to stop. */
-export function onStopRequest(stop: () => void): void {
-  if (!cluster.isWorker) return;
-  process.on('message', (message) => {
-    if (message === STOP_MESSAGE) stop();
-  });
-}
+import { STOP_MESSAGE } from './stop-request';
 
 /** Why N processes cannot run with this configuration, or null when they can. */
 export function clusterRefusal(config: Pick<Config, 'WEB_CONCURRENCY' | 'DATABASE_URL'>): string | null {

@@ -13,7 +13,7 @@ import { packageVersion } from './cli/version';
 import { Metrics } from '../observability/metrics';
 import { createServices } from './services';
 import { readSettings } from './settings';
-import { onStopRequest } from './cluster';
+import { onStopRequest } from './stop-request';
 import { exposureWarning } from '../server/exposure';
 import { auditCallHook } from '../observability/audit';
 import { storeReadiness } from '../observability/readiness';
