@@ -7,7 +7,11 @@
  * As rasa_sdk's MessageToDict, unset fields are left out (proto3 cannot tell "" from absent);
  * where the /webhook body needs a value the tracker always has, it gets the proto's default.
  */
-import { toProtoStruct, type JsonObject, type ProtoStruct, type StructReader } from './struct';
+import { toProtoStruct, type JsonObject, type ProtoStruct as DecodedStruct, type StructReader } from './struct';
+import type { WireStruct } from './struct-wire';
+
+/** A Struct as proto-loader's objects, or as already read to JSON by webhook-codec.ts. */
+type ProtoStruct = DecodedStruct | WireStruct;
 
 export interface ProtoTracker {
   sender_id?: string;
@@ -50,8 +54,8 @@ export interface ProtoWebhookRequest {
 }
 
 export interface ProtoWebhookResponse {
-  events: ProtoStruct[];
-  responses: ProtoStruct[];
+  events: DecodedStruct[];
+  responses: DecodedStruct[];
 }
 
 /** The map<string, string> active loop; its two flags travel as "true"/"false". */
@@ -115,9 +119,15 @@ export function webhookBodyOf(req: ProtoWebhookRequest, read: StructReader): Jso
   return body;
 }
 
-/** The /webhook answer's `{events, responses}` (or rasa_sdk's `null` for "nothing to run") as a WebhookResponse. */
-export function webhookResponseOf(body: unknown): ProtoWebhookResponse {
+/** The /webhook answer's `{events, responses}` (or rasa_sdk's `null` for "nothing to run"): the objects a WebhookResponse carries. */
+export function webhookResponseJson(body: unknown): { events: JsonObject[]; responses: JsonObject[] } {
   const b = (typeof body === 'object' && body !== null ? body : {}) as { events?: unknown[]; responses?: unknown[] };
-  const structs = (list: unknown[] | undefined) => (list ?? []).filter((x): x is JsonObject => typeof x === 'object' && x !== null).map(toProtoStruct);
-  return { events: structs(b.events), responses: structs(b.responses) };
+  const objects = (list: unknown[] | undefined) => (Array.isArray(list) ? list : []).filter((x): x is JsonObject => typeof x === 'object' && x !== null);
+  return { events: objects(b.events), responses: objects(b.responses) };
+}
+
+/** The same as a WebhookResponse message for proto-loader's serializer. */
+export function webhookResponseOf(body: unknown): ProtoWebhookResponse {
+  const json = webhookResponseJson(body);
+  return { events: json.events.map(toProtoStruct), responses: json.responses.map(toProtoStruct) };
 }

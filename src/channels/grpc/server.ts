@@ -24,10 +24,11 @@ import { DEFAULT_JSON_MAX_DEPTH } from '../../http/json-depth';
 import type { RateLimiter } from '../../ratelimit';
 import { processWebhook, type WebhookDeps, type WebhookOutcome } from '../rasa/webhook';
 import { HealthService, ACTION_SERVICE } from './health';
-import { webhookBodyOf, webhookResponseOf, type ProtoWebhookRequest, type ProtoWebhookResponse } from './messages';
+import { webhookBodyOf, webhookResponseJson, type ProtoWebhookRequest } from './messages';
 import { PROTO_LOADER_OPTIONS, protoFiles } from './proto-files';
 import { grpcFailureOf, GrpcCode, type GrpcFailure } from './status';
 import { StructReader } from './struct';
+import { protobufOfLoader, webhookCodec, type StreamEventJson, type WebhookCodec, type WebhookResponseJson } from './webhook-codec';
 
 const FEATURE = 'gRPC (--grpc, GRPC_PORT)';
 
@@ -66,26 +67,37 @@ class Unreadable {
   constructor(readonly reason: string) {}
 }
 
-type Loaded = { grpc: typeof Grpc; definitions: ProtoLoader.PackageDefinition };
+type Loaded = { grpc: typeof Grpc; definitions: ProtoLoader.PackageDefinition; codec: WebhookCodec };
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when gRPC is configured */
 function load(): Loaded {
   const grpc = requireOptional('@grpc/grpc-js', FEATURE, () => require('@grpc/grpc-js') as typeof Grpc);
   const loader = requireOptional('@grpc/proto-loader', FEATURE, () => require('@grpc/proto-loader') as typeof ProtoLoader);
   const files = protoFiles();
-  return { grpc, definitions: loader.loadSync([files.action, files.health], PROTO_LOADER_OPTIONS) };
+  const codec = requireOptional('@grpc/proto-loader', FEATURE, () => webhookCodec(protobufOfLoader(), files.action));
+  return { grpc, definitions: loader.loadSync([files.action, files.health], PROTO_LOADER_OPTIONS), codec };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Webhook and WebhookStream read and written by the codec, the other methods by proto-loader. */
+function codecMethods(definition: ProtoLoader.ServiceDefinition, codec: WebhookCodec): ProtoLoader.ServiceDefinition {
+  const out: ProtoLoader.ServiceDefinition = { ...definition };
+  const decode = (bytes: Buffer): object => codec.decodeRequest(bytes);
+  out.Webhook = { ...definition.Webhook!, requestDeserialize: decode, responseSerialize: (res: WebhookResponseJson) => codec.encodeResponse(res) } as ProtoLoader.MethodDefinition<object, object>;
+  out.WebhookStream = { ...definition.WebhookStream!, requestDeserialize: decode, responseSerialize: (event: StreamEventJson) => codec.encodeStreamEvent(event) } as ProtoLoader.MethodDefinition<object, object>;
+  return out;
+}
 
 /** The service with its request decoders made total: undecodable bytes become an Unreadable. */
 function tolerantService(definition: ProtoLoader.ServiceDefinition): Grpc.ServiceDefinition {
   const out: Record<string, ProtoLoader.MethodDefinition<object, object>> = {};
   for (const [name, method] of Object.entries(definition)) {
+    const deserialize = method.requestDeserialize;
     out[name] = {
       ...method,
       requestDeserialize: (bytes: Buffer): object => {
         try {
-          return method.requestDeserialize(bytes);
+          return deserialize(bytes);
         } catch (err) {
           // protobufjs stops at 100 nested messages (protoc's limit too): a Struct about 50 JSON levels deep.
           const deep = err instanceof RangeError || /nesting depth/.test(String((err as Error)?.message));
@@ -125,12 +137,12 @@ function unlockedKey(tls: GrpcTls): Buffer {
 
 interface Finished {
   outcome: WebhookOutcome;
-  response?: ProtoWebhookResponse;
+  response?: WebhookResponseJson;
   failure?: GrpcFailure;
 }
 
 export async function startGrpcChannel(opts: GrpcChannelOptions, port: number, host: string): Promise<GrpcChannel> {
-  const { grpc, definitions } = load();
+  const { grpc, definitions, codec } = load();
   const { deps } = opts;
   const reader = new StructReader(deps.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH);
   const authorized = tokenCheck(opts.tokens, opts.tokenSources);
@@ -175,7 +187,7 @@ export async function startGrpcChannel(opts: GrpcChannelOptions, port: number, h
       }
       if (body) {
         const outcome = await processWebhook(body, deps, requestId, abort.signal);
-        finished = outcome.status === 200 ? { outcome, response: webhookResponseOf(outcome.body) } : { outcome, failure: grpcFailureOf(outcome.error, outcome.body) };
+        finished = outcome.status === 200 ? { outcome, response: webhookResponseJson(outcome.body) } : { outcome, failure: grpcFailureOf(outcome.error, outcome.body) };
       }
     }
     finished = finished!;
@@ -253,7 +265,7 @@ export async function startGrpcChannel(opts: GrpcChannelOptions, port: number, h
     'grpc.max_receive_message_length': deps.bodyLimit,
     'grpc.max_send_message_length': -1,
   });
-  server.addService(tolerantService(definitions[ACTION_SERVICE] as ProtoLoader.ServiceDefinition), actionService as unknown as Grpc.UntypedServiceImplementation);
+  server.addService(tolerantService(codecMethods(definitions[ACTION_SERVICE] as ProtoLoader.ServiceDefinition, codec)), actionService as unknown as Grpc.UntypedServiceImplementation);
   server.addService(definitions['grpc.health.v1.Health'] as unknown as Grpc.ServiceDefinition, health.implementation as unknown as Grpc.UntypedServiceImplementation);
 
   const credentials = opts.tls

@@ -9,6 +9,7 @@
  */
 import { AppError } from '../../errors';
 import { tooDeepMessage } from '../../http/json-depth';
+import { WireStruct } from './struct-wire';
 
 export interface ProtoStruct {
   fields?: Record<string, ProtoValue>;
@@ -34,8 +35,15 @@ export type JsonObject = Record<string, unknown>;
 export class StructReader {
   constructor(readonly maxDepth: number) {}
 
-  /** A Struct at nesting level `depth` (the request itself is level 1) as a plain object. */
-  object(struct: ProtoStruct | null | undefined, depth: number): JsonObject {
+  /**
+   * A Struct at nesting level `depth` (the request itself is level 1) as a plain object. One
+   * already read from the wire (struct-wire.ts) is checked by the levels it spans.
+   */
+  object(struct: ProtoStruct | WireStruct | null | undefined, depth: number): JsonObject {
+    if (struct instanceof WireStruct) {
+      if (depth + struct.levels - 1 > this.maxDepth) throw new AppError('validation', tooDeepMessage(this.maxDepth));
+      return struct.json;
+    }
     if (depth > this.maxDepth) throw new AppError('validation', tooDeepMessage(this.maxDepth));
     const out: JsonObject = {};
     const fields = struct?.fields;
@@ -45,7 +53,7 @@ export class StructReader {
   }
 
   /** A repeated Struct (events, stack) at level `depth` (the list's own level) as an array of objects. */
-  objects(list: ProtoStruct[] | null | undefined, depth: number): JsonObject[] {
+  objects(list: (ProtoStruct | WireStruct)[] | null | undefined, depth: number): JsonObject[] {
     if (depth > this.maxDepth) throw new AppError('validation', tooDeepMessage(this.maxDepth));
     if (!list) return [];
     const out = new Array<JsonObject>(list.length);
