@@ -41,6 +41,15 @@ export interface WireCursor {
 }
 
 const outOfRange = () => new RangeError('index out of range');
+
+const KEY_SLOTS = 1024;
+const keyTable: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS);
+
+/** Strings up to this many bytes are tried as ASCII first. */
+const SHORT_STRING = 24;
+/** Buffer's own UTF-8 slice (what protobufjs calls too), without toString's argument handling. */
+const nativeSlice = (Buffer.prototype as unknown as { utf8Slice?: (start: number, end: number) => string }).utf8Slice;
+const utf8Slice = (buf: Buffer, start: number, end: number): string => (nativeSlice ? nativeSlice.call(buf, start, end) : buf.toString('utf8', start, end));
 const tooDeep = () => new Error('maximum nesting depth exceeded');
 
 class Decoder {
@@ -78,9 +87,63 @@ class Decoder {
 
   string(end: number): string {
     const stop = this.delimited(end);
-    const s = this.buf.toString('utf8', this.pos, stop);
+    const start = this.pos;
     this.pos = stop;
-    return s;
+    return this.stringAt(start, stop);
+  }
+
+  stringAt(start: number, stop: number): string {
+    // Keys and most values are short ASCII: built here, they skip Buffer#toString's dispatch.
+    if (stop - start <= SHORT_STRING) {
+      const buf = this.buf;
+      let s = '';
+      let i = start;
+      for (; i < stop; i++) {
+        const b = buf[i]!;
+        if (b > 127) break;
+        s += String.fromCharCode(b);
+      }
+      if (i === stop) return s;
+    }
+    return utf8Slice(this.buf, start, stop);
+  }
+
+  /**
+   * A map key. Events repeat the same few keys thousands of times: short ASCII ones are kept in a
+   * small table and reused, sparing a new string (and its interning as a property name) per use.
+   */
+  key(end: number): string {
+    const stop = this.delimited(end);
+    const start = this.pos;
+    const length = stop - start;
+    if (length === 0 || length > SHORT_STRING) {
+      this.pos = stop;
+      return this.stringAt(start, stop);
+    }
+    const buf = this.buf;
+    let hash = length;
+    for (let i = start; i < stop; i++) hash = (Math.imul(hash, 31) + buf[i]!) | 0;
+    const slot = hash & (KEY_SLOTS - 1);
+    const cached = keyTable[slot];
+    if (cached !== undefined && cached.length === length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (cached.charCodeAt(i) !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.pos = stop;
+        return cached;
+      }
+    }
+    const key = this.stringAt(start, stop);
+    this.pos = stop;
+    // Kept only when it has as many UTF-16 units as bytes: then it is ASCII (or holds U+FFFD for a
+    // stray byte, which no byte equals), so comparing char codes to bytes, as above, is exact.
+    if (key.length === length) keyTable[slot] = key;
+    return key;
   }
 
   skip(wireType: number, end: number, depth: number): void {
@@ -128,7 +191,7 @@ class Decoder {
       let valueLevels = 0;
       while (this.pos < stop) {
         const t = this.uint32(stop);
-        if (t === 10) key = this.string(stop);
+        if (t === 10) key = this.key(stop);
         else if (t === 18) {
           value = this.value(this.delimited(stop), depth + 1);
           valueLevels = this.levels;

@@ -131,6 +131,14 @@ describe('webhook codec: requests', () => {
     expect(({} as Json).polluted).toBeUndefined();
   });
 
+  it('keys reused from the key table are the right ones (same lengths, anagrams, non-ASCII, long, empty)', () => {
+    const keys = ['ab', 'ba', 'é', 'e\u0301', 'x'.repeat(24), 'x'.repeat(25), '', 'aB', 'Ab', ...Array.from({ length: 3000 }, (_, i) => `k${i}`)];
+    const obj = Object.fromEntries(keys.map((k, i) => [k, i]));
+    for (let round = 0; round < 3; round++) expect(decodeStruct(structBytes(obj)).json).toEqual(obj);
+    const reversed = Object.fromEntries([...keys].reverse().map((k, i) => [k, i]));
+    expect(decodeStruct(structBytes(reversed)).json).toEqual(reversed);
+  });
+
   it('counts the levels a Struct spans, for JSON_MAX_DEPTH', () => {
     expect(decodeStruct(structBytes({})).levels).toBe(1);
     expect(decodeStruct(structBytes({ a: 1 })).levels).toBe(1);
