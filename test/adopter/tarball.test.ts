@@ -176,7 +176,7 @@ describe('an adopter installs the packed tarball into their own project', () => 
     // Packed from a copy: prepack rebuilds dist/, which other tests read in the repository.
     const source = inWork('source');
     fs.mkdirSync(source);
-    for (const entry of ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'actions']) {
+    for (const entry of ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'actions', 'proto', 'scripts']) {
       fs.cpSync(path.join(ROOT, entry), path.join(source, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(source, 'node_modules'), 'dir');
@@ -199,6 +199,10 @@ describe('an adopter installs the packed tarball into their own project', () => 
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['bin/actionbridge.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/sdk/testkit.d.ts', 'dist/src/main/cli/main.js', 'package.json']));
     expect(files.filter((f) => f.startsWith('src/store/migrations/') && f.endsWith('.sql')).length).toBeGreaterThan(0);
+    // The embedded store's pre-initialised template (a first start unpacks it instead of running initdb)
+    // and the gRPC channel's protos.
+    expect(files.filter((f) => /^dist\/embedded\/pglite-[\w.-]+\.tar\.gz$/.test(f))).toHaveLength(1);
+    expect(files).toEqual(expect.arrayContaining(['proto/action_webhook.proto', 'proto/health.proto']));
     expect(files.filter((f) => /^(test|bench|\.ci|scripts|rasa-project|ops)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });

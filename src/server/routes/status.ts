@@ -13,7 +13,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { AppError } from '../../errors';
 import { tokenCheck, unauthorized, type AcceptedTokens } from '../../http/auth';
 import { requestIdOf, sendError } from '../../http/node-http';
-import { createRateLimiters } from '../../ratelimit';
+import { createRateLimiters, type RateLimiter } from '../../ratelimit';
 import { JOB_STATUSES, type JobStatus } from '../../delivery/outbox';
 import { parseJobReference } from '../../delivery/job-reference';
 import type { Logger } from '../../observability/logger';
@@ -109,7 +109,9 @@ export function statusRoutes(opts: StatusConsoleOptions): Router {
   const auth = requireConsoleToken(opts.metricsToken);
   const sessions = new AdminSessions(opts.adminToken);
   // Guessing ADMIN_TOKEN through the form: after LOGIN_FAILURES wrong tries an address waits.
-  const loginFailures = createRateLimiters().limiter('console-login', LOGIN_FAILURES);
+  // Made on the first login attempt: a server whose console nobody logs in to never loads the limiter library.
+  let loginLimiter: RateLimiter | undefined;
+  const loginFailures = (): RateLimiter => (loginLimiter ??= createRateLimiters().limiter('console-login', LOGIN_FAILURES));
   const role = `${opts.role ?? 'server'} · ${os.hostname()}`;
   const links = (req: Request): Links => linksFor(typeof req.query.token === 'string' ? req.query.token : undefined);
   const sessionOf = (req: Request): AdminSession | null => sessions.verify(cookieValue(req, SESSION_COOKIE));
@@ -195,13 +197,13 @@ export function statusRoutes(opts: StatusConsoleOptions): Router {
     const next = localNext(form.get('next'));
     const again = (status: number, error: string) => res.status(status).type('html').send(loginPage({ links: links(req), role, next, error, enabled: true }));
     const address = req.socket.remoteAddress ?? 'unknown';
-    if ((await loginFailures.used(address)) >= LOGIN_FAILURES.points) {
+    if ((await loginFailures().used(address)) >= LOGIN_FAILURES.points) {
       throw new AppError('rate_limited', 'Too many wrong admin tokens from this address; wait a few minutes.', { retryAfterSeconds: LOGIN_FAILURES.durationSeconds });
     }
     if (!ADMIN_NAME.test(name)) return void again(400, 'Give your name (letters, digits, space . @ _ -, at most 60): the audit log records who did what.');
     const login = sessions.login(form.get('admin_token') ?? '', name);
     if (!login) {
-      await loginFailures.charge(address);
+      await loginFailures().charge(address);
       opts.audit?.record({ at: new Date(), kind: 'admin', sender: `${name} (${req.socket.remoteAddress ?? 'unknown address'})`, action: 'console.login', connector: null, operation: null, outcome: 'refused', latencyMs: 0, payloadSha256: payloadHash({ name }) });
       opts.logger?.warn('ops console: admin login refused (wrong token)', { name });
       return void again(401, 'That is not an admin token here.');
