@@ -98,6 +98,7 @@ async function waitUp(fn, child) {
 }
 
 async function main() {
+  const info = machine();
   const defs = loader.loadSync([protoFiles().action], PROTO_LOADER_OPTIONS);
   const method = defs['action_server_webhook.ActionService'].Webhook;
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
@@ -142,13 +143,13 @@ async function main() {
   const section = [
     '## gRPC and HTTP (`npm run bench:grpc`)',
     '',
-    `One server process (\`serve --grpc\`${hasTaskset ? ', pinned to core 0' : ''}) answers the same \`action_noop\` call over /webhook and over ActionService/Webhook; ${CONCURRENCY} calls in flight per transport from one client process, ${RUNS} alternating runs of ${DURATION} s per cell, medians. ${new Date().toISOString().slice(0, 16)} UTC, ${machine()}.`,
+    `One server process (\`serve --grpc\`${hasTaskset ? ', pinned to core 0' : ''}) answers the same \`action_noop\` call over /webhook and over ActionService/Webhook; ${CONCURRENCY} calls in flight per transport from one client process, ${RUNS} alternating runs of ${DURATION} s per cell, medians. ${new Date().toISOString().slice(0, 16)} UTC, ${info.cpu}, Node ${info.node}, load average at start ${info.loadavg}.`,
     '',
     '| events | body KiB (JSON / protobuf) | HTTP calls/s | gRPC calls/s | gRPC / HTTP | server CPU µs per call (HTTP / gRPC) |',
     '|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
-    'The gRPC path decodes protobuf into objects, then turns each google.protobuf.Struct into plain JSON (src/channels/grpc/struct.ts) before the same processWebhook /webhook runs; /webhook parses JSON once. Both run the identical executor path afterwards.',
+    'The gRPC path reads WebhookRequest with protobufjs\' generated decoder but every google.protobuf.Struct straight from its bytes to JSON (src/channels/grpc/struct-wire.ts, webhook-codec.ts), and writes the answer from JSON, before and after the same processWebhook /webhook runs; /webhook parses JSON once. Both run the identical executor path afterwards.',
   ].join('\n');
   const previous = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '# Benchmark results\n';
   fs.writeFileSync(OUT, replaceSection(previous, 'grpc', section));
