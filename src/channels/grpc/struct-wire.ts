@@ -20,7 +20,8 @@
  * request: a WireStruct records how many levels of objects and arrays it spans, and StructReader
  * checks that once it knows the Struct's place.
  */
-import type { JsonObject } from './struct';
+/** A decoded Struct; struct.ts, which builds on this file, re-exports it. */
+export type JsonObject = Record<string, unknown>;
 
 /** protoc's CodedInputStream::default_recursion_limit_, which protobufjs applies too. */
 export const MAX_MESSAGE_DEPTH = 100;

@@ -9,7 +9,7 @@
  */
 import { AppError } from '../../errors';
 import { tooDeepMessage } from '../../http/json-depth';
-import { WireStruct } from './struct-wire';
+import { WireStruct, type JsonObject } from './struct-wire';
 
 export interface ProtoStruct {
   fields?: Record<string, ProtoValue>;
@@ -29,7 +29,7 @@ export interface ProtoValue {
   listValue?: ProtoListValue;
 }
 
-export type JsonObject = Record<string, unknown>;
+export type { JsonObject };
 
 /** Reads Structs no deeper than `maxDepth` levels of objects and arrays, counted from the request's top. */
 export class StructReader {
