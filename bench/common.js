@@ -5,6 +5,7 @@
 'use strict';
 const { spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const { URL } = require('node:url');
@@ -108,4 +109,23 @@ const f0 = (x) => (x === null || x === undefined ? 'n/a' : Math.round(x).toLocal
 const f1 = (x) => (x === null || x === undefined ? 'n/a' : x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2));
 const f2 = (x) => (x === null || x === undefined ? 'n/a' : x.toFixed(2));
 
-module.exports = { loopbackUrl, hasTaskset, pinned, cpuSeconds, memoryOf, machineJiffies, freePort, median, machine, f0, f1, f2 };
+/**
+ * One HTTP call to a server on 127.0.0.1, its whole answer as text (never printed by the caller).
+ * No keep-alive agent: each call is a fresh connection, as a newcomer's first calls are.
+ */
+function request(port, method, urlPath, body, timeoutMs = 30_000) {
+  return new Promise((resolve, reject) => {
+    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.once('error', reject);
+    req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
+    req.end(body);
+  });
+}
+
+module.exports = { request, loopbackUrl, hasTaskset, pinned, cpuSeconds, memoryOf, machineJiffies, freePort, median, machine, f0, f1, f2 };

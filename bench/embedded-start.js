@@ -17,12 +17,11 @@
 'use strict';
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { replaceSection } = require('./results-section');
+const { freePort, request } = require('./common');
 
 const root = path.resolve(__dirname, '..');
 /** The built package to start (EMBEDDED_APP: a copy of it, so a rebuild of dist/ during a run cannot break it). */
@@ -41,30 +40,13 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => process.exit(130));
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function request(port, method, urlPath, body) {
-  return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode, text }));
-    });
-    req.once('error', reject);
-    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-    req.end(body);
-  });
+/** SIGTERM, then SIGKILL after 15 s; resolves once the child has exited. */
+async function stop(child, exited) {
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(killer);
+  children.delete(child);
 }
 
 /** A Rasa call of action_fetch_order for a demo order, by its owner's email. */
@@ -137,11 +119,7 @@ async function underLoad(dataDir) {
     const result = JSON.parse(out.trim().split('\n').pop());
     return { rssReadyMb, rssMb: rssMb(child.pid), requests: result.requests ?? result.total ?? null };
   } finally {
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(killer);
-    children.delete(child);
+    await stop(child, exited);
   }
 }
 
@@ -169,11 +147,7 @@ async function oneStart(dataDir) {
   } catch (err) {
     throw new Error(`${err.message}\n${stderr}`);
   } finally {
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(killer);
-    children.delete(child);
+    await stop(child, exited);
   }
 }
 

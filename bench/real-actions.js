@@ -21,7 +21,6 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const http = require('node:http');
 const { spawnSync } = require('node:child_process');
 const common = require('./common');
 const stack = require('./outbox-stack');
@@ -51,19 +50,7 @@ async function cleanUp() {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-function post(port, body, timeoutMs = 60_000) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/webhook', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode, text }));
-    });
-    req.once('error', reject);
-    req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
-    req.end(body);
-  });
-}
+const post = (port, body, timeoutMs = 60_000) => common.request(port, 'POST', '/webhook', body, timeoutMs);
 
 /** One call must come back as the order shown; the answer's text never reaches the terminal. */
 async function expectOrder(name, port, body, timeoutMs) {

@@ -18,10 +18,9 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const http = require('node:http');
 const { makeBody } = require('./generate');
 const { keepSections } = require('./results-section');
-const { hasTaskset, pinned, cpuSeconds, memoryOf, freePort, median, machine, f0, f1, f2 } = require('./common');
+const { request, hasTaskset, pinned, cpuSeconds, memoryOf, freePort, median, machine, f0, f1, f2 } = require('./common');
 
 const root = path.resolve(__dirname, '..');
 const list = (v, d) => (v ? v.split(',').map(Number) : d);
@@ -56,19 +55,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function post(port, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/webhook', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode, text }));
-    });
-    req.once('error', reject);
-    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
-    req.end(body);
-  });
-}
+const post = (port, body) => request(port, 'POST', '/webhook', body, 5000);
 
 async function waitUp(port, body, child, name) {
   const until = Date.now() + 30_000;
