@@ -129,9 +129,49 @@ function toJob(r: JobRow, cipher: FieldCipher): Job {
   };
 }
 
-/** Claimable: due and waiting, or claimed by someone whose lease ran out (a crashed process). */
-const PENDING_DUE = `(status = 'pending' AND next_attempt_at <= now())`;
-const CLAIMABLE = `(${PENDING_DUE} OR (status IN ('queued', 'running') AND locked_until < now()))`;
+/** The job just inserted, as its row now reads (the column defaults of migrations 0004 and 0011). */
+function newJob(reference: string, spec: JobSpec, payload: unknown, maxAttempts: number, row: { next_attempt_at: Date | string; created_at: Date | string }): Job {
+  const createdAt = date(row.created_at);
+  return {
+    reference,
+    idempotencyKey: spec.idempotencyKey,
+    type: spec.type,
+    payload,
+    status: 'pending',
+    attempts: 0,
+    maxAttempts,
+    nextAttemptAt: date(row.next_attempt_at),
+    lockedUntil: null,
+    claimToken: null,
+    lastError: null,
+    result: null,
+    createdAt,
+    updatedAt: createdAt,
+    completedAt: null,
+    createAttemptedAt: null,
+    createdId: null,
+  };
+}
+
+/**
+ * Claimable: due and waiting, or claimed by someone whose lease ran out (a crashed process). Each
+ * half is read through its own partial index (migration 0016) and never as one OR: that made the
+ * planner scan every queued job, so each relay round cost as much as the backlog was long.
+ */
+const PENDING_DUE = `status = 'pending' AND next_attempt_at <= now()`;
+const LEASE_EXPIRED = `status IN ('queued', 'running') AND locked_until < now()`;
+
+/**
+ * Up to $2 claimable jobs, oldest first, locked (skipping rows others hold), as the `claimable`
+ * CTE. Two CTEs, because a locking clause is not allowed inside a UNION.
+ */
+function claimableCte(expired: boolean): string {
+  const due = `due AS (SELECT reference, next_attempt_at FROM outbox_jobs WHERE ${PENDING_DUE} ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)`;
+  if (!expired) return `WITH ${due}, claimable AS (SELECT reference FROM due)`;
+  const lapsed = `lapsed AS (SELECT reference, next_attempt_at FROM outbox_jobs WHERE ${LEASE_EXPIRED} ORDER BY locked_until LIMIT $2 FOR UPDATE SKIP LOCKED)`;
+  return `WITH ${due}, ${lapsed},
+    claimable AS (SELECT reference FROM (SELECT * FROM due UNION ALL SELECT * FROM lapsed) both_kinds ORDER BY next_attempt_at LIMIT $2)`;
+}
 
 export class Outbox {
   readonly maxAttempts: number;
@@ -153,14 +193,20 @@ export class Outbox {
    */
   async enqueue(tx: Queryable, spec: JobSpec): Promise<Enqueued> {
     const reference = jobReferenceFor(spec.idempotencyKey);
-    const inserted = await tx.query<JobRow>(
+    const maxAttempts = spec.maxAttempts ?? this.maxAttempts;
+    const payload = JSON.stringify(spec.payload ?? null);
+    // Only what the database decides comes back: the payload was just written and need not be
+    // read, parsed and (with DATA_ENCRYPTION_KEY) opened again on every ticket.
+    const inserted = await tx.query<{ next_attempt_at: Date | string; created_at: Date | string }>(
       `INSERT INTO outbox_jobs (reference, idempotency_key, type, payload, max_attempts, next_attempt_at)
        VALUES ($1, $2, $3, $4::jsonb, $5, now() + ($6::integer * interval '1 millisecond'))
        ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING *`,
-      [reference, spec.idempotencyKey, spec.type, JSON.stringify(this.cipher.encryptJson(spec.payload ?? null, payloadContext(reference))), spec.maxAttempts ?? this.maxAttempts, Math.round(spec.holdMs ?? 0)],
+       RETURNING next_attempt_at, created_at`,
+      [reference, spec.idempotencyKey, spec.type, this.cipher.enabled ? JSON.stringify(this.cipher.encryptField(payload, payloadContext(reference))) : payload, maxAttempts, Math.round(spec.holdMs ?? 0)],
     );
-    if (inserted.rows[0]) return { job: this.toJob(inserted.rows[0]), created: true };
+    const row = inserted.rows[0];
+    // The payload as a later read gives it: JSON values only (a Date becomes its string).
+    if (row) return { job: newJob(reference, spec, JSON.parse(payload) as unknown, maxAttempts, row), created: true };
     const existing = await tx.query<JobRow>('SELECT * FROM outbox_jobs WHERE idempotency_key = $1', [spec.idempotencyKey]);
     if (!existing.rows[0]) throw new Error(`outbox: job for key '${spec.idempotencyKey}' vanished while enqueuing`);
     return { job: this.toJob(existing.rows[0]), created: false };
@@ -226,17 +272,16 @@ export class Outbox {
    * takes only jobs never handed over since they became due.
    */
   async claimForPublish(limit: number, leaseMs: number, opts: { expired?: boolean } = {}): Promise<Job[]> {
-    return this.claimBatch('queued', limit, leaseMs, false, opts.expired === false ? PENDING_DUE : CLAIMABLE);
+    return this.claimBatch('queued', limit, leaseMs, false, opts.expired !== false);
   }
 
-  private async claimBatch(status: 'running' | 'queued', limit: number, leaseMs: number, countAttempt: boolean, which = CLAIMABLE): Promise<Job[]> {
+  private async claimBatch(status: 'running' | 'queued', limit: number, leaseMs: number, countAttempt: boolean, expired = true): Promise<Job[]> {
     const { rows } = await this.store.query<JobRow>(
-      `UPDATE outbox_jobs
+      `${claimableCte(expired)}
+       UPDATE outbox_jobs
           SET status = $1, claim_token = md5(random()::text || reference), attempts = attempts + $4::integer,
               locked_until = now() + ($3::integer * interval '1 millisecond'), updated_at = now()
-        WHERE reference IN (
-          SELECT reference FROM outbox_jobs WHERE ${which}
-           ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        WHERE reference IN (SELECT reference FROM claimable)
         RETURNING *`,
       [status, limit, Math.round(leaseMs), countAttempt ? 1 : 0],
     );
@@ -370,7 +415,7 @@ export class Outbox {
 
   /** Jobs that could be claimed right now (for a relay deciding whether to wake up). */
   async hasDue(): Promise<boolean> {
-    const { rows } = await this.store.query<{ due: boolean }>(`SELECT EXISTS (SELECT 1 FROM outbox_jobs WHERE ${CLAIMABLE}) AS due`);
+    const { rows } = await this.store.query<{ due: boolean }>(`SELECT EXISTS (SELECT 1 FROM outbox_jobs WHERE ${PENDING_DUE}) OR EXISTS (SELECT 1 FROM outbox_jobs WHERE ${LEASE_EXPIRED}) AS due`);
     return rows[0]?.due === true;
   }
 

@@ -29,6 +29,14 @@ describe.each(STORE_TARGETS)('Outbox on the $name store', (target) => {
     expect(rows[0]!.n).toBe('1');
   });
 
+  it('answers a new job exactly as reading it back does (it is built without reading the row)', async () => {
+    const payload = { summary: 'Printer jams', when: new Date('2026-01-02T03:04:05.000Z'), nested: { list: [1, 'two', null] } };
+    const { job, created } = await outbox.enqueue(store, { type: 'ticket.create', payload, idempotencyKey: 'k-as-read', holdMs: 1500 });
+    expect(created).toBe(true);
+    expect(job).toStrictEqual(await outbox.get(job.reference));
+    expect(job.nextAttemptAt.getTime() - job.createdAt.getTime()).toBe(1500);
+  });
+
   it('writes nothing when the surrounding transaction rolls back', async () => {
     await expect(
       store.transaction(async (tx) => {

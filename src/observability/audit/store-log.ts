@@ -27,6 +27,9 @@ interface DbRow {
 }
 
 const COLUMNS = 'seq, at, kind, sender, action, connector, operation, outcome, latency_ms, payload_sha256, prev_hash, hash, key_id, checkpointed';
+const COLUMN_COUNT = 14;
+/** Rows per INSERT: 14 parameters each, well under PostgreSQL's 65,535 per statement. */
+const INSERT_ROWS = 500;
 
 /** What a sealed sender is bound to: its own row, so it cannot be moved to another. */
 export const senderContext = (seq: number): string => `audit_log.sender:${seq}`;
@@ -88,14 +91,19 @@ export async function appendAudit(store: Store, events: readonly AuditEvent[], o
     const h = head.rows[0];
     if (!h) throw new Error('audit_chain_head is missing: run the migrations');
     const rows = chain(events, Number(h.last_seq), h.last_hash, signer, every);
-    for (const r of rows) {
-      const sender = r.sender == null ? null : cipher.encryptField(r.sender, senderContext(r.seq));
-      await tx.query(
-        `INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [r.seq, r.at.toISOString(), r.kind, sender, r.action ?? null, r.connector ?? null, r.operation ?? null, r.outcome, r.latencyMs, r.payloadSha256, r.prevHash, r.hash, r.keyId, r.checkpointed],
-      );
-      if (signer && r.checkpointed) written.push(await writeCheckpoint(tx, signer, r.seq, r.hash));
+    // One statement per slice of rows: a batch is written in one round trip, not one per event.
+    for (let from = 0; from < rows.length; from += INSERT_ROWS) {
+      const slice = rows.slice(from, from + INSERT_ROWS);
+      const params: unknown[] = [];
+      const tuples = slice.map((r) => {
+        const sender = r.sender == null ? null : cipher.encryptField(r.sender, senderContext(r.seq));
+        const at = params.length;
+        params.push(r.seq, r.at.toISOString(), r.kind, sender, r.action ?? null, r.connector ?? null, r.operation ?? null, r.outcome, r.latencyMs, r.payloadSha256, r.prevHash, r.hash, r.keyId, r.checkpointed);
+        return `(${Array.from({ length: COLUMN_COUNT }, (_, i) => `$${at + i + 1}`).join(', ')})`;
+      });
+      await tx.query(`INSERT INTO audit_log (${COLUMNS}) VALUES ${tuples.join(', ')}`, params);
     }
+    if (signer) for (const r of rows) if (r.checkpointed) written.push(await writeCheckpoint(tx, signer, r.seq, r.hash));
     const last = rows[rows.length - 1]!;
     await tx.query('UPDATE audit_chain_head SET last_seq = $1, last_hash = $2 WHERE id', [last.seq, last.hash]);
     return rows;
