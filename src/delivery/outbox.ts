@@ -263,7 +263,16 @@ export class Outbox {
 
   /** Claims up to `limit` due jobs for running (the in-process worker). */
   async claimDue(limit: number, leaseMs: number): Promise<Job[]> {
-    return this.claimBatch('running', limit, leaseMs, true);
+    const { rows } = await this.store.query<JobRow>(
+      `${claimableCte(true)}
+       UPDATE outbox_jobs
+          SET status = 'running', claim_token = md5(random()::text || reference), attempts = attempts + 1,
+              locked_until = now() + ($1::integer * interval '1 millisecond'), updated_at = now()
+        WHERE reference IN (SELECT reference FROM claimable)
+        RETURNING *`,
+      [Math.round(leaseMs), limit],
+    );
+    return this.openClaimed(rows, true);
   }
 
   /**
@@ -271,21 +280,19 @@ export class Outbox {
    * if the message is lost, the lease runs out and the job is published again. `expired: false`
    * takes only jobs never handed over since they became due.
    */
-  async claimForPublish(limit: number, leaseMs: number, opts: { expired?: boolean } = {}): Promise<Job[]> {
-    return this.claimBatch('queued', limit, leaseMs, false, opts.expired !== false);
-  }
-
-  private async claimBatch(status: 'running' | 'queued', limit: number, leaseMs: number, countAttempt: boolean, expired = true): Promise<Job[]> {
-    const { rows } = await this.store.query<JobRow>(
-      `${claimableCte(expired)}
+  async claimForPublish(limit: number, leaseMs: number, opts: { expired?: boolean } = {}): Promise<Pick<Job, 'reference' | 'type'>[]> {
+    // A message carries the reference and type only; the worker's own claim reads the payload
+    // (and holds back one that will not open), so the relay does not read ~100 payloads a round.
+    const { rows } = await this.store.query<{ reference: string; type: string }>(
+      `${claimableCte(opts.expired !== false)}
        UPDATE outbox_jobs
-          SET status = $1, claim_token = md5(random()::text || reference), attempts = attempts + $4::integer,
-              locked_until = now() + ($3::integer * interval '1 millisecond'), updated_at = now()
+          SET status = 'queued', claim_token = md5(random()::text || reference),
+              locked_until = now() + ($1::integer * interval '1 millisecond'), updated_at = now()
         WHERE reference IN (SELECT reference FROM claimable)
-        RETURNING *`,
-      [status, limit, Math.round(leaseMs), countAttempt ? 1 : 0],
+        RETURNING reference, type`,
+      [Math.round(leaseMs), limit],
     );
-    return this.openClaimed(rows, countAttempt);
+    return rows;
   }
 
   /**
