@@ -23,9 +23,9 @@ function inside(root: string, name: string): string {
 
 /**
  * Writes the archive's folders and files under `root` (created when missing); returns the file
- * count. Read as a stream, so at most one file's bytes are held at a time (the template's 40 MB
- * unpacked at once stayed in the server's resident memory), and asynchronous, so a server
- * unpacking its store after it listens still answers /health.
+ * count. Takes the archive in chunks (holding at most one file's bytes beyond the chunk at hand)
+ * and writes asynchronously, so a server unpacking its store after it listens still answers
+ * /health.
  */
 export async function unpackTarStream(archive: AsyncIterable<Buffer> | Iterable<Buffer>, root: string): Promise<number> {
   await fs.promises.mkdir(root, { recursive: true, mode: 0o700 });
@@ -74,7 +74,8 @@ export async function unpackTarStream(archive: AsyncIterable<Buffer> | Iterable<
     waiting.push(chunk);
     waitingBytes += chunk.length;
     if (pending.length + waitingBytes < needed()) continue;
-    pending = Buffer.concat([pending, ...waiting]);
+    // An archive already in memory arrives as one chunk: used as it is, not copied.
+    pending = pending.length === 0 && waiting.length === 1 ? waiting[0]! : Buffer.concat([pending, ...waiting]);
     waiting = [];
     waitingBytes = 0;
     while (!ended && (await take()));
