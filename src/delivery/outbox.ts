@@ -203,6 +203,7 @@ export class Outbox {
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING next_attempt_at, created_at`,
       [reference, spec.idempotencyKey, spec.type, this.cipher.enabled ? JSON.stringify(this.cipher.encryptField(payload, payloadContext(reference))) : payload, maxAttempts, Math.round(spec.holdMs ?? 0)],
+      { prepared: 'outbox_enqueue' },
     );
     const row = inserted.rows[0];
     // The payload as a later read gives it: JSON values only (a Date becomes its string).

@@ -1,4 +1,4 @@
-export type { QueryResult, Queryable, Row, Store, StoreKind, Transaction } from './store';
+export type { QueryOptions, QueryResult, Queryable, Row, Store, StoreKind, Transaction } from './store';
 export { PgliteStore } from './pglite-store';
 export { PgStore, type PgStoreOptions } from './pg-store';
 export { migrate, readMigrations, defaultMigrationsDir, type Migration } from './migrate';

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../errors';
 import { databaseUnavailable, isUnavailable } from './errors';
-import type { QueryResult, Store, StoreKind, Transaction } from './store';
+import type { QueryOptions, QueryResult, Store, StoreKind, Transaction } from './store';
 
 /** Not asked for yet (or the last opening failed), being opened, or answering. */
 export type OpeningState = 'idle' | 'opening' | 'open';
@@ -59,8 +59,8 @@ export class LazyStore implements Store {
     return this.opening !== null;
   }
 
-  async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    return (await this.get()).query<R>(sql, params);
+  async query<R extends object>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+    return (await this.get()).query<R>(sql, params, options);
   }
 
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {

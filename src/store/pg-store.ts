@@ -1,7 +1,7 @@
 /** The production store: PostgreSQL through a `pg` connection pool. */
-import type { Pool, PoolClient, PoolConfig } from 'pg';
+import type { Pool, PoolClient, PoolConfig, QueryConfig } from 'pg';
 import { rethrowStoreError } from './errors';
-import type { QueryResult, Store, Transaction } from './store';
+import type { QueryOptions, QueryResult, Store, Transaction } from './store';
 import { storableParams } from './storable';
 
 export interface PgStoreOptions {
@@ -49,8 +49,8 @@ export class PgStore implements Store {
     this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
-  async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const res = await this.pool.query<R>(sql, storableParams(params)).catch(rethrowStoreError);
+  async query<R extends object>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+    const res = await this.pool.query<R>(statement(sql, params, options)).catch(rethrowStoreError);
     return { rows: res.rows, rowCount: res.rowCount ?? 0 };
   }
 
@@ -82,10 +82,14 @@ export class PgStore implements Store {
   }
 }
 
+function statement(sql: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined): QueryConfig {
+  return { text: sql, values: storableParams(params), ...(options?.prepared ? { name: options.prepared } : {}) };
+}
+
 function txOf(client: PoolClient): Transaction {
   return {
-    async query<R extends object>(sql: string, params?: readonly unknown[]) {
-      const res = await client.query<R>(sql, storableParams(params));
+    async query<R extends object>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
+      const res = await client.query<R>(statement(sql, params, options));
       return { rows: res.rows, rowCount: res.rowCount ?? 0 };
     },
     async exec(script: string) {

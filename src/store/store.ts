@@ -15,8 +15,19 @@ export interface QueryResult<Row> {
 
 export type Row = Record<string, unknown>;
 
+/** How to run one statement. */
+export interface QueryOptions {
+  /**
+   * Names a statement run on every call of a hot path, so PostgreSQL parses and plans it once per
+   * connection instead of every time. One name per SQL text. Only for statements whose result
+   * columns are listed (never `*`): a prepared `*` fails once a migration adds a column. The
+   * embedded store ignores it.
+   */
+  prepared?: string;
+}
+
 export interface Queryable {
-  query<R extends object = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R extends object = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
 }
 
 /** A transaction handle: the same queries, plus running a multi-statement script (migrations). */

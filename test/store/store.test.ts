@@ -35,6 +35,21 @@ describe.each(STORE_TARGETS)('store: $name', (target) => {
     expect(rows).toEqual([{ body: evil }]);
   });
 
+  it('runs a statement named as prepared like any other, and PostgreSQL keeps it parsed on the connection', async () => {
+    const named = (tx: { query: Store['query'] }, n: number) => tx.query<{ doubled: number }>('SELECT ($1::integer * 2) AS doubled', [n], { prepared: 'test_doubled' });
+    const seen = await store.transaction(async (tx) => {
+      expect((await named(tx, 2)).rows).toEqual([{ doubled: 4 }]);
+      expect((await named(tx, 5)).rows).toEqual([{ doubled: 10 }]);
+      if (store.kind !== 'postgres') return [];
+      const { rows } = await tx.query<{ name: string }>('SELECT name FROM pg_prepared_statements');
+      return rows.map((r) => r.name);
+    });
+    if (store.kind === 'postgres') expect(seen).toContain('test_doubled');
+    // Through the pool: whichever connection answers, the named statement works on it.
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => named(store, n)));
+    expect(results.map((r) => r.rows[0]!.doubled)).toEqual([2, 4, 6, 8, 10, 12]);
+  });
+
   it('round-trips jsonb documents', async () => {
     const doc = { line1: 'Ünïcode 1', nested: { n: 1, list: [true, null] } };
     const { rows } = await store.query<{ doc: unknown }>('SELECT $1::jsonb AS doc', [JSON.stringify(doc)]);
