@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { FieldCipherError, PLAINTEXT, type FieldCipher, type Queryable, type Store } from '../store';
+import { EnqueueBatcher, insertOne, type InsertedJobRow, type NewJobRow } from './enqueue-batch';
 import { jobReferenceFor } from './job-reference';
 import type { OutboxCounts } from '../observability/events';
 
@@ -130,7 +131,7 @@ function toJob(r: JobRow, cipher: FieldCipher): Job {
 }
 
 /** The job just inserted, as its row now reads (the column defaults of migrations 0004 and 0011). */
-function newJob(reference: string, spec: JobSpec, payload: unknown, maxAttempts: number, row: { next_attempt_at: Date | string; created_at: Date | string }): Job {
+function newJob(reference: string, spec: JobSpec, payload: unknown, maxAttempts: number, row: InsertedJobRow): Job {
   const createdAt = date(row.created_at);
   return {
     reference,
@@ -176,6 +177,7 @@ function claimableCte(expired: boolean): string {
 export class Outbox {
   readonly maxAttempts: number;
   readonly cipher: FieldCipher;
+  private readonly batcher: EnqueueBatcher;
 
   constructor(
     readonly store: Store,
@@ -183,6 +185,7 @@ export class Outbox {
   ) {
     this.maxAttempts = opts.maxAttempts ?? 8;
     this.cipher = opts.cipher ?? PLAINTEXT;
+    this.batcher = new EnqueueBatcher(store);
   }
 
   private toJob = (r: JobRow): Job => toJob(r, this.cipher);
@@ -195,19 +198,20 @@ export class Outbox {
     const reference = jobReferenceFor(spec.idempotencyKey);
     const maxAttempts = spec.maxAttempts ?? this.maxAttempts;
     const payload = JSON.stringify(spec.payload ?? null);
+    const row: NewJobRow = {
+      reference,
+      idempotencyKey: spec.idempotencyKey,
+      type: spec.type,
+      payload: this.cipher.enabled ? JSON.stringify(this.cipher.encryptField(payload, payloadContext(reference))) : payload,
+      maxAttempts,
+      holdMs: spec.holdMs ?? 0,
+    };
     // Only what the database decides comes back: the payload was just written and need not be
-    // read, parsed and (with DATA_ENCRYPTION_KEY) opened again on every ticket.
-    const inserted = await tx.query<{ next_attempt_at: Date | string; created_at: Date | string }>(
-      `INSERT INTO outbox_jobs (reference, idempotency_key, type, payload, max_attempts, next_attempt_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5, now() + ($6::integer * interval '1 millisecond'))
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING next_attempt_at, created_at`,
-      [reference, spec.idempotencyKey, spec.type, this.cipher.enabled ? JSON.stringify(this.cipher.encryptField(payload, payloadContext(reference))) : payload, maxAttempts, Math.round(spec.holdMs ?? 0)],
-      { prepared: 'outbox_enqueue' },
-    );
-    const row = inserted.rows[0];
+    // read, parsed and (with DATA_ENCRYPTION_KEY) opened again on every ticket. Straight to the
+    // store, concurrent jobs share one INSERT and one commit (src/delivery/enqueue-batch.ts).
+    const inserted = tx === this.store ? await this.batcher.insert(row) : await insertOne(tx, row);
     // The payload as a later read gives it: JSON values only (a Date becomes its string).
-    if (row) return { job: newJob(reference, spec, JSON.parse(payload) as unknown, maxAttempts, row), created: true };
+    if (inserted) return { job: newJob(reference, spec, JSON.parse(payload) as unknown, maxAttempts, inserted), created: true };
     const existing = await tx.query<JobRow>('SELECT * FROM outbox_jobs WHERE idempotency_key = $1', [spec.idempotencyKey]);
     if (!existing.rows[0]) throw new Error(`outbox: job for key '${spec.idempotencyKey}' vanished while enqueuing`);
     return { job: this.toJob(existing.rows[0]), created: false };
