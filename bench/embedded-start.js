@@ -21,7 +21,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { replaceSection } = require('./results-section');
-const { freePort, request } = require('./common');
+const { freePort, loopbackUrl, request } = require('./common');
 
 const root = path.resolve(__dirname, '..');
 /** The built package to start (EMBEDDED_APP: a copy of it, so a rebuild of dist/ during a run cannot break it). */
@@ -89,18 +89,38 @@ async function until(child, t0, what, probe) {
 }
 
 function serverEnv(port, dataDir, extra = {}) {
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...extra };
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
   for (const k of ['DATABASE_URL', 'AMQP_URL', 'REDIS_URL', 'CI']) delete env[k];
-  return env;
+  return { ...env, ...extra };
+}
+
+/**
+ * The same memory run with the store on PostgreSQL (DATABASE_URL, 127.0.0.1 only; a schema of its
+ * own, dropped afterwards): the server without PGlite in its process, for comparison.
+ */
+async function underLoadOnPostgres(dataDir, databaseUrl) {
+  const { Client } = require('pg');
+  const schema = `bench_mem_${process.pid}_${Date.now()}`;
+  const admin = new Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const url = new URL(databaseUrl);
+    url.searchParams.set('options', `-csearch_path=${schema}`);
+    return await underLoad(dataDir, { DATABASE_URL: url.toString() });
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await admin.end();
+  }
 }
 
 /** RSS after 1000-event calls at 50 connections, the embedded store open (the /webhook bench's memory figure). */
-async function underLoad(dataDir) {
+async function underLoad(dataDir, extraEnv = {}) {
   const port = await freePort();
   const bodyFile = path.join(dataDir, 'body-1000.json');
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(bodyFile, require('./generate').makeBody(1000));
-  const child = spawn(process.execPath, [path.join(app, 'bin', 'actionbridge.js'), 'serve'], { cwd: app, env: serverEnv(port, dataDir, { ACTIONS_DIR: path.join(app, 'bench', 'actions') }), stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(app, 'bin', 'actionbridge.js'), 'serve'], { cwd: app, env: serverEnv(port, dataDir, { ACTIONS_DIR: path.join(app, 'bench', 'actions'), ...extraEnv }), stdio: ['ignore', 'ignore', 'inherit'] });
   children.add(child);
   const exited = new Promise((r) => child.once('exit', r));
   try {
@@ -172,13 +192,15 @@ function machine() {
 async function main() {
   const info = machine();
   const loadBefore = os.loadavg()[0];
-  const rows = { fresh: [], later: [], load: [] };
+  const rows = { fresh: [], later: [], load: [], loadPg: [] };
+  const pgUrl = process.env.DATABASE_URL ? loopbackUrl(process.env.DATABASE_URL, '', 'DATABASE_URL') : null;
   for (let run = 0; run < RUNS; run++) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'actionbridge-embedded-'));
     try {
       rows.fresh.push(await oneStart(dir));
       rows.later.push(await oneStart(dir));
       rows.load.push(await underLoad(path.join(dir, 'load')));
+      if (pgUrl) rows.loadPg.push(await underLoadOnPostgres(path.join(dir, 'load-pg'), pgUrl));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -200,6 +222,7 @@ async function main() {
     fresh: { healthMs: m(rows.fresh, 'healthMs'), firstOrderMs: m(rows.fresh, 'firstOrderMs'), readyMs: m(rows.fresh, 'readyMs'), rssFirstMb: m(rows.fresh, 'rssFirstMb'), rssMb: m(rows.fresh, 'rssMb') },
     later: { healthMs: m(rows.later, 'healthMs'), firstOrderMs: m(rows.later, 'firstOrderMs'), readyMs: m(rows.later, 'readyMs'), rssFirstMb: m(rows.later, 'rssFirstMb'), rssMb: m(rows.later, 'rssMb') },
     load: { rssReadyMb: m(rows.load, 'rssReadyMb'), rssMb: m(rows.load, 'rssMb') },
+    loadPg: rows.loadPg.length ? { rssReadyMb: m(rows.loadPg, 'rssReadyMb'), rssMb: m(rows.loadPg, 'rssMb') } : null,
     samples: rows,
   };
   if (process.env.EMBEDDED_JSON === '1') {
@@ -223,6 +246,7 @@ function table(r) {
     `  fresh DATA_DIR : /health ${s(r.fresh.healthMs)}  first order ${s(r.fresh.firstOrderMs)}  /ready ${s(r.fresh.readyMs)}  RSS ${mb(r.fresh.rssFirstMb)} → ${mb(r.fresh.rssMb)} after lookups`,
     `  later start    : /health ${s(r.later.healthMs)}  first order ${s(r.later.firstOrderMs)}  /ready ${s(r.later.readyMs)}  RSS ${mb(r.later.rssFirstMb)} → ${mb(r.later.rssMb)} after lookups`,
     `  under load     : 1000-event bodies, 50 connections, ${LOAD_SECONDS} s: RSS ${mb(r.load.rssReadyMb)} at /ready → ${mb(r.load.rssMb)} after`,
+    ...(r.loadPg ? [`  same, PostgreSQL store: RSS ${mb(r.loadPg.rssReadyMb)} at /ready → ${mb(r.loadPg.rssMb)} after`] : []),
     '',
   ].join('\n');
 }
@@ -240,9 +264,10 @@ function section(r) {
     `| fresh DATA_DIR | ${s(r.fresh.healthMs)} | ${s(r.fresh.firstOrderMs)} | ${s(r.fresh.readyMs)} | ${mb(r.fresh.rssFirstMb)} | ${mb(r.fresh.rssMb)} |`,
     `| same DATA_DIR again | ${s(r.later.healthMs)} | ${s(r.later.firstOrderMs)} | ${s(r.later.readyMs)} | ${mb(r.later.rssFirstMb)} | ${mb(r.later.rssMb)} |`,
     '',
-    `Memory under load, store open: 1000-event bodies at 50 connections for ${LOAD_SECONDS} s (no-op action of bench/actions, fresh DATA_DIR): RSS ${mb(r.load.rssReadyMb)} at /ready, ${mb(r.load.rssMb)} right after the run.`,
+    `Memory under load, store open: 1000-event bodies at 50 connections for ${LOAD_SECONDS} s (no-op action of bench/actions, fresh DATA_DIR): RSS ${mb(r.load.rssReadyMb)} at /ready, ${mb(r.load.rssMb)} right after the run.` +
+      (r.loadPg ? ` The same run with the store on PostgreSQL (DATABASE_URL; PGlite not in the process): ${mb(r.loadPg.rssReadyMb)} at /ready, ${mb(r.loadPg.rssMb)} after. Target < 150 MB: ${r.loadPg.rssMb < 150 ? 'met' : 'missed'} on PostgreSQL, ${r.load.rssMb < 150 ? 'met' : 'missed'} with PGlite open (its ~90 MB at rest: bench/analysis.md, "Memory under load with the store open: the floor").` : ''),
     '',
-    `Reproduce: \`npm run bench:embedded\` (EMBEDDED_RUNS=${r.runs}; EMBEDDED_WRITE=1 rewrites this section).`,
+    `Reproduce: \`${r.loadPg ? 'DATABASE_URL=postgres://postgres@127.0.0.1:5432/test ' : ''}npm run bench:embedded\` (EMBEDDED_RUNS=${r.runs}; EMBEDDED_WRITE=1 rewrites this section; with DATABASE_URL the memory run is repeated on PostgreSQL).`,
   ].join('\n');
 }
 

@@ -249,6 +249,10 @@ function report({ cells, mem, memStart, info, pageCost, bodies, startedAt, ended
       : 'n/a',
     mem.ours ? mem.ours.rssMb < 150 : null,
   );
+  push(
+    '',
+    `ActionBridge runs here on its defaults, ${process.env.DATABASE_URL ? 'with the store on PostgreSQL (DATABASE_URL)' : 'so the embedded store (PGlite) is open in the process from start-up (issue #17: /ready says when the store can answer); PGlite holds ~90 MB at rest. The same 1000-event, 50-connection run with the store on PostgreSQL is in the embedded section below (`npm run bench:embedded` with DATABASE_URL), and what PGlite holds is in bench/analysis.md'}.`,
+  );
   push('');
 
   if (big) {
