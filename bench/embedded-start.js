@@ -105,7 +105,7 @@ async function underLoadOnPostgres(dataDir, databaseUrl) {
   await admin.connect();
   try {
     await admin.query(`CREATE SCHEMA ${schema}`);
-    const url = new URL(databaseUrl);
+    const url = new (require('node:url').URL)(databaseUrl);
     url.searchParams.set('options', `-csearch_path=${schema}`);
     return await underLoad(dataDir, { DATABASE_URL: url.toString() });
   } finally {
