@@ -5,49 +5,34 @@
  */
 import { Outbox } from '../../src/delivery/outbox';
 import { jobReferenceFor } from '../../src/delivery/job-reference';
-import { migrate, type QueryOptions, type QueryResult, type Store, type Transaction } from '../../src/store';
+import { migrate, type Store } from '../../src/store';
+import { RecordingStore } from '../support/recording-store';
 import { STORE_TARGETS } from '../support/stores';
 
-/** Forwards to the store and counts the INSERTs into outbox_jobs. */
-class CountingStore implements Store {
-  readonly kind;
-  inserts: number[] = [];
-  constructor(private readonly inner: Store) {
-    this.kind = inner.kind;
-  }
-  query<R extends object>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<R>> {
-    if (sql.startsWith('INSERT INTO outbox_jobs')) this.inserts.push(params.length / 6);
-    return this.inner.query<R>(sql, params, options);
-  }
-  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.inner.transaction(fn);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
+/** Rows of each INSERT into outbox_jobs the store was sent. */
+const insertSizes = (store: RecordingStore): number[] => store.sent.filter((q) => q.sql.startsWith('INSERT INTO outbox_jobs')).map((q) => q.params.length / 6);
 
 describe.each(STORE_TARGETS)('outbox group commit on the $name store', (target) => {
   let store: Store;
-  let counting: CountingStore;
+  let counting: RecordingStore;
   let cleanup: () => Promise<void>;
   let outbox: Outbox;
 
   beforeAll(async () => {
     ({ store, cleanup } = await target.open());
     await migrate(store);
-    counting = new CountingStore(store);
+    counting = new RecordingStore(store);
     outbox = new Outbox(counting);
   });
   afterAll(() => cleanup());
   beforeEach(() => {
-    counting.inserts = [];
+    counting.sent = [];
   });
 
   it('writes the jobs of one turn with one INSERT, and tells each caller about its own job', async () => {
     const keys = Array.from({ length: 12 }, (_, i) => `batch-a-${i}`);
     const results = await Promise.all(keys.map((k, i) => outbox.enqueue(counting, { type: 'ticket.create', payload: { n: i }, idempotencyKey: k })));
-    expect(counting.inserts).toEqual([12]);
+    expect(insertSizes(counting)).toEqual([12]);
     expect(results.map((r) => r.created)).toEqual(keys.map(() => true));
     expect(results.map((r) => r.job.reference)).toEqual(keys.map(jobReferenceFor));
     for (const [i, r] of results.entries()) {
@@ -59,7 +44,7 @@ describe.each(STORE_TARGETS)('outbox group commit on the $name store', (target) 
   it('splits a busy turn into statements of at most 32 rows', async () => {
     const keys = Array.from({ length: 70 }, (_, i) => `batch-b-${i}`);
     const results = await Promise.all(keys.map((k) => outbox.enqueue(counting, { type: 't', payload: {}, idempotencyKey: k })));
-    expect([...counting.inserts].sort((a, b) => b - a)).toEqual([32, 32, 6]);
+    expect([...insertSizes(counting)].sort((a, b) => b - a)).toEqual([32, 32, 6]);
     expect(results.every((r) => r.created)).toBe(true);
     const { rows } = await store.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox_jobs WHERE idempotency_key LIKE 'batch-b-%'");
     expect(rows[0]!.n).toBe(70);
@@ -86,7 +71,7 @@ describe.each(STORE_TARGETS)('outbox group commit on the $name store', (target) 
       outbox.enqueue(counting, { type: 't', payload: { ok: 3 }, idempotencyKey: 'batch-c-3' }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(counting.inserts[0]).toBe(3);
+    expect(insertSizes(counting)[0]).toBe(3);
     expect(await outbox.get(jobReferenceFor('batch-c-1'))).not.toBeNull();
     expect(await outbox.get(jobReferenceFor('batch-c-3'))).not.toBeNull();
     expect(await outbox.get(jobReferenceFor('batch-c-bad'))).toBeNull();

@@ -6,27 +6,9 @@
  * statements the Outbox actually sends, after ANALYZE, with a 5,000-job backlog.
  */
 import { Outbox } from '../../src/delivery/outbox';
-import { migrate, type QueryResult, type Store, type Transaction } from '../../src/store';
+import { migrate, type Store } from '../../src/store';
+import { RecordingStore } from '../support/recording-store';
 import { createPgSchema, type PgSchema } from '../support/stores';
-
-/** Forwards to the store and keeps what the Outbox sent. */
-class RecordingStore implements Store {
-  readonly kind;
-  readonly sent: { sql: string; params: readonly unknown[] }[] = [];
-  constructor(private readonly inner: Store) {
-    this.kind = inner.kind;
-  }
-  query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-    this.sent.push({ sql, params });
-    return this.inner.query<R>(sql, params);
-  }
-  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.inner.transaction(fn);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
 
 interface PlanNode {
   'Node Type': string;
