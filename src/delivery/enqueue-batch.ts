@@ -35,6 +35,9 @@ interface Waiting {
 
 const COLUMNS = 6;
 
+/** A row's values in the INSERT's column order ($1..$6 of its tuple). */
+const valuesOf = (r: NewJobRow): unknown[] => [r.reference, r.idempotencyKey, r.type, r.payload, r.maxAttempts, Math.round(r.holdMs)];
+
 /** The INSERT for `n` rows; named per size, so PostgreSQL plans each size once per connection. */
 function insertFor(n: number): string {
   const tuples = Array.from({ length: n }, (_, i) => {
@@ -95,8 +98,7 @@ export class EnqueueBatcher {
   }
 
   private async run(rows: NewJobRow[]): Promise<(InsertedJobRow & { idempotency_key: string })[]> {
-    const params = rows.flatMap((r) => [r.reference, r.idempotencyKey, r.type, r.payload, r.maxAttempts, Math.round(r.holdMs)]);
-    const { rows: inserted } = await this.store.query<InsertedJobRow & { idempotency_key: string }>(insertFor(rows.length), params, {
+    const { rows: inserted } = await this.store.query<InsertedJobRow & { idempotency_key: string }>(insertFor(rows.length), rows.flatMap(valuesOf), {
       prepared: `outbox_enqueue_${rows.length}`,
     });
     return inserted;
@@ -105,7 +107,7 @@ export class EnqueueBatcher {
 
 /** The same INSERT for one row in a caller's transaction (where nothing else may join it). */
 export async function insertOne(tx: Queryable, row: NewJobRow): Promise<InsertedJobRow | null> {
-  const { rows } = await tx.query<InsertedJobRow>(insertFor(1), [row.reference, row.idempotencyKey, row.type, row.payload, row.maxAttempts, Math.round(row.holdMs)], {
+  const { rows } = await tx.query<InsertedJobRow>(insertFor(1), valuesOf(row), {
     prepared: 'outbox_enqueue_1',
   });
   return rows[0] ?? null;

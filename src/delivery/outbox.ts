@@ -263,7 +263,7 @@ export class Outbox {
         RETURNING *`,
       [reference, token, Math.round(leaseMs), opts.onlyDue === true],
     );
-    return (await this.openClaimed(rows, true))[0] ?? null;
+    return (await this.openClaimed(rows))[0] ?? null;
   }
 
   /** Claims up to `limit` due jobs for running (the in-process worker). */
@@ -277,7 +277,7 @@ export class Outbox {
         RETURNING *`,
       [Math.round(leaseMs), limit],
     );
-    return this.openClaimed(rows, true);
+    return this.openClaimed(rows);
   }
 
   /**
@@ -305,7 +305,7 @@ export class Outbox {
    * or it was altered) is not run: it is given back for later, the attempt uncounted and the
    * reason in last_error, so a missing key holds those jobs without failing the others.
    */
-  private async openClaimed(rows: JobRow[], countedAttempt: boolean): Promise<Job[]> {
+  private async openClaimed(rows: JobRow[]): Promise<Job[]> {
     const jobs: Job[] = [];
     for (const r of rows) {
       try {
@@ -314,10 +314,10 @@ export class Outbox {
         if (!(err instanceof FieldCipherError)) throw err;
         await this.store.query(
           `UPDATE outbox_jobs
-              SET status = 'pending', attempts = attempts - $3::integer, claim_token = NULL, locked_until = NULL,
+              SET status = 'pending', attempts = attempts - 1, claim_token = NULL, locked_until = NULL,
                   last_error = $2, next_attempt_at = now() + interval '5 minutes', updated_at = now()
             WHERE reference = $1`,
-          [r.reference, `cannot decrypt the job: ${err.message}`, countedAttempt ? 1 : 0],
+          [r.reference, `cannot decrypt the job: ${err.message}`],
         );
       }
     }

@@ -27,7 +27,7 @@ interface DbRow {
 }
 
 const COLUMNS = 'seq, at, kind, sender, action, connector, operation, outcome, latency_ms, payload_sha256, prev_hash, hash, key_id, checkpointed';
-const COLUMN_COUNT = 14;
+const COLUMN_COUNT = COLUMNS.split(',').length;
 /** Rows per INSERT: 14 parameters each, well under PostgreSQL's 65,535 per statement. */
 const INSERT_ROWS = 500;
 
